@@ -21,11 +21,11 @@ struct ad_config {
 };
 
 struct ad_response {
-	int http_status;   /* 200 for every POX answer, Error responses included */
+	int http_status; /* 200 for every POX answer, Error responses included */
 	const char *content_type;
-	char *body;	   /* allocated on mem_ctx */
+	char *body; /* allocated on mem_ctx */
 	size_t body_len;
-	char *location;    /* for redirects, else NULL */
+	char *location; /* for redirects, else NULL */
 };
 
 /* POST /autodiscover/autodiscover.xml.  auth_address is the authenticated
@@ -34,14 +34,20 @@ struct ad_response {
  * carried X-MapiHttpCapability >= 1 ([MS-OXDSCLI] 2.2.1). Returns 0, or -1
  * on an internal error (the caller answers 500). */
 int autodiscover_pox(TALLOC_CTX *mem_ctx, struct directory *dir, const struct ad_config *cfg,
-		     const char *auth_address, const char *body, size_t body_len,
-		     bool mapihttp_capable, struct ad_response *resp_r, const char **error_r);
+                     const char *auth_address, const char *body, size_t body_len,
+                     bool mapihttp_capable, struct ad_response *resp_r, const char **error_r);
 
 /* GET /autodiscover/autodiscover.json/v1.0/<address>?Protocol=<p>.
  * path_rest is what follows ".../v1.0/", query_protocol the Protocol
  * parameter (NULL when absent). */
 int autodiscover_json(TALLOC_CTX *mem_ctx, struct directory *dir, const struct ad_config *cfg,
-		      const char *auth_address, const char *path_rest, const char *query_protocol,
-		      struct ad_response *resp_r, const char **error_r);
+                      const char *auth_address, const char *path_rest, const char *query_protocol,
+                      struct ad_response *resp_r, const char **error_r);
+
+/* The unauthenticated GET http://autodiscover.<domain>/autodiscover/
+ * autodiscover.xml of [MS-OXDISCO] 3.1.5: a 302 whose location is
+ * <base_url>/autodiscover/autodiscover.xml.  Returns 0, or -1. */
+int autodiscover_redirect(TALLOC_CTX *mem_ctx, const struct ad_config *cfg,
+                          struct ad_response *resp_r, const char **error_r);
 
 #endif

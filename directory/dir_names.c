@@ -1,6 +1,7 @@
 /*
  * dir_names: validation and normalisation of the directory's names.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "dir_names.h"
@@ -180,13 +181,16 @@ bool dir_org_name_valid(const char *name)
 
 char *dir_user_rdn(TALLOC_CTX *mem_ctx, const struct mapi_guid *guid, const char *address)
 {
+	/* The GUID's usual text form without dashes: Data1..3 are
+	 * little-endian on the wire ([MS-DTYP] 2.3.4.2). */
+	static const uint8_t order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
 	static const char hex[] = "0123456789abcdef";
 	const char *at = strchr(address, '@');
 	char id[33];
 
 	for (unsigned i = 0; i < 16; i++) {
-		id[2 * i] = hex[guid->b[i] >> 4];
-		id[2 * i + 1] = hex[guid->b[i] & 0xF];
+		id[2 * i] = hex[guid->b[order[i]] >> 4];
+		id[2 * i + 1] = hex[guid->b[order[i]] & 0xF];
 	}
 	id[32] = '\0';
 	if (at == NULL)

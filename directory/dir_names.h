@@ -33,8 +33,10 @@ bool dir_display_name_valid(const char *name);
  * becomes the /o= RDN of every LegacyDN. */
 bool dir_org_name_valid(const char *name);
 
-/* The user's RDN value "<id>-<localpart>", where <id> is the 32 lower-case
- * hex digits of the mailbox GUID's 16 bytes in wire order. */
+/* The user's RDN value "<id>-<localpart>", where <id> is the mailbox GUID
+ * as 32 lower-case hex digits in its usual text order (the
+ * xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx form without dashes), so the
+ * LegacyDN and the MailboxId URLs name the mailbox alike. */
 char *dir_user_rdn(TALLOC_CTX *mem_ctx, const struct mapi_guid *guid, const char *address);
 
 /* "/o=<org>/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn="

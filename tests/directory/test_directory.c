@@ -143,6 +143,8 @@ static void test_user_add(void)
 	                       dir_user_rdn(tmp, &alice->mailbox_guid, "alice@demo.test"));
 	test_assert_str(alice->legacy_dn, want);
 	test_assert_int(strlen(strrchr(alice->legacy_dn, '=') + 1), 32 + 1 + 5);
+	/* <id> is the GUID's text form: its version nibble is the 13th digit */
+	test_assert(strrchr(alice->legacy_dn, '=')[1 + 12] == '4');
 	test_assert_int(directory_user_add(dir, tmp, "bob@demo.test", "Bob", "pw", &bob, &error),
 	                0);
 	test_assert_int(bob->id, 2);
