@@ -1,0 +1,154 @@
+#include "auth_cache.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+#define WAYS     4
+#define USER_MAX 256
+
+struct auth_cache_entry {
+	uint8_t digest[32];
+	time_t stored;
+	bool used;
+	char user[USER_MAX];
+};
+
+struct auth_cache {
+	pthread_mutex_t lock;
+	uint8_t key[32];
+	unsigned size; /* multiple of WAYS */
+	unsigned ttl;
+	struct auth_cache_entry *entries;
+};
+
+static int cache_destructor(struct auth_cache *cache)
+{
+	OPENSSL_cleanse(cache->key, sizeof(cache->key));
+	pthread_mutex_destroy(&cache->lock);
+	return 0;
+}
+
+struct auth_cache *auth_cache_new(TALLOC_CTX *mem_ctx, unsigned size, unsigned ttl)
+{
+	struct auth_cache *cache = talloc_zero(mem_ctx, struct auth_cache);
+
+	if (cache == NULL)
+		return NULL;
+	cache->size = (size + WAYS - 1) / WAYS * WAYS;
+	if (cache->size == 0)
+		cache->size = WAYS;
+	cache->ttl = ttl;
+	cache->entries = talloc_zero_array(cache, struct auth_cache_entry, cache->size);
+	if (cache->entries == NULL || RAND_bytes(cache->key, sizeof(cache->key)) != 1) {
+		talloc_free(cache);
+		return NULL;
+	}
+	pthread_mutex_init(&cache->lock, NULL);
+	talloc_set_destructor(cache, cache_destructor);
+	return cache;
+}
+
+/* The keyed hash of a credential, and the first slot of its set. */
+static bool credential_digest(const struct auth_cache *cache, const char *credential,
+                              uint8_t digest[32], unsigned *set_r)
+{
+	unsigned int len = 32;
+	uint64_t h;
+
+	if (HMAC(EVP_sha256(), cache->key, sizeof(cache->key), (const unsigned char *)credential,
+	         strlen(credential), digest, &len) == NULL ||
+	    len != 32)
+		return false;
+	memcpy(&h, digest, sizeof(h));
+	*set_r = (unsigned)(h % (cache->size / WAYS)) * WAYS;
+	return true;
+}
+
+static bool entry_live(const struct auth_cache *cache, const struct auth_cache_entry *e, time_t now)
+{
+	return e->used && now >= e->stored && now - e->stored < (time_t)cache->ttl;
+}
+
+int auth_cache_lookup(struct auth_cache *cache, TALLOC_CTX *mem_ctx, const char *credential,
+                      time_t now, char **user_r)
+{
+	uint8_t digest[32];
+	unsigned set;
+	int ret = 0;
+
+	if (cache->ttl == 0 || !credential_digest(cache, credential, digest, &set))
+		return 0;
+	pthread_mutex_lock(&cache->lock);
+	for (unsigned i = set; i < set + WAYS; i++) {
+		struct auth_cache_entry *e = &cache->entries[i];
+
+		if (entry_live(cache, e, now) && CRYPTO_memcmp(e->digest, digest, 32) == 0) {
+			*user_r = talloc_strdup(mem_ctx, e->user);
+			ret = *user_r != NULL ? 1 : 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&cache->lock);
+	return ret;
+}
+
+void auth_cache_store(struct auth_cache *cache, const char *credential, const char *user,
+                      time_t now)
+{
+	struct auth_cache_entry *victim = NULL;
+	uint8_t digest[32];
+	unsigned set;
+
+	if (cache->ttl == 0 || strlen(user) >= USER_MAX ||
+	    !credential_digest(cache, credential, digest, &set))
+		return;
+	pthread_mutex_lock(&cache->lock);
+	for (unsigned i = set; i < set + WAYS; i++) {
+		struct auth_cache_entry *e = &cache->entries[i];
+
+		if (e->used && CRYPTO_memcmp(e->digest, digest, 32) == 0) {
+			victim = e; /* refresh in place */
+			break;
+		}
+		if (victim == NULL || !entry_live(cache, e, now) ||
+		    (entry_live(cache, victim, now) && e->stored < victim->stored))
+			victim = e;
+	}
+	memcpy(victim->digest, digest, sizeof(digest));
+	victim->stored = now;
+	victim->used = true;
+	strcpy(victim->user, user);
+	pthread_mutex_unlock(&cache->lock);
+}
+
+void auth_cache_forget_user(struct auth_cache *cache, const char *user)
+{
+	pthread_mutex_lock(&cache->lock);
+	for (unsigned i = 0; i < cache->size; i++) {
+		struct auth_cache_entry *e = &cache->entries[i];
+
+		if (e->used && strcasecmp(e->user, user) == 0) {
+			OPENSSL_cleanse(e, sizeof(*e));
+			e->used = false;
+		}
+	}
+	pthread_mutex_unlock(&cache->lock);
+}
+
+unsigned auth_cache_count(struct auth_cache *cache, time_t now)
+{
+	unsigned n = 0;
+
+	pthread_mutex_lock(&cache->lock);
+	for (unsigned i = 0; i < cache->size; i++)
+		n += entry_live(cache, &cache->entries[i], now) ? 1 : 0;
+	pthread_mutex_unlock(&cache->lock);
+	return n;
+}

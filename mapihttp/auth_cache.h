@@ -1,0 +1,46 @@
+/*
+ * auth_cache: remembers recently verified credentials so that the slow
+ * password KDF runs once per TTL rather than on every request (Outlook
+ * sends Basic credentials with every request).
+ *
+ * Entries are keyed by HMAC-SHA256 of the whole credential (the
+ * Authorization header value) under a random per-process key: the cache
+ * never holds a password or anything from which one could be checked
+ * offline without the key, which never leaves memory.  Only successes are
+ * cached, so a corrected password works at once.  A changed password takes
+ * effect for cached clients after at most the TTL (the directory exposes no
+ * password generation yet), or at once through auth_cache_forget_user().
+ *
+ * Bounded: a fixed number of slots, 4-way set-associative; a full set
+ * evicts its oldest entry.  Thread-safe.
+ */
+#ifndef AUTH_CACHE_H
+#define AUTH_CACHE_H
+
+#include <stddef.h>
+#include <talloc.h>
+#include <time.h>
+
+struct auth_cache;
+
+/* size: slots (rounded up to a multiple of 4); ttl: seconds.  NULL on
+ * failure (no memory, or no randomness for the key). */
+struct auth_cache *auth_cache_new(TALLOC_CTX *mem_ctx, unsigned size, unsigned ttl);
+
+/* Looks the credential up at time now (monotonic seconds).  Returns 1 and
+ * *user_r (allocated on mem_ctx) when a live entry exists, else 0. */
+int auth_cache_lookup(struct auth_cache *cache, TALLOC_CTX *mem_ctx, const char *credential,
+                      time_t now, char **user_r);
+
+/* Remembers that credential authenticated user (at most 255 bytes; longer
+ * names are not cached). */
+void auth_cache_store(struct auth_cache *cache, const char *credential, const char *user,
+                      time_t now);
+
+/* Drops every entry for user (case-insensitive). */
+void auth_cache_forget_user(struct auth_cache *cache, const char *user);
+
+/* Live entries, for tests and statistics. */
+unsigned auth_cache_count(struct auth_cache *cache, time_t now);
+
+#endif

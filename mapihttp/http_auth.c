@@ -1,0 +1,283 @@
+#include "http_auth.h"
+
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "auth_backoff.h"
+#include "auth_cache.h"
+#include "log.h"
+
+#define LOG_USER_MAX  128
+#define BACKOFF_SLOTS 4096
+
+struct http_auth {
+	const struct http_config *cfg;
+	http_password_verify_fn *verify;
+	void *verify_ctx;
+	struct auth_cache *cache;
+	struct auth_backoff *backoff;
+};
+
+/* One authentication scheme.  Multi-leg schemes (NTLM, Negotiate) will
+ * keep per-connection state behind the same three operations. */
+struct auth_scheme_ops {
+	enum http_auth_scheme id;
+	const char *token; /* as in the Authorization header */
+	bool (*allowed)(const struct http_auth *auth, const struct http_request *req);
+	char *(*challenge)(TALLOC_CTX *mem_ctx, const struct http_auth *auth);
+	enum http_auth_result (*authenticate)(struct http_auth *auth, struct http_request *req,
+	                                      const char *header);
+};
+
+static time_t now_monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+bool http_basic_allowed(bool tls, const struct http_listen *listener, bool tls_offloaded)
+{
+	return tls || listener->loopback || tls_offloaded;
+}
+
+static int b64val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* Strict RFC 4648 base64 with padding.  Returns the decoded length, or -1. */
+static long b64_decode(const char *in, size_t len, unsigned char *out)
+{
+	size_t o = 0;
+
+	if (len == 0 || len % 4 != 0)
+		return -1;
+	for (size_t i = 0; i < len; i += 4) {
+		int v[4];
+		unsigned pad = 0;
+
+		for (int j = 0; j < 4; j++) {
+			unsigned char c = (unsigned char)in[i + (size_t)j];
+
+			if (c == '=' && i + 4 == len && j >= 2) {
+				v[j] = 0;
+				pad++;
+				continue;
+			}
+			if (pad > 0 || (v[j] = b64val(c)) < 0)
+				return -1;
+		}
+		out[o++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
+		if (pad < 2)
+			out[o++] = (unsigned char)((v[1] & 0xF) << 4 | v[2] >> 2);
+		if (pad < 1)
+			out[o++] = (unsigned char)((v[2] & 0x3) << 6 | v[3]);
+	}
+	return (long)o;
+}
+
+int http_basic_parse(TALLOC_CTX *mem_ctx, const char *header, char **user_r, char **password_r)
+{
+	size_t hlen = strlen(header), len;
+	const char *p = header + 5;
+	unsigned char *buf;
+	char *colon;
+	long n;
+	int ret = -1;
+
+	/* [RFC 7617] 2: "Basic" SP token68; the scheme name is case-insensitive. */
+	if (hlen > HTTP_AUTH_HEADER_MAX || hlen < 6 || strncasecmp(header, "Basic", 5) != 0 ||
+	    *p != ' ')
+		return -1;
+	while (*p == ' ')
+		p++;
+	len = strlen(p);
+	while (len > 0 && p[len - 1] == ' ')
+		len--;
+	buf = talloc_size(NULL, len + 1);
+	if (buf == NULL)
+		return -1;
+	n = b64_decode(p, len, buf);
+	if (n < 0)
+		goto out;
+	buf[n] = '\0';
+	for (long i = 0; i < n; i++) {
+		if (buf[i] < 0x20 || buf[i] == 0x7f)
+			goto out; /* NUL or control bytes: never a real name */
+	}
+	colon = strchr((char *)buf, ':');
+	if (colon == NULL || colon == (char *)buf)
+		goto out;
+	*user_r = talloc_strndup(mem_ctx, (char *)buf, (size_t)(colon - (char *)buf));
+	*password_r = talloc_strdup(mem_ctx, colon + 1);
+	ret = *user_r != NULL && *password_r != NULL ? 0 : -1;
+out:
+	explicit_bzero(buf, len + 1);
+	talloc_free(buf);
+	return ret;
+}
+
+static bool basic_allowed(const struct http_auth *auth, const struct http_request *req)
+{
+	return http_basic_allowed(req->tls, req->listener, auth->cfg->tls_offloaded);
+}
+
+static char *basic_challenge(TALLOC_CTX *mem_ctx, const struct http_auth *auth)
+{
+	/* [RFC 7617] 2: realm is required; charset tells clients to send UTF-8. */
+	return talloc_asprintf(mem_ctx, "Basic realm=\"%s\", charset=\"UTF-8\"",
+	                       auth->cfg->hostname);
+}
+
+static enum http_auth_result basic_verify(struct http_auth *auth, struct http_request *req,
+                                          const char *header, const char *user,
+                                          const char *password)
+{
+	time_t now = now_monotonic();
+	const char *error = NULL;
+	char *canonical = NULL;
+	unsigned wait;
+	int r;
+
+	wait = auth_backoff_wait(auth->backoff, req->peer, user, now);
+	if (wait > 0) {
+		log_warn("auth", "refused reason=backoff user=%.*s peer=%s wait=%u", LOG_USER_MAX,
+		         user, req->peer, wait);
+		return HTTP_AUTH_CHALLENGE;
+	}
+	r = auth->verify(auth->verify_ctx, req, user, password, &canonical, &error);
+	if (r < 0) {
+		log_error("auth", "verify-error user=%.*s peer=%s error=%s", LOG_USER_MAX, user,
+		          req->peer, error != NULL ? error : "unknown");
+		return HTTP_AUTH_INTERNAL;
+	}
+	if (r == 0) {
+		auth_backoff_failure(auth->backoff, req->peer, user, now);
+		log_warn("auth", "failed scheme=basic user=%.*s peer=%s", LOG_USER_MAX, user,
+		         req->peer);
+		return HTTP_AUTH_CHALLENGE;
+	}
+	auth_backoff_success(auth->backoff, req->peer, user);
+	auth_cache_store(auth->cache, header, canonical, now);
+	req->auth_user = canonical;
+	req->auth_scheme = HTTP_AUTH_SCHEME_BASIC;
+	log_debug("auth", "verified scheme=basic user=%s peer=%s", canonical, req->peer);
+	return HTTP_AUTH_OK;
+}
+
+static enum http_auth_result basic_authenticate(struct http_auth *auth, struct http_request *req,
+                                                const char *header)
+{
+	TALLOC_CTX *tmp;
+	char *user, *password, *cached;
+	enum http_auth_result res;
+
+	if (auth_cache_lookup(auth->cache, req, header, now_monotonic(), &cached) == 1) {
+		req->auth_user = cached;
+		req->auth_scheme = HTTP_AUTH_SCHEME_BASIC;
+		return HTTP_AUTH_OK;
+	}
+	tmp = talloc_new(NULL);
+	if (tmp == NULL)
+		return HTTP_AUTH_INTERNAL;
+	if (http_basic_parse(tmp, header, &user, &password) < 0) {
+		log_warn("auth", "failed scheme=basic reason=malformed peer=%s", req->peer);
+		res = HTTP_AUTH_CHALLENGE;
+	} else {
+		res = basic_verify(auth, req, header, user, password);
+		explicit_bzero(password, strlen(password));
+	}
+	talloc_free(tmp);
+	return res;
+}
+
+static const struct auth_scheme_ops schemes[] = {
+    {HTTP_AUTH_SCHEME_BASIC, "Basic", basic_allowed, basic_challenge, basic_authenticate},
+};
+
+static const struct auth_scheme_ops *scheme_ops(enum http_auth_scheme id)
+{
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		if (schemes[i].id == id)
+			return &schemes[i];
+	}
+	return NULL;
+}
+
+struct http_auth *http_auth_new(TALLOC_CTX *mem_ctx, const struct http_config *cfg,
+                                http_password_verify_fn *verify, void *verify_ctx)
+{
+	struct http_auth *auth = talloc_zero(mem_ctx, struct http_auth);
+
+	if (auth == NULL)
+		return NULL;
+	auth->cfg = cfg;
+	auth->verify = verify;
+	auth->verify_ctx = verify_ctx;
+	auth->cache = auth_cache_new(auth, cfg->auth_cache_size, cfg->auth_cache_ttl);
+	auth->backoff =
+	    auth_backoff_new(auth, BACKOFF_SLOTS, cfg->backoff_threshold, cfg->backoff_max);
+	if (auth->cache == NULL || auth->backoff == NULL) {
+		talloc_free(auth);
+		return NULL;
+	}
+	return auth;
+}
+
+enum http_auth_result http_auth_check(struct http_auth *auth, struct http_request *req,
+                                      const char *authorization)
+{
+	bool any_allowed = false;
+
+	for (unsigned i = 0; i < req->listener->scheme_count; i++) {
+		const struct auth_scheme_ops *ops = scheme_ops(req->listener->schemes[i]);
+		size_t tlen;
+
+		if (ops == NULL || !ops->allowed(auth, req))
+			continue;
+		any_allowed = true;
+		tlen = strlen(ops->token);
+		if (authorization != NULL && strncasecmp(authorization, ops->token, tlen) == 0 &&
+		    authorization[tlen] == ' ')
+			return ops->authenticate(auth, req, authorization);
+	}
+	if (!any_allowed) {
+		log_warn("auth", "refused reason=insecure-transport peer=%s listener=%s", req->peer,
+		         req->listener->text);
+		return HTTP_AUTH_NO_TRANSPORT;
+	}
+	return HTTP_AUTH_CHALLENGE;
+}
+
+int http_auth_add_challenges(struct http_auth *auth, struct http_request *req)
+{
+	for (unsigned i = 0; i < req->listener->scheme_count; i++) {
+		const struct auth_scheme_ops *ops = scheme_ops(req->listener->schemes[i]);
+		char *value;
+
+		if (ops == NULL || !ops->allowed(auth, req))
+			continue;
+		value = ops->challenge(req, auth);
+		if (value == NULL || http_respond_header(req, "WWW-Authenticate", value) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void http_auth_forget_user(struct http_auth *auth, const char *user)
+{
+	auth_cache_forget_user(auth->cache, user);
+}

@@ -1,0 +1,65 @@
+/*
+ * http_auth: the authentication layer.  Each listener offers a list of
+ * schemes in its own order (http_config.h); a scheme is one row of a table
+ * of operations (http_auth.c), so NTLM and Negotiate can be added beside
+ * Basic without touching routing or handlers.
+ *
+ * Basic ([RFC 7617]) is accepted only over TLS, on a loopback listener, or
+ * when the configuration says a TLS proxy sits in front (tls.offloaded).
+ * Verified credentials are cached (auth_cache.h) and repeated failures
+ * back off (auth_backoff.h).  Failures are logged with the user name and
+ * peer, never the secret.
+ */
+#ifndef HTTP_AUTH_H
+#define HTTP_AUTH_H
+
+#include <stdbool.h>
+#include <talloc.h>
+
+#include "http_config.h"
+#include "http_request.h"
+
+#define HTTP_AUTH_HEADER_MAX 4096
+
+/* Verifies a password.  Returns 1 and *canonical_r (the user's primary
+ * address, on mem_ctx) when it matches, 0 when the user is unknown or the
+ * password wrong, -1 on an internal error with *error_r. */
+typedef int http_password_verify_fn(void *ctx, TALLOC_CTX *mem_ctx, const char *user,
+                                    const char *password, char **canonical_r, const char **error_r);
+
+struct http_auth;
+
+enum http_auth_result {
+	HTTP_AUTH_OK = 0,       /* req->auth_user is set */
+	HTTP_AUTH_CHALLENGE,    /* answer 401 with http_auth_add_challenges() */
+	HTTP_AUTH_NO_TRANSPORT, /* no offered scheme is allowed here: 403 */
+	HTTP_AUTH_INTERNAL,     /* 500 */
+};
+
+struct http_auth *http_auth_new(TALLOC_CTX *mem_ctx, const struct http_config *cfg,
+                                http_password_verify_fn *verify, void *verify_ctx);
+
+/* Authenticates req from its Authorization header value (NULL when
+ * absent); sets req->auth_user on success (allocated on req). */
+enum http_auth_result http_auth_check(struct http_auth *auth, struct http_request *req,
+                                      const char *authorization);
+
+/* Adds one WWW-Authenticate header per scheme the listener offers and the
+ * transport allows, in the listener's order.  realm is the host name. */
+int http_auth_add_challenges(struct http_auth *auth, struct http_request *req);
+
+/* Parses a Basic Authorization header value ([RFC 7617] 2): the scheme name
+ * without case, one or more spaces, strict base64 of "user:password".
+ * Returns 0 with both allocated on mem_ctx, or -1 when malformed (not Basic,
+ * bad base64, no ':', empty user, NUL or control bytes, over
+ * HTTP_AUTH_HEADER_MAX). */
+int http_basic_parse(TALLOC_CTX *mem_ctx, const char *header, char **user_r, char **password_r);
+
+/* Whether Basic may be used on a connection: over TLS, on a loopback
+ * listener, or when TLS is offloaded to a proxy. */
+bool http_basic_allowed(bool tls, const struct http_listen *listener, bool tls_offloaded);
+
+/* Drops cached credentials of user (after a password change). */
+void http_auth_forget_user(struct http_auth *auth, const char *user);
+
+#endif
