@@ -1,0 +1,515 @@
+/*
+ * store: the LMDB mailbox store.  Everything a mailbox is (folders, messages,
+ * recipients, attachments, named properties, change tracking) behind this
+ * API.  It knows nothing of HTTP or ROP bytes; values are the shared structs
+ * of mapi/mapi_types.h and are serialised in the store's own format.
+ *
+ * Environment layout (decision; see also store/DESIGN.md)
+ *
+ *   <data-dir>/mailboxes/<mailbox-guid>/data.mdb    one LMDB env per mailbox
+ *
+ * - LMDB allows one writer per environment.  A shared env would make a long
+ *   import into one mailbox stall delivery to every other mailbox; with one
+ *   env per mailbox writers only ever queue behind writers of the same
+ *   mailbox.
+ * - The mailbox is the unit of placement across servers: everything about it
+ *   (identity, counters, named-property map, quota, data) lives under one
+ *   directory named by its mailbox GUID, so moving, backing up or deleting a
+ *   mailbox is a directory operation (store_mailbox_backup makes the hot copy).
+ * - Each open env costs two file descriptors and mapsize bytes of address
+ *   space, so the store keeps an LRU of open envs (store_settings.max_open);
+ *   an env is closed only when no open mailbox handle refers to it.
+ * - Creation is atomic across processes: the env is built in
+ *   <guid>.tmp-<pid>-<n> and renamed into place, so the daemon never sees a
+ *   half-made mailbox while mapiadmin creates one.
+ * - No in-process cache holds mailbox state that another process can change:
+ *   every call reads through a fresh LMDB transaction (readers never block).
+ *
+ * Identity ([MS-OXCDATA] 2.2.1): each mailbox has one replica (REPLID 1) with
+ * a random replica GUID; folder IDs, message IDs and change numbers are
+ * REPLID + 48-bit GLOBCNT, allocated from one per-mailbox counter inside the
+ * write transaction that uses them.  IDs are held as MAPI_ID_MAKE values.
+ *
+ * Thread safety: a struct store and its mailboxes may be used from several
+ * threads at once.  A struct store_message or struct store_table is used by
+ * one thread at a time (the session owning it).
+ *
+ * Return values: functions return int, 0 (or a count) on success and a
+ * negative enum store_error on failure, unless documented otherwise.
+ * Lookups return 1 found, 0 not found, negative on error.
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <talloc.h>
+
+#include "mapi_types.h"
+
+/* Errors.  The comment names the MAPI error the EMSMDB layer maps each to;
+ * the store itself never speaks MAPI error codes. */
+enum store_error {
+	STORE_OK = 0,
+	STORE_E_NOTFOUND = -1,      /* ecNotFound (0x8004010F) */
+	STORE_E_EXISTS = -2,        /* ecDuplicateName (0x80040604) */
+	STORE_E_INVALID = -3,       /* ecInvalidParam (0x80070057) */
+	STORE_E_BADTYPE = -4,       /* ecInvalidType (0x80040302) */
+	STORE_E_QUOTA = -5,         /* ecQuotaExceeded (0x000004D9) */
+	STORE_E_SHUTOFF = -6,       /* ecShutoffQuotaExceeded (0x0000048F) */
+	STORE_E_TOOBIG = -7,        /* ecMaxSubmissionExceeded (0x000004DD) */
+	STORE_E_IO = -8,            /* ecDiskError (0x80040116) */
+	STORE_E_CORRUPT = -9,       /* ecCorruptData (0x8004011B) */
+	STORE_E_NOMEM = -10,        /* ecMAPIOOM (0x8007000E) */
+	STORE_E_FULL = -11,         /* ecDiskFull (0x00000460): env map full */
+	STORE_E_HASCHILDREN = -12,  /* ecFolderHasChildren / ecNotDeleted */
+	STORE_E_CYCLE = -13,        /* ecFolderCycle (0x0000048B) */
+	STORE_E_NOTSUPPORTED = -14, /* ecNotSupported (0x80040102) */
+	STORE_E_DELETED = -15,      /* ecObjectDeleted (0x80040108) */
+	STORE_E_RANGE = -16,        /* ecOutOfRange: ID space or named IDs used up */
+	STORE_E_BUSY = -17,         /* ecServerBusy (0x80040114): too many open envs */
+	STORE_E_ACCESS = -18,       /* ecAccessDenied (0x80070005): read-only object */
+	STORE_E_MODIFIED = -19,     /* ecObjectModified (0x80040109): save conflict */
+};
+
+/* Returns a static English description of a store_error. */
+const char *store_strerror(int err);
+
+/* ---- The store and its mailboxes ----------------------------------- */
+
+struct store;
+struct store_mailbox;
+
+struct store_settings {
+	unsigned int max_open; /* LRU size of open envs; 0 = 64 */
+	uint64_t mapsize;      /* per-mailbox map size in bytes; 0 = 32 GiB */
+	bool nosync;           /* MDB_NOSYNC: for tests and benchmarks only */
+};
+
+/* Opens the store rooted at data_dir (created if missing, with
+ * data_dir/mailboxes/).  *store_r is a talloc child of mem_ctx; free it with
+ * store_close(). */
+int store_open(TALLOC_CTX *mem_ctx, const char *data_dir, const struct store_settings *settings,
+               struct store **store_r, const char **error_r);
+/* Closes every env and frees the store; all mailboxes must be closed. */
+void store_close(struct store **store);
+
+/* Mailbox creation parameters. */
+struct store_mailbox_params {
+	struct mapi_guid mailbox_guid;
+	const char *owner_name;     /* owner display name, UTF-8 */
+	uint64_t quota_bytes;       /* 0 = unlimited: ecQuotaExceeded above */
+	uint64_t shutoff_bytes;     /* 0 = unlimited: ecShutoffQuotaExceeded above */
+	uint64_t max_message_bytes; /* 0 = unlimited: ecMaxSubmissionExceeded */
+};
+
+/* Creates the mailbox with its full special-folder set, receive-folder table
+ * and entry-ID properties ([MS-OXOSFLD] 2.2, OUTLOOK-LADDER stage 5).
+ * Atomic: on any failure nothing is left behind.  STORE_E_EXISTS when the
+ * GUID is taken.  Safe while another process has the store open. */
+int store_mailbox_create(struct store *store, const struct store_mailbox_params *params,
+                         const char **error_r);
+
+/* Opens a mailbox.  *mbox_r is a talloc child of mem_ctx; freeing it (or
+ * store_mailbox_close) releases the env reference.  STORE_E_NOTFOUND when
+ * no such mailbox exists. */
+int store_mailbox_open(TALLOC_CTX *mem_ctx, struct store *store, const struct mapi_guid *guid,
+                       struct store_mailbox **mbox_r, const char **error_r);
+void store_mailbox_close(struct store_mailbox **mbox);
+
+/* Special folders, in RopLogon's order ([MS-OXCSTOR] 2.2.1.1.3) and then the
+ * IPM folders. */
+enum store_special {
+	STORE_FOLDER_ROOT = 0,
+	STORE_FOLDER_DEFERRED_ACTION,
+	STORE_FOLDER_SPOOLER_QUEUE,
+	STORE_FOLDER_IPM_SUBTREE,
+	STORE_FOLDER_INBOX,
+	STORE_FOLDER_OUTBOX,
+	STORE_FOLDER_SENT_ITEMS,
+	STORE_FOLDER_DELETED_ITEMS,
+	STORE_FOLDER_COMMON_VIEWS,
+	STORE_FOLDER_SCHEDULE,
+	STORE_FOLDER_FINDER,
+	STORE_FOLDER_VIEWS,
+	STORE_FOLDER_SHORTCUTS,
+	STORE_FOLDER_FREEBUSY,
+	STORE_FOLDER_DRAFTS,
+	STORE_FOLDER_JUNK,
+	STORE_FOLDER_CONTACTS,
+	STORE_FOLDER_CALENDAR,
+	STORE_FOLDER_JOURNAL,
+	STORE_FOLDER_NOTES,
+	STORE_FOLDER_TASKS,
+	STORE_FOLDER_CONVERSATION_ACTIONS,
+	STORE_FOLDER_SYNC_ISSUES,
+	STORE_FOLDER_CONFLICTS,
+	STORE_FOLDER_LOCAL_FAILURES,
+	STORE_FOLDER_SERVER_FAILURES,
+	STORE_FOLDER_COUNT_
+};
+
+/* Identity of an open mailbox. */
+struct store_mailbox_ident {
+	struct mapi_guid mailbox_guid;
+	struct mapi_guid replica_guid;
+	uint16_t replid;
+	uint64_t created; /* FILETIME */
+};
+void store_mailbox_ident(const struct store_mailbox *mbox, struct store_mailbox_ident *ident_r);
+
+/* The folder ID of a special folder. */
+uint64_t store_special_fid(const struct store_mailbox *mbox, enum store_special which);
+
+/* mapiadmin mailbox info: counts and sizes of the whole mailbox. */
+struct store_mailbox_info {
+	struct store_mailbox_ident ident;
+	char *owner_name;
+	uint64_t folders, messages, fai_messages;
+	uint64_t message_bytes; /* sum of PidTagMessageSize */
+	uint64_t disk_bytes;    /* bytes used in the env file */
+	uint64_t quota_bytes, shutoff_bytes, max_message_bytes;
+	uint64_t next_globcnt;
+};
+int store_mailbox_info(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox,
+                       struct store_mailbox_info **info_r);
+
+/* mapiadmin mailbox check: verifies the folder tree, indexes and counts.
+ * Returns the number of problems found (0 = consistent) or a negative
+ * store_error; each problem is described in *report_r (a talloc string on
+ * mem_ctx, "" when clean). */
+int store_mailbox_check(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, char **report_r);
+
+/* mapiadmin mailbox backup: writes a consistent, compacted hot copy of the
+ * mailbox env to dest_dir/data.mdb (dest_dir must exist and be empty).
+ * Writers are not blocked while the copy runs. */
+int store_mailbox_backup(struct store_mailbox *mbox, const char *dest_dir, const char **error_r);
+
+/* Sets the quota limits (0 = unlimited). */
+int store_mailbox_set_quota(struct store_mailbox *mbox, uint64_t quota_bytes,
+                            uint64_t shutoff_bytes, uint64_t max_message_bytes);
+
+/* Reserves count GLOBCNT values ([MS-OXCROPS] RopGetLocalReplicaIds) and
+ * returns the first. */
+int store_reserve_globcnt(struct store_mailbox *mbox, uint32_t count, uint64_t *first_r);
+
+/* ---- Identity helpers ([MS-OXCDATA] 2.2) ----------------------------- */
+
+/* Folder EntryID, [MS-OXCDATA] 2.2.4.1 (46 bytes). */
+int store_folder_entryid(TALLOC_CTX *mem_ctx, const struct store_mailbox *mbox, uint64_t fid,
+                         struct mapi_binary *eid_r);
+/* Message EntryID, [MS-OXCDATA] 2.2.4.2 (70 bytes). */
+int store_message_entryid(TALLOC_CTX *mem_ctx, const struct store_mailbox *mbox, uint64_t fid,
+                          uint64_t mid, struct mapi_binary *eid_r);
+/* Parses a folder or message entry ID of this mailbox.  Returns 1 and the
+ * IDs (mid 0 for folders), 0 when it names another store, <0 malformed. */
+int store_entryid_parse(const struct store_mailbox *mbox, const struct mapi_binary *eid,
+                        uint64_t *fid_r, uint64_t *mid_r);
+/* Store object EntryID, [MS-OXCDATA] 2.2.4.3; the server name and mailbox
+ * DN belong to the EMSMDB layer. */
+int store_store_entryid(TALLOC_CTX *mem_ctx, const char *server_shortname, const char *mailbox_dn,
+                        struct mapi_binary *eid_r);
+/* LongTermID <-> ID ([MS-OXCDATA] 2.2.1.3.1).  A long-term ID with an unknown
+ * replica GUID gives STORE_E_NOTFOUND. */
+void store_id_to_long_term(const struct store_mailbox *mbox, uint64_t id,
+                           struct mapi_long_term_id *ltid_r);
+int store_long_term_to_id(const struct store_mailbox *mbox, const struct mapi_long_term_id *ltid,
+                          uint64_t *id_r);
+
+/* ---- Folders ---------------------------------------------------------- */
+
+enum store_folder_type {
+	STORE_FOLDER_GENERIC = 1, /* [MS-OXCFOLD] 2.2.1.2 FolderType */
+	STORE_FOLDER_SEARCH = 2,
+};
+
+/* Creates a folder under parent_fid with display name name and container
+ * class cls (may be NULL).  STORE_E_EXISTS when parent already has a child
+ * of that name (case-insensitive, [MS-OXCFOLD] 3.2.5.2). */
+int store_folder_create(struct store_mailbox *mbox, uint64_t parent_fid, const char *name,
+                        const char *cls, enum store_folder_type type, uint64_t *fid_r);
+/* Finds a child folder by display name: 1 found, 0 not. */
+int store_folder_find(struct store_mailbox *mbox, uint64_t parent_fid, const char *name,
+                      uint64_t *fid_r);
+
+/* Reads properties.  For each requested tag, *vals_r holds either the value
+ * or a PT_ERROR value with err 0x8004010F (MAPI_E_NOT_FOUND) in the same
+ * position.  Computed properties (IDs, counts, source keys, entry IDs ...)
+ * are included.  With tags == NULL, every stored property plus the common
+ * computed ones are returned. */
+int store_folder_get_props(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t fid,
+                           const struct mapi_proptag_array *tags,
+                           struct mapi_propval_array *vals_r);
+/* Sets properties; computed/read-only ones give STORE_E_ACCESS.  Each change
+ * gets a new change number. */
+int store_folder_set_props(struct store_mailbox *mbox, uint64_t fid,
+                           const struct mapi_propval_array *vals);
+int store_folder_delete_props(struct store_mailbox *mbox, uint64_t fid,
+                              const struct mapi_proptag_array *tags);
+
+/* Lists child folder IDs (not recursive). *fids_r is a talloc array. */
+int store_folder_children(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t fid,
+                          uint64_t **fids_r, uint32_t *count_r);
+
+/* Moves fid (and its subtree) under new_parent, renaming it when new_name
+ * is not NULL.  STORE_E_CYCLE when new_parent is inside fid's subtree. */
+int store_folder_move(struct store_mailbox *mbox, uint64_t fid, uint64_t new_parent,
+                      const char *new_name);
+/* Copies fid under new_parent with new IDs; deep copies subfolders too when
+ * recursive. */
+int store_folder_copy(struct store_mailbox *mbox, uint64_t fid, uint64_t new_parent,
+                      const char *new_name, bool recursive, uint64_t *new_fid_r);
+
+#define STORE_DEL_HARD       0x01 /* remove for good (no recoverable items) */
+#define STORE_DEL_MESSAGES   0x02 /* also delete contained messages */
+#define STORE_DEL_FOLDERS    0x04 /* also delete subfolders */
+#define STORE_DEL_ASSOCIATED 0x08 /* empty: include FAI messages */
+/* Deletes a folder ([MS-OXCFOLD] 2.2.1.3).  Without STORE_DEL_MESSAGES /
+ * STORE_DEL_FOLDERS a folder with contents gives STORE_E_HASCHILDREN.
+ * Special folders give STORE_E_ACCESS. */
+int store_folder_delete(struct store_mailbox *mbox, uint64_t fid, unsigned int flags);
+/* Empties a folder: messages (FAI too with STORE_DEL_ASSOCIATED) and
+ * subfolders ([MS-OXCFOLD] 2.2.1.9). */
+int store_folder_empty(struct store_mailbox *mbox, uint64_t fid, unsigned int flags);
+
+/* ---- Messages --------------------------------------------------------- */
+
+struct store_message;
+
+/* Starts a new message in fid (FAI when associated).  Nothing is stored
+ * until store_message_save(); the message gets its ID on first save. */
+int store_message_create(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t fid,
+                         bool associated, struct store_message **msg_r);
+/* Opens a saved message.  The instance sees the message as it was when
+ * opened plus its own unsaved changes ([MS-OXCMSG] 3.2.5.3). */
+int store_message_open(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t fid, uint64_t mid,
+                       struct store_message **msg_r);
+/* IDs of the message; mid is 0 before the first save. */
+uint64_t store_message_mid(const struct store_message *msg);
+uint64_t store_message_fid(const struct store_message *msg);
+
+/* Property access on the instance; same conventions as the folder calls.
+ * Setting a value of a type that does not match its tag's type (other than
+ * PT_UNSPECIFIED) gives STORE_E_BADTYPE. */
+int store_message_get_props(TALLOC_CTX *mem_ctx, struct store_message *msg,
+                            const struct mapi_proptag_array *tags,
+                            struct mapi_propval_array *vals_r);
+int store_message_set_props(struct store_message *msg, const struct mapi_propval_array *vals);
+int store_message_delete_props(struct store_message *msg, const struct mapi_proptag_array *tags);
+
+/* Recipients ([MS-OXCMSG] 2.2.1.4): rows of properties with a row ID.
+ * modify_recipients replaces the rows with the given row IDs (a row with no
+ * properties removes that row).  Takes effect on save. */
+int store_message_modify_recipients(struct store_message *msg, uint32_t count,
+                                    const uint32_t *row_ids, const struct mapi_propval_array *rows);
+int store_message_get_recipients(TALLOC_CTX *mem_ctx, struct store_message *msg, uint32_t *count_r,
+                                 uint32_t **row_ids_r, struct mapi_propval_array **rows_r);
+
+/* Attachments ([MS-OXCMSG] 2.2.2): by value, OLE and embedded messages are
+ * all property bags with an attach number.  create gives the next number.
+ * Changes take effect when the message is saved. */
+int store_message_attach_create(struct store_message *msg, uint32_t *attach_num_r);
+int store_message_attach_set_props(struct store_message *msg, uint32_t attach_num,
+                                   const struct mapi_propval_array *vals);
+int store_message_attach_get_props(TALLOC_CTX *mem_ctx, struct store_message *msg,
+                                   uint32_t attach_num, const struct mapi_proptag_array *tags,
+                                   struct mapi_propval_array *vals_r);
+int store_message_attach_delete(struct store_message *msg, uint32_t attach_num);
+/* Attach numbers in order; *nums_r a talloc array. */
+int store_message_attach_list(TALLOC_CTX *mem_ctx, struct store_message *msg, uint32_t **nums_r,
+                              uint32_t *count_r);
+
+/* Saves the instance in one transaction: allocates the MID (first save),
+ * a new change number, PidTagChangeKey / PidTagPredecessorChangeList /
+ * PidTagLastModificationTime, updates folder counts and indexes, checks
+ * quota (STORE_E_QUOTA, STORE_E_SHUTOFF, STORE_E_TOOBIG), and publishes
+ * a created or modified event.  When keep_open is false the instance can
+ * no longer be saved. */
+int store_message_save(struct store_message *msg, bool keep_open);
+/* Saves several instances of one mailbox in one transaction (bulk import
+ * and batched delivery); all or none are saved.  Instances stay open. */
+int store_messages_save(struct store_message **msgs, uint32_t count);
+/* Frees the instance, discarding unsaved changes. */
+void store_message_close(struct store_message **msg);
+
+/* Sets or clears the read flag (MSGFLAG_READ) of saved messages, each with
+ * a new read change number (PidTagReadCn, [MS-OXCFXICS] 2.2.1.1.8). */
+int store_messages_set_read(struct store_mailbox *mbox, uint64_t fid, const uint64_t *mids,
+                            uint32_t count, bool read);
+/* Deletes messages from fid; soft unless STORE_DEL_HARD.  Missing messages
+ * are skipped and counted in *partial_r (may be NULL). */
+int store_messages_delete(struct store_mailbox *mbox, uint64_t fid, const uint64_t *mids,
+                          uint32_t count, unsigned int flags, bool *partial_r);
+/* Moves or copies messages to dst_fid; new_mids_r (may be NULL) receives
+ * the new IDs in order (0 for missing ones). */
+int store_messages_move(struct store_mailbox *mbox, uint64_t src_fid, uint64_t dst_fid,
+                        const uint64_t *mids, uint32_t count, uint64_t *new_mids_r);
+int store_messages_copy(struct store_mailbox *mbox, uint64_t src_fid, uint64_t dst_fid,
+                        const uint64_t *mids, uint32_t count, uint64_t *new_mids_r);
+
+/* ---- Streams: large property values read without loading them whole -- */
+
+struct store_stream;
+/* Opens a read stream on a saved property of a saved message (binary or
+ * string; the bytes are the stored UTF-8 / raw bytes). */
+int store_stream_open_read(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t mid,
+                           uint32_t proptag, struct store_stream **stream_r);
+/* Reads up to len bytes; returns the count (0 at end) or <0. */
+int64_t store_stream_read(struct store_stream *stream, void *buf, size_t len);
+uint64_t store_stream_size(const struct store_stream *stream);
+int store_stream_seek(struct store_stream *stream, uint64_t offset);
+void store_stream_close(struct store_stream **stream);
+
+/* Write stream on a message instance: the value is written to the store in
+ * chunks as it arrives and replaces the property when the message is saved
+ * (invisible before, discarded when the instance is closed unsaved). */
+int store_stream_open_write(TALLOC_CTX *mem_ctx, struct store_message *msg, uint32_t proptag,
+                            struct store_stream **stream_r);
+int store_stream_write(struct store_stream *stream, const void *buf, size_t len);
+/* Ends a write stream and attaches the value to the instance. */
+int store_stream_commit(struct store_stream *stream);
+
+/* ---- Named properties ([MS-OXCPRPT] 3.1.4.4) ------------------------- */
+
+/* Maps names to property IDs, creating IDs from 0x8000 up when create is
+ * set.  ids_r[i] is 0 for a name that does not exist (create unset).
+ * Returns 0, or STORE_E_RANGE when 0xFFFE is reached. */
+int store_named_to_ids(struct store_mailbox *mbox, uint32_t count,
+                       const struct mapi_property_name *names, bool create, uint16_t *ids_r);
+/* Reverse mapping: names_r[i].kind is MNID_NONE for an unknown ID. */
+int store_named_from_ids(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint32_t count,
+                         const uint16_t *ids, struct mapi_property_name **names_r);
+
+/* ---- Receive folders ([MS-OXCSTOR] 2.2.1.2) ------------------------- */
+
+/* The folder for a message class: longest matching prefix, "" as fallback
+ * ([MS-OXCSTOR] 3.2.5.2).  *explicit_class_r (may be NULL) is the matched
+ * class, a talloc child of mem_ctx. */
+int store_receive_folder_get(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, const char *cls,
+                             uint64_t *fid_r, char **explicit_class_r);
+int store_receive_folder_set(struct store_mailbox *mbox, const char *cls, uint64_t fid);
+
+/* ---- Tables ([MS-OXCTABL]) ------------------------------------------- */
+
+enum store_table_kind {
+	STORE_TABLE_HIERARCHY = 1,
+	STORE_TABLE_CONTENTS = 2,
+	STORE_TABLE_FAI = 3, /* associated contents */
+};
+#define STORE_TABLE_DEPTH       0x04 /* hierarchy: whole subtree, PidTagDepth */
+#define STORE_TABLE_SOFTDELETED 0x20 /* contents: soft-deleted messages */
+
+struct store_table;
+
+/* Opens a table on folder fid.  Rows are read when first queried and the
+ * table keeps the row set it read (stable while the folder changes) until
+ * the sort or restriction changes or store_table_refresh() is called. */
+int store_table_open(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t fid,
+                     enum store_table_kind kind, unsigned int flags, struct store_table **table_r);
+/* Columns returned by query_rows; the default set is the row's ID. */
+int store_table_set_columns(struct store_table *table, const struct mapi_proptag_array *cols);
+/* Multi-key sort ([MS-OXCDATA] 2.13); categories not yet supported
+ * (categorized_count > 0 gives STORE_E_NOTSUPPORTED). */
+int store_table_sort(struct store_table *table, const struct mapi_sort_order_set *sort);
+/* Restriction ([MS-OXCDATA] 2.12); NULL clears it.  The table keeps a copy. */
+int store_table_restrict(struct store_table *table, const struct mapi_restriction *res);
+/* Re-reads the row set at the next query (position kept when possible). */
+void store_table_refresh(struct store_table *table);
+
+/* Reads up to count rows from the cursor, forward or backward, moving the
+ * cursor.  *rows_r is a talloc array (on mem_ctx) of *count_r rows. */
+int store_table_query_rows(TALLOC_CTX *mem_ctx, struct store_table *table, uint32_t count,
+                           bool forward, struct mapi_propval_array **rows_r, uint32_t *count_r);
+
+enum store_bookmark {
+	STORE_BOOKMARK_BEGINNING = 0, /* [MS-OXCTABL] 2.2.2.16.1 */
+	STORE_BOOKMARK_CURRENT = 1,
+	STORE_BOOKMARK_END = 2,
+};
+/* Moves the cursor by delta rows from origin (clamped); *moved_r (may be
+ * NULL) is the signed distance actually moved. */
+int store_table_seek(struct store_table *table, enum store_bookmark origin, int32_t delta,
+                     int32_t *moved_r);
+int store_table_seek_fraction(struct store_table *table, uint32_t numerator, uint32_t denominator);
+/* Current position and total row count. */
+int store_table_position(struct store_table *table, uint32_t *position_r, uint32_t *total_r);
+/* Bookmarks: an opaque 32-bit handle for the current row's identity. */
+int store_table_bookmark_create(struct store_table *table, uint32_t *bookmark_r);
+/* STORE_E_NOTFOUND when the bookmark is unknown; when its row is gone the
+ * cursor goes to the next row and *row_gone_r is set. */
+int store_table_bookmark_seek(struct store_table *table, uint32_t bookmark, int32_t delta,
+                              bool *row_gone_r);
+int store_table_bookmark_free(struct store_table *table, uint32_t bookmark);
+/* Finds the next row (from the cursor, in the given direction) matching
+ * res and moves the cursor there: 1 found, 0 not found. */
+int store_table_find_row(struct store_table *table, const struct mapi_restriction *res,
+                         bool forward);
+/* ID of the row at the cursor (folder ID or message ID), 0 at the end. */
+uint64_t store_table_current_id(struct store_table *table);
+void store_table_close(struct store_table **table);
+
+/* ---- Change enumeration for ICS ([MS-OXCFXICS] 3.2.5.9) --------------- */
+
+/* A set of change numbers (or IDs) as sorted, disjoint GLOBCNT ranges of
+ * one replica, inclusive.  This is the in-memory form of a CnsetSeen. */
+struct store_cnset {
+	uint32_t count;
+	struct store_globcnt_range {
+		uint64_t lo, hi;
+	} * ranges;
+};
+
+struct store_changes {
+	uint32_t changed_count; /* new or changed messages (or folders) */
+	uint64_t *changed;      /* IDs, ordered by change number */
+	uint32_t deleted_count;
+	uint64_t *deleted;   /* IDs deleted (hard or soft) since */
+	uint32_t read_count; /* read-state changes since cnset_read */
+	uint64_t *read;
+	bool *read_state; /* the current read flag of each read[] ID */
+	uint64_t max_cn;  /* highest change number in the mailbox now (GLOBCNT) */
+};
+
+#define STORE_ICS_FAI       0x01 /* contents: associated messages */
+#define STORE_ICS_NORMAL    0x02 /* contents: normal messages */
+#define STORE_ICS_HIERARCHY 0x04 /* folders of the subtree under fid */
+/* Lists what changed in fid since the given sets (cnset_read may be NULL to
+ * skip read states).  Work is proportional to the changes and the number of
+ * ranges in the sets, not to the folder size. */
+int store_changes_since(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t fid,
+                        unsigned int flags, const struct store_cnset *cnset_seen,
+                        const struct store_cnset *cnset_read, struct store_changes **changes_r);
+
+/* ---- Notifications ---------------------------------------------------- */
+
+enum store_event_type {
+	STORE_EV_CREATED = 0x0004, /* [MS-OXCNOTIF] 2.2.1.4.1 NotificationType */
+	STORE_EV_DELETED = 0x0008,
+	STORE_EV_MODIFIED = 0x0010,
+	STORE_EV_MOVED = 0x0020,
+	STORE_EV_COPIED = 0x0040,
+	STORE_EV_NEWMAIL = 0x0002,
+};
+
+struct store_event {
+	enum store_event_type type;
+	struct mapi_guid mailbox_guid;
+	uint64_t fid, mid;         /* mid 0 for folder events */
+	uint64_t old_fid, old_mid; /* moved / copied: the source */
+	bool associated;
+	const char *message_class; /* new mail only, else NULL */
+};
+
+/* Called after the change committed, on the thread that made it; must not
+ * call back into the store for the same mailbox while holding locks of its
+ * own that a store caller could hold. */
+typedef void store_event_cb(const struct store_event *ev, void *ctx);
+
+/* Subscribes to events of one mailbox (mailbox_guid) or of all (NULL).
+ * Returns a subscription ID > 0 or a negative error. */
+int store_subscribe(struct store *store, const struct mapi_guid *mailbox_guid, store_event_cb *cb,
+                    void *ctx);
+void store_unsubscribe(struct store *store, int subscription);
+
+#endif
