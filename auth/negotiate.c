@@ -1,0 +1,317 @@
+/*
+ * negotiate: HTTP Negotiate ([RFC 4559]) acceptor over MIT GSSAPI, with raw
+ * NTLMSSP tokens routed to auth/ntlm.
+ */
+#include <string.h>
+
+#include <gssapi/gssapi.h>
+#include <gssapi/gssapi_ext.h>
+#include <gssapi/gssapi_krb5.h>
+
+#include "negotiate.h"
+
+struct negotiate_acceptor {
+	gss_cred_id_t cred;
+	const struct auth_domain_map *realm_map;
+	struct ntlm_server_config *ntlm; /* NULL: no NTLM fallback */
+};
+
+struct negotiate_server {
+	struct negotiate_acceptor *acc;
+	gss_ctx_id_t ctx;
+	struct ntlm_server *ntlm;
+	struct negotiate_identity *identity;
+};
+
+const char *negotiate_strerror(enum negotiate_error error)
+{
+	switch (error) {
+	case NEGOTIATE_E_OK:
+		return "success";
+	case NEGOTIATE_E_MALFORMED:
+		return "malformed Negotiate token";
+	case NEGOTIATE_E_REJECTED:
+		return "GSSAPI rejected the token";
+	case NEGOTIATE_E_UNMAPPED:
+		return "principal maps to no user";
+	case NEGOTIATE_E_NTLM:
+		return "NTLM inside Negotiate failed";
+	case NEGOTIATE_E_NO_NTLM:
+		return "NTLM inside Negotiate is not enabled";
+	case NEGOTIATE_E_INTERNAL:
+		return "internal error";
+	}
+	return "unknown Negotiate error";
+}
+
+/* The GSS major and minor status texts, for logs. */
+static const char *gss_error_text(TALLOC_CTX *mem_ctx, OM_uint32 major, OM_uint32 minor)
+{
+	char *text = talloc_strdup(mem_ctx, "");
+	struct {
+		OM_uint32 code;
+		int type;
+	} parts[2] = {{major, GSS_C_GSS_CODE}, {minor, GSS_C_MECH_CODE}};
+
+	for (int i = 0; i < 2 && text != NULL; i++) {
+		OM_uint32 ctx = 0, min;
+
+		if (parts[i].code == 0)
+			continue;
+		do {
+			gss_buffer_desc msg = GSS_C_EMPTY_BUFFER;
+
+			if (GSS_ERROR(gss_display_status(&min, parts[i].code, parts[i].type,
+			                                 GSS_C_NO_OID, &ctx, &msg)))
+				break;
+			text = talloc_asprintf_append(text, "%s%.*s", text[0] != '\0' ? ": " : "",
+			                              (int)msg.length, (const char *)msg.value);
+			gss_release_buffer(&min, &msg);
+		} while (ctx != 0 && text != NULL);
+	}
+	return text != NULL ? text : "GSSAPI error";
+}
+
+static int acceptor_destructor(struct negotiate_acceptor *acc)
+{
+	OM_uint32 minor;
+
+	if (acc->cred != GSS_C_NO_CREDENTIAL)
+		gss_release_cred(&minor, &acc->cred);
+	return 0;
+}
+
+static int import_service(TALLOC_CTX *mem_ctx, const char *service, gss_name_t *name_r,
+                          const char **error_r)
+{
+	gss_buffer_desc buf = {strlen(service), (void *)service};
+	OM_uint32 major, minor;
+
+	major = gss_import_name(&minor, &buf, GSS_C_NT_HOSTBASED_SERVICE, name_r);
+	if (GSS_ERROR(major)) {
+		*error_r = talloc_asprintf(mem_ctx, "service name %s: %s", service,
+		                           gss_error_text(mem_ctx, major, minor));
+		return -1;
+	}
+	return 0;
+}
+
+int negotiate_acceptor_new(TALLOC_CTX *mem_ctx, const struct negotiate_config *cfg,
+                           struct negotiate_acceptor **acc_r, const char **error_r)
+{
+	struct negotiate_acceptor *acc = talloc_zero(mem_ctx, struct negotiate_acceptor);
+	gss_key_value_element_desc el = {"keytab", cfg->keytab};
+	gss_key_value_set_desc store = {1, &el};
+	gss_name_t name = GSS_C_NO_NAME;
+	OM_uint32 major, minor;
+
+	if (acc == NULL) {
+		*error_r = "out of memory";
+		return -1;
+	}
+	acc->cred = GSS_C_NO_CREDENTIAL;
+	talloc_set_destructor(acc, acceptor_destructor);
+	acc->realm_map = cfg->realm_map;
+	if (cfg->ntlm != NULL) {
+		acc->ntlm = talloc_memdup(acc, cfg->ntlm, sizeof(*cfg->ntlm));
+		if (acc->ntlm == NULL)
+			goto fail;
+	}
+	if (cfg->service != NULL && import_service(mem_ctx, cfg->service, &name, error_r) < 0) {
+		talloc_free(acc);
+		return -1;
+	}
+	/* All mechanisms: SPNEGO for RFC 4559 clients, and bare Kerberos,
+	 * which some clients send under "Negotiate" too. */
+	major = gss_acquire_cred_from(&minor, name, GSS_C_INDEFINITE, GSS_C_NO_OID_SET,
+	                              GSS_C_ACCEPT, &store, &acc->cred, NULL, NULL);
+	if (name != GSS_C_NO_NAME)
+		gss_release_name(&minor, &name);
+	if (GSS_ERROR(major)) {
+		*error_r = talloc_asprintf(mem_ctx, "keytab %s: %s", cfg->keytab,
+		                           gss_error_text(mem_ctx, major, minor));
+		talloc_free(acc);
+		return -1;
+	}
+	*acc_r = acc;
+	return 0;
+fail:
+	*error_r = "out of memory";
+	talloc_free(acc);
+	return -1;
+}
+
+static int server_destructor(struct negotiate_server *s)
+{
+	OM_uint32 minor;
+
+	if (s->ctx != GSS_C_NO_CONTEXT)
+		gss_delete_sec_context(&minor, &s->ctx, GSS_C_NO_BUFFER);
+	return 0;
+}
+
+struct negotiate_server *negotiate_server_new(TALLOC_CTX *mem_ctx, struct negotiate_acceptor *acc)
+{
+	struct negotiate_server *s = talloc_zero(mem_ctx, struct negotiate_server);
+
+	if (s == NULL)
+		return NULL;
+	s->acc = acc;
+	s->ctx = GSS_C_NO_CONTEXT;
+	talloc_set_destructor(s, server_destructor);
+	return s;
+}
+
+const struct negotiate_identity *negotiate_server_identity(const struct negotiate_server *server)
+{
+	return server->identity;
+}
+
+static int set_identity(struct negotiate_server *s, const char *principal, const char *address,
+                        bool ntlm)
+{
+	struct negotiate_identity *id = talloc_zero(s, struct negotiate_identity);
+
+	if (id == NULL)
+		return -1;
+	id->principal = talloc_strdup(id, principal);
+	id->address = talloc_strdup(id, address);
+	id->ntlm = ntlm;
+	if (id->principal == NULL || id->address == NULL) {
+		talloc_free(id);
+		return -1;
+	}
+	s->identity = id;
+	return 0;
+}
+
+static int step_ntlm(struct negotiate_server *s, TALLOC_CTX *mem_ctx, const uint8_t *in,
+                     size_t in_len, uint8_t **out_r, size_t *out_len_r,
+                     enum negotiate_error *error_r, const char **detail_r)
+{
+	const struct ntlm_identity *nid;
+	enum ntlm_error nerr;
+	int ret;
+
+	if (s->acc->ntlm == NULL) {
+		*error_r = NEGOTIATE_E_NO_NTLM;
+		return -1;
+	}
+	if (s->ntlm == NULL && (s->ntlm = ntlm_server_new(s, s->acc->ntlm)) == NULL) {
+		*error_r = NEGOTIATE_E_INTERNAL;
+		return -1;
+	}
+	ret = ntlm_server_step(s->ntlm, mem_ctx, in, in_len, out_r, out_len_r, &nerr);
+	if (ret < 0) {
+		*error_r = NEGOTIATE_E_NTLM;
+		*detail_r = ntlm_strerror(nerr);
+		return -1;
+	}
+	if (ret == 1)
+		return 1;
+	nid = ntlm_server_identity(s->ntlm);
+	{
+		char *principal = talloc_asprintf(mem_ctx, "%s\\%s", nid->domain, nid->user);
+
+		if (principal == NULL || set_identity(s, principal, nid->address, true) < 0) {
+			*error_r = NEGOTIATE_E_INTERNAL;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The context is complete: who is it, and which address. */
+static int finish_gss(struct negotiate_server *s, TALLOC_CTX *mem_ctx, gss_name_t src,
+                      enum negotiate_error *error_r, const char **detail_r)
+{
+	gss_buffer_desc buf = GSS_C_EMPTY_BUFFER;
+	OM_uint32 major, minor;
+	char *principal, *address;
+	int found;
+
+	major = gss_display_name(&minor, src, &buf, NULL);
+	if (GSS_ERROR(major)) {
+		*error_r = NEGOTIATE_E_INTERNAL;
+		*detail_r = gss_error_text(mem_ctx, major, minor);
+		return -1;
+	}
+	principal = talloc_strndup(mem_ctx, buf.value, buf.length);
+	gss_release_buffer(&minor, &buf);
+	if (principal == NULL) {
+		*error_r = NEGOTIATE_E_INTERNAL;
+		return -1;
+	}
+	*detail_r = principal;
+	found = s->acc->realm_map != NULL
+	            ? auth_map_principal(s->acc->realm_map, mem_ctx, principal, &address)
+	            : 0;
+	if (found <= 0) {
+		*error_r = found == 0 ? NEGOTIATE_E_UNMAPPED : NEGOTIATE_E_INTERNAL;
+		return -1;
+	}
+	if (set_identity(s, principal, address, false) < 0) {
+		*error_r = NEGOTIATE_E_INTERNAL;
+		return -1;
+	}
+	return 0;
+}
+
+int negotiate_server_step(struct negotiate_server *server, TALLOC_CTX *mem_ctx, const uint8_t *in,
+                          size_t in_len, uint8_t **out_r, size_t *out_len_r,
+                          enum negotiate_error *error_r, const char **detail_r)
+{
+	gss_buffer_desc in_buf = {in_len, (void *)in}, out_buf = GSS_C_EMPTY_BUFFER;
+	gss_name_t src = GSS_C_NO_NAME;
+	OM_uint32 major, minor;
+	int ret = -1;
+
+	*out_r = NULL;
+	*out_len_r = 0;
+	*error_r = NEGOTIATE_E_OK;
+	*detail_r = "";
+	TALLOC_FREE(server->identity);
+	if (in_len == 0) {
+		*error_r = NEGOTIATE_E_MALFORMED;
+		return -1;
+	}
+	if (ntlm_is_ntlmssp(in, in_len))
+		return step_ntlm(server, mem_ctx, in, in_len, out_r, out_len_r, error_r, detail_r);
+
+	major = gss_accept_sec_context(&minor, &server->ctx, server->acc->cred, &in_buf,
+	                               GSS_C_NO_CHANNEL_BINDINGS, &src, NULL, &out_buf, NULL, NULL,
+	                               NULL);
+	if (out_buf.length > 0) {
+		*out_r = talloc_memdup(mem_ctx, out_buf.value, out_buf.length);
+		*out_len_r = out_buf.length;
+		gss_release_buffer(&minor, &out_buf);
+		if (*out_r == NULL) {
+			*error_r = NEGOTIATE_E_INTERNAL;
+			goto fail;
+		}
+	}
+	if (GSS_ERROR(major)) {
+		*error_r =
+		    major == GSS_S_DEFECTIVE_TOKEN ? NEGOTIATE_E_MALFORMED : NEGOTIATE_E_REJECTED;
+		*detail_r = gss_error_text(mem_ctx, major, minor);
+		goto fail;
+	}
+	if ((major & GSS_S_CONTINUE_NEEDED) != 0) {
+		ret = 1;
+		goto out;
+	}
+	ret = finish_gss(server, mem_ctx, src, error_r, detail_r);
+	if (ret < 0)
+		goto fail;
+	/* A completed context is not reused: the next token starts over. */
+	gss_delete_sec_context(&minor, &server->ctx, GSS_C_NO_BUFFER);
+	goto out;
+fail:
+	if (server->ctx != GSS_C_NO_CONTEXT)
+		gss_delete_sec_context(&minor, &server->ctx, GSS_C_NO_BUFFER);
+	ret = -1;
+out:
+	if (src != GSS_C_NO_NAME)
+		gss_release_name(&minor, &src);
+	return ret;
+}
