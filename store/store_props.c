@@ -79,7 +79,7 @@ int32_t store_message_flags(const struct obj_hdr *hdr, int32_t stored)
 static int common_prop(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, const struct obj *obj,
                        uint32_t tag, struct mapi_propval *v)
 {
-	uint8_t xid[23];
+	uint8_t xid[23] = {0};
 	bool folder = obj->hdr.kind == KIND_FOLDER;
 	switch (tag) {
 	case PR_CHANGE_NUMBER:
