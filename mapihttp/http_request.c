@@ -28,13 +28,18 @@ static void peer_text(struct http_request *req, struct MHD_Connection *conn)
 	char buf[INET6_ADDRSTRLEN] = "unknown";
 
 	if (ci != NULL && ci->client_addr != NULL) {
-		const struct sockaddr *sa = ci->client_addr;
+		struct sockaddr_storage ss;
 
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf,
+		/* Copied: MHD's pointer is not aligned for sockaddr_in6. */
+		memset(&ss, 0, sizeof(ss));
+		memcpy(&ss, ci->client_addr,
+		       ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+		                                              : sizeof(struct sockaddr_in));
+		if (ss.ss_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)&ss)->sin_addr, buf,
 			          sizeof(buf));
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
+		else if (ss.ss_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)&ss)->sin6_addr, buf,
 			          sizeof(buf));
 	}
 	req->peer = talloc_strdup(req, buf);
