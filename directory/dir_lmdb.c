@@ -164,6 +164,9 @@ static int init_meta(struct dir_lmdb *l, MDB_txn *txn, const char **error_r)
 		return dl_fail(error_r, rc, "mdb_get");
 	if (RAND_bytes(deployment, sizeof(deployment)) != 1)
 		return dir_fail(error_r, DIR_E_CRYPTO, "RAND_bytes failed");
+	/* a version 4 GUID ([MS-DTYP] 2.3.4.2 wire order: Data3 high byte 7) */
+	deployment[7] = (uint8_t)((deployment[7] & 0x0F) | 0x40);
+	deployment[8] = (uint8_t)((deployment[8] & 0x3F) | 0x80);
 	v.mv_size = strlen(DIR_ORG_NAME_DEFAULT), v.mv_data = (void *)DIR_ORG_NAME_DEFAULT;
 	rc = mdb_put(txn, l->meta, &k, &v, 0);
 	k.mv_size = 13, k.mv_data = (void *)"deployment_id";

@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Runs the real mapiadmin binary against a temporary data directory and
+checks its output and exit status for every command and error."""
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+MAPIADMIN = sys.argv[1]
+failures = 0
+
+
+def run(data, *args, stdin=None):
+    cmd = [MAPIADMIN] + (["--data-dir", data] if data else []) + list(args)
+    p = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=60,
+                       stdin=None if stdin is not None else subprocess.DEVNULL)
+    return p.returncode, p.stdout, p.stderr
+
+
+def run_tty(data, answers, *args):
+    """Runs mapiadmin on a pseudo-terminal and answers each prompt."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(MAPIADMIN, [MAPIADMIN, "--data-dir", data] + list(args))
+    out = b""
+    pending = list(answers)
+    while True:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+        if pending and out.rstrip().endswith(b"password:"):
+            os.write(fd, pending.pop(0).encode() + b"\n")
+            out += b"<answered>"
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), out.decode(errors="replace"), ""
+
+
+def check(name, got, status, out=None, err=None):
+    """got = (status, stdout, stderr); out/err are regexes searched for."""
+    global failures
+    rc, so, se = got
+    ok = rc == status
+    if out is not None and not re.search(out, so, re.M):
+        ok = False
+    if err is not None and not re.search(err, se, re.M):
+        ok = False
+    print(("ok   " if ok else "FAIL ") + name)
+    if not ok:
+        failures += 1
+        print(f"  status {rc} (want {status})\n  stdout: {so!r}\n  stderr: {se!r}")
+
+
+def main():
+    d = tempfile.mkdtemp(prefix="test-mapiadmin-")
+    try:
+        check("--help", run(None, "--help"), 0, out=r"user alias add ADDRESS ALIAS")
+        check("no data dir", run(None, "domain", "list"), 2, err=r"usage:")
+        check("no command", run(d), 2, err=r"usage:")
+        check("unknown command", run(d, "frob"), 2, err=r"unknown command")
+        check("unknown option", run(d, "domain", "list", "--frob"), 2, err=r"unknown option")
+        check("wrong arity", run(d, "domain", "add"), 2, err=r"usage: .*domain add DOMAIN")
+        check("option needs value", run(d, "user", "add", "a@b.c", "--name"), 2,
+              err=r"--name needs a value")
+
+        check("org show defaults", run(d, "org", "show"), 0,
+              out=r"^name: First Organization\ndeployment-id: "
+                  r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+        check("org set-name", run(d, "org", "set-name", "Demo Org"), 0, out=r"Demo Org")
+        check("org set-name with /", run(d, "org", "set-name", "a/b"), 1, err=r"invalid")
+        check("org show renamed", run(d, "org", "show"), 0, out=r"^name: Demo Org$")
+
+        check("domain add", run(d, "domain", "add", "Demo.Test"), 0, out=r"added")
+        check("domain add duplicate", run(d, "domain", "add", "demo.test"), 1,
+              err=r"already exists")
+        check("domain add invalid", run(d, "domain", "add", "bad_name"), 1, err=r"invalid")
+        check("domain add second", run(d, "domain", "add", "other.test"), 0)
+        check("domain list", run(d, "domain", "list"), 0, out=r"\Ademo\.test\nother\.test\n\Z")
+
+        check("user add --password",
+              run(d, "user", "add", "Alice@Demo.Test", "--name", "Alice Demo",
+                  "--password", "demo-alice"), 0, out=r"user alice@demo\.test added \(id 1\)")
+        check("user add password on stdin",
+              run(d, "user", "add", "bob@demo.test", "--name", "Bob Demo", stdin="pw-bob\n"),
+              0, out=r"id 2")
+        check("user add empty stdin password",
+              run(d, "user", "add", "carol@demo.test", "--name", "C", stdin="\n"), 1,
+              err=r"password is empty")
+        check("user add --no-password",
+              run(d, "user", "add", "carol@demo.test", "--name", "Carol", "--no-password"), 0)
+        check("user add without --name", run(d, "user", "add", "x@demo.test", "--password", "x"),
+              2, err=r"--name")
+        check("user add duplicate",
+              run(d, "user", "add", "alice@demo.test", "--name", "A", "--password", "x"), 1,
+              err=r"already exists")
+        check("user add unknown domain",
+              run(d, "user", "add", "x@nowhere.test", "--name", "X", "--password", "x"), 1,
+              err=r"unknown domain")
+        check("user add bad address",
+              run(d, "user", "add", "not-an-address", "--name", "X", "--password", "x"), 1,
+              err=r"local@domain")
+        check("user add bad display name",
+              run(d, "user", "add", "y@demo.test", "--name", "", "--password", "x"), 1,
+              err=r"display name")
+
+        check("user list", run(d, "user", "list"), 0,
+              out=r"\Aalice@demo\.test\tAlice Demo\nbob@demo\.test\tBob Demo\n"
+                  r"carol@demo\.test\tCarol\n\Z")
+        got = run(d, "user", "show", "ALICE@demo.test")
+        check("user show", got, 0,
+              out=r"^address: alice@demo\.test\ndisplay-name: Alice Demo\naliases:\nid: 1\n"
+                  r"mailbox-guid: [0-9a-f-]{36}\nlegacy-dn: /o=Demo Org/ou=Exchange "
+                  r"Administrative Group \(FYDIBOHF23SPDLT\)/cn=Recipients/cn=[0-9a-f]{32}-alice$")
+        secret = re.search(r"argon2|password|hash", got[1], re.I)
+        check("user show prints no secrets", (1 if secret else 0, got[1], ""), 0)
+        check("user show unknown", run(d, "user", "show", "nobody@demo.test"), 1,
+              err=r"not found")
+
+        check("alias add", run(d, "user", "alias", "add", "alice@demo.test", "al@other.test"),
+              0, out=r"alias al@other\.test added")
+        check("alias add duplicate",
+              run(d, "user", "alias", "add", "bob@demo.test", "al@other.test"), 1,
+              err=r"already exists")
+        check("alias add existing address",
+              run(d, "user", "alias", "add", "bob@demo.test", "alice@demo.test"), 1,
+              err=r"already exists")
+        check("alias add unknown user",
+              run(d, "user", "alias", "add", "nobody@demo.test", "n@demo.test"), 1,
+              err=r"not found")
+        check("alias add unknown domain",
+              run(d, "user", "alias", "add", "bob@demo.test", "b@nowhere.test"), 1,
+              err=r"unknown domain")
+        check("user show by alias", run(d, "user", "show", "al@other.test"), 0,
+              out=r"^address: alice@demo\.test\n.*\naliases: al@other\.test$")
+        check("domain del in use", run(d, "domain", "del", "other.test"), 1, err=r"in use")
+
+        check("user passwd --password",
+              run(d, "user", "passwd", "alice@demo.test", "--password", "new-pw"), 0,
+              out=r"password of alice@demo\.test changed")
+        check("user passwd stdin", run(d, "user", "passwd", "bob@demo.test", stdin="x2\n"), 0)
+        got = run_tty(d, ["tty-pw", "tty-pw"], "user", "passwd", "bob@demo.test")
+        check("user passwd on a terminal", got, 0,
+              out=r"New password: <answered>\s*Repeat password: <answered>")
+        check("terminal password not echoed", (1 if "tty-pw" in got[1] else 0, got[1], ""), 0)
+        check("user passwd terminal mismatch",
+              run_tty(d, ["one", "two"], "user", "passwd", "bob@demo.test"), 1,
+              out=r"do not match")
+        check("user passwd unknown",
+              run(d, "user", "passwd", "nobody@demo.test", "--password", "x"), 1,
+              err=r"not found")
+
+        check("user del alias refused", run(d, "user", "del", "al@other.test"), 1, err=r"alias")
+        check("user del", run(d, "user", "del", "alice@demo.test"), 0, out=r"deleted")
+        check("user del again", run(d, "user", "del", "alice@demo.test"), 1, err=r"not found")
+        check("domain del freed", run(d, "domain", "del", "other.test"), 0, out=r"deleted")
+        check("domain del unknown", run(d, "domain", "del", "other.test"), 1, err=r"not found")
+        check("ids not reused",
+              run(d, "user", "add", "alice@demo.test", "--name", "A", "--password", "x"), 0,
+              out=r"id 4")
+
+        modes = {os.path.relpath(os.path.join(r, n), d): os.stat(os.path.join(r, n)).st_mode
+                 for r, dirs, files in os.walk(d) for n in dirs + files}
+        bad = {p: oct(m & 0o777) for p, m in modes.items()
+               if (m & 0o777) != (0o700 if os.path.isdir(os.path.join(d, p)) else 0o600)}
+        check("private file modes", (0 if not bad else 1, str(bad), ""), 0)
+        with open(os.path.join(d, "directory", "data.mdb"), "rb") as f:
+            data = f.read()
+        leaked = [pw for pw in (b"demo-alice", b"pw-bob", b"new-pw") if pw in data]
+        check("no clear passwords on disk", (0 if not leaked else 1, str(leaked), ""), 0)
+    finally:
+        shutil.rmtree(d)
+    print(f"{failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
