@@ -21,6 +21,7 @@ struct negotiate_server {
 	gss_ctx_id_t ctx;
 	struct ntlm_server *ntlm;
 	struct negotiate_identity *identity;
+	char *last_user; /* principal or NTLM name of the last attempt */
 };
 
 const char *negotiate_strerror(enum negotiate_error error)
@@ -167,6 +168,11 @@ const struct negotiate_identity *negotiate_server_identity(const struct negotiat
 	return server->identity;
 }
 
+const char *negotiate_server_last_user(const struct negotiate_server *server)
+{
+	return server->last_user;
+}
+
 static int set_identity(struct negotiate_server *s, const char *principal, const char *address,
                         bool ntlm)
 {
@@ -202,6 +208,10 @@ static int step_ntlm(struct negotiate_server *s, TALLOC_CTX *mem_ctx, const uint
 		return -1;
 	}
 	ret = ntlm_server_step(s->ntlm, mem_ctx, in, in_len, out_r, out_len_r, &nerr);
+	if (ntlm_server_last_user(s->ntlm) != NULL) {
+		talloc_free(s->last_user);
+		s->last_user = talloc_strdup(s, ntlm_server_last_user(s->ntlm));
+	}
 	if (ret < 0) {
 		*error_r = NEGOTIATE_E_NTLM;
 		*detail_r = ntlm_strerror(nerr);
@@ -243,6 +253,8 @@ static int finish_gss(struct negotiate_server *s, TALLOC_CTX *mem_ctx, gss_name_
 		return -1;
 	}
 	*detail_r = principal;
+	talloc_free(s->last_user);
+	s->last_user = talloc_strdup(s, principal);
 	found = s->acc->realm_map != NULL
 	            ? auth_map_principal(s->acc->realm_map, mem_ctx, principal, &address)
 	            : 0;

@@ -86,4 +86,8 @@ int negotiate_server_step(struct negotiate_server *server, TALLOC_CTX *mem_ctx, 
 /* After a step returned 0, else NULL.  Owned by the server. */
 const struct negotiate_identity *negotiate_server_identity(const struct negotiate_server *server);
 
+/* The principal (or NTLM "DOMAIN\\user") of the last attempt, successful or
+ * not, for failure logs; NULL when none is known (e.g. a rejected ticket). */
+const char *negotiate_server_last_user(const struct negotiate_server *server);
+
 #endif

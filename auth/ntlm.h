@@ -90,6 +90,10 @@ int ntlm_server_step(struct ntlm_server *server, TALLOC_CTX *mem_ctx, const uint
  * the server state. */
 const struct ntlm_identity *ntlm_server_identity(const struct ntlm_server *server);
 
+/* "DOMAIN\user" as named by the last AUTHENTICATE_MESSAGE on this state,
+ * whether it succeeded or not (for failure logs), or NULL. */
+const char *ntlm_server_last_user(const struct ntlm_server *server);
+
 /* True when the token is an NTLMSSP message (for schemes such as Negotiate
  * that may carry raw NTLM). */
 bool ntlm_is_ntlmssp(const uint8_t *in, size_t len);

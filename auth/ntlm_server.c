@@ -26,6 +26,7 @@ struct ntlm_server {
 	uint8_t *negotiate, *challenge; /* kept for the MIC */
 	size_t negotiate_len, challenge_len;
 	struct ntlm_identity *identity;
+	char *last_user; /* "DOMAIN\user" of the last AUTHENTICATE, for logs */
 };
 
 /* A name from the AUTHENTICATE_MESSAGE, in both forms the server needs. */
@@ -465,6 +466,8 @@ static enum ntlm_error handle_authenticate(struct ntlm_server *s, const uint8_t 
 		ret = NTLM_E_MALFORMED;
 		goto out;
 	}
+	talloc_free(s->last_user);
+	s->last_user = talloc_asprintf(s, "%s\\%s", domain.utf8, user.utf8);
 	found = s->cfg.lookup(s->cfg.lookup_ctx, tmp, user.utf8, domain.utf8, &address, k.nt_hash);
 	if (found <= 0) {
 		ret = found == 0 ? NTLM_E_UNKNOWN_USER : NTLM_E_INTERNAL;
@@ -520,6 +523,11 @@ int ntlm_server_step(struct ntlm_server *server, TALLOC_CTX *mem_ctx, const uint
 		server->state = NTLM_STATE_FAILED;
 		return -1;
 	}
+}
+
+const char *ntlm_server_last_user(const struct ntlm_server *server)
+{
+	return server->last_user;
 }
 
 void ntlm_server_test_set_challenge(struct ntlm_server *server, const uint8_t challenge[8])
