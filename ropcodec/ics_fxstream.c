@@ -604,7 +604,8 @@ enum rop_err ics_fx_writer_next(struct ics_fx_writer *w, size_t max, unsigned fl
 	}
 	if (end == start && left > 0)
 		return ROP_E_NOSPACE;
-	*data_r = w->push.data + start;
+	/* an empty writer has no buffer yet */
+	*data_r = w->push.data != NULL ? w->push.data + start : (const uint8_t *)"";
 	*len_r = end - start;
 	w->sent = end;
 	return ROP_OK;
@@ -680,6 +681,8 @@ enum rop_err ics_fx_reader_next(struct ics_fx_reader *r, TALLOC_CTX *mem_ctx,
 {
 	size_t used;
 
+	if (r->len == r->ofs)
+		return ROP_E_SHORT;
 	ROP_CHECK(fx_pull_one(mem_ctx, r->buf + r->ofs, r->len - r->ofs, el_r, &used));
 	r->ofs += used;
 	return ROP_OK;
