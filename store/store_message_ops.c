@@ -165,6 +165,7 @@ int store_message_copy_txn(MDB_txn *txn, struct store_mailbox *mbox, uint64_t gc
 		return ret == 0 ? STORE_E_NOTFOUND : ret;
 	if (o.hdr.kind != KIND_MESSAGE && o.hdr.kind != KIND_FAI)
 		return STORE_E_NOTFOUND;
+	ret = 0;
 	struct obj_hdr h = o.hdr;
 	uint64_t src_fgc = h.parent;
 	if (move)
