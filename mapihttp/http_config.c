@@ -30,6 +30,7 @@ struct http_config *http_config_new(TALLOC_CTX *mem_ctx)
 	cfg->request_timeout = 60;
 	cfg->connection_limit = 20000;
 	cfg->shutdown_timeout = 30;
+	cfg->connection_memory = 32 * 1024;
 	cfg->schemes[0] = HTTP_AUTH_SCHEME_BASIC;
 	cfg->scheme_count = 1;
 	cfg->auth_cache_ttl = 60;
@@ -299,6 +300,7 @@ static const struct config_key {
     {"limits", "connection_limit", K_UINT, F(connection_limit), 1000000},
     {"limits", "per_ip_connection_limit", K_UINT, F(per_ip_connection_limit), 1000000},
     {"limits", "shutdown_timeout", K_UINT, F(shutdown_timeout), 3600},
+    {"limits", "connection_memory", K_SIZE, F(connection_memory), 0},
     {"auth", "schemes", K_SCHEMES, 0, 0},
     {"auth", "cache_ttl", K_UINT, F(auth_cache_ttl), 86400},
     {"auth", "cache_size", K_UINT, F(auth_cache_size), 1000000},
@@ -538,6 +540,10 @@ int http_config_finish(struct http_config *cfg, const char **error_r)
 	if (cfg->threads == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		cfg->threads = n > 0 && n < 256 ? (unsigned)n : 1;
+	}
+	if (cfg->connection_memory < 8192 || cfg->connection_memory > 1024 * 1024) {
+		*error_r = "connection_memory must be between 8K and 1M";
+		return -1;
 	}
 	if (cfg->connection_limit == 0 || cfg->auth_cache_size == 0) {
 		*error_r = "connection_limit and cache_size must be positive";

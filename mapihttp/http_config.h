@@ -29,6 +29,8 @@
  *   connection_limit = 20000
  *   per_ip_connection_limit = 0       (0: unlimited)
  *   shutdown_timeout = 30             (seconds in-flight requests get on stop)
+ *   connection_memory = 32K           (per-connection buffer for headers; the
+ *                                      resident cost of an idle connection)
  *   [auth]
  *   schemes = basic                   (default for listeners without auth=)
  *   cache_ttl = 60                    (seconds a verified credential is kept)
@@ -85,6 +87,7 @@ struct http_config {
 	unsigned connection_limit;
 	unsigned per_ip_connection_limit;
 	unsigned shutdown_timeout;
+	size_t connection_memory;
 
 	enum http_auth_scheme schemes[HTTP_AUTH_MAX_SCHEMES];
 	unsigned scheme_count;

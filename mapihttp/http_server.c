@@ -40,6 +40,7 @@ static struct MHD_Daemon *start_listener(struct http_listener_ctx *lctx,
 	OPT(MHD_OPTION_CONNECTION_LIMIT, cfg->connection_limit, NULL);
 	OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_connection_limit, NULL);
 	OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout, NULL);
+	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->connection_memory, NULL);
 	OPT(MHD_OPTION_LISTEN_BACKLOG_SIZE, LISTEN_BACKLOG, NULL);
 	OPT(MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)http_request_begin, lctx);
 	OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)http_request_completed, lctx);

@@ -53,6 +53,7 @@ static void test_ini(void)
 	                   "max_body_size = 64K\n"
 	                   "connection_timeout = 30\n"
 	                   "per_ip_connection_limit = 50\n"
+	                   "connection_memory = 16K\n"
 	                   "[auth]\n"
 	                   "cache_ttl = 10\n"
 	                   "backoff_threshold = 0\n";
@@ -72,6 +73,7 @@ static void test_ini(void)
 	test_assert_int(cfg->max_body_size, 65536);
 	test_assert_int(cfg->connection_timeout, 30);
 	test_assert_int(cfg->per_ip_connection_limit, 50);
+	test_assert_int(cfg->connection_memory, 16384);
 	test_assert_int(cfg->auth_cache_ttl, 10);
 	test_assert_int(cfg->backoff_threshold, 0);
 	test_assert_str(cfg->external_url, "https://mail.example.com:8443");
