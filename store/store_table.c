@@ -102,9 +102,11 @@ static void table_reset(struct store_table *t)
 
 int store_table_set_columns(struct store_table *t, const struct mapi_proptag_array *cols)
 {
-	uint32_t *tags = talloc_memdup(t, cols->tags, cols->count * sizeof(uint32_t) + 1);
+	uint32_t *tags = talloc_array(t, uint32_t, cols->count + 1);
 	if (tags == NULL)
 		return STORE_E_NOMEM;
+	if (cols->count > 0)
+		memcpy(tags, cols->tags, cols->count * sizeof(uint32_t));
 	talloc_free(t->cols.tags);
 	t->cols.tags = tags;
 	t->cols.count = cols->count;
@@ -115,9 +117,11 @@ int store_table_sort(struct store_table *t, const struct mapi_sort_order_set *so
 {
 	if (sort->categorized_count > 0)
 		return STORE_E_NOTSUPPORTED;
-	struct mapi_sort_order *s = talloc_memdup(t, sort->sorts, sort->count * sizeof(*s) + 1);
+	struct mapi_sort_order *s = talloc_array(t, struct mapi_sort_order, sort->count + 1);
 	if (s == NULL)
 		return STORE_E_NOMEM;
+	if (sort->count > 0)
+		memcpy(s, sort->sorts, sort->count * sizeof(*s));
 	talloc_free(t->sort.sorts);
 	t->sort = *sort;
 	t->sort.sorts = s;
