@@ -105,12 +105,9 @@ static enum rop_err notif_pull_tags(struct rop_pull *p, struct notif_data *nd)
 /* NewMail: MessageFlags, UnicodeFlag, MessageClass (NUL-terminated). */
 static enum rop_err notif_pull_new_mail(struct rop_pull *p, struct notif_data *nd)
 {
-	uint8_t unicode;
-
 	ROP_CHECK(rop_pull_u32(p, &nd->message_flags));
-	ROP_CHECK(rop_pull_u8(p, &unicode));
-	nd->unicode = unicode != 0;
-	if (nd->unicode)
+	ROP_CHECK(rop_pull_u8(p, &nd->unicode));
+	if (nd->unicode != 0)
 		return rop_pull_utf16z(p, &nd->message_class);
 	return rop_pull_asciiz(p, &nd->message_class);
 }
@@ -214,10 +211,10 @@ static enum rop_err notif_push_tail(struct rop_push *p, const struct notif_layou
 		ROP_CHECK(rop_push_u32(p, nd->unread_count));
 	if (l->new_mail) {
 		ROP_CHECK(rop_push_u32(p, nd->message_flags));
-		ROP_CHECK(rop_push_u8(p, nd->unicode ? 1 : 0));
+		ROP_CHECK(rop_push_u8(p, nd->unicode));
 		if (nd->message_class == NULL)
 			return ROP_E_INVALID;
-		if (nd->unicode)
+		if (nd->unicode != 0)
 			return rop_push_utf16z(p, nd->message_class);
 		return rop_push_asciiz(p, nd->message_class);
 	}

@@ -75,7 +75,7 @@ struct notif_data {
 
 	/* NewMail */
 	uint32_t message_flags;
-	bool unicode;        /* MessageClass travels as UTF-16 when set */
+	uint8_t unicode;     /* UnicodeFlag: nonzero, MessageClass is UTF-16 */
 	char *message_class; /* UTF-8 (ASCII bytes when !unicode) */
 };
 
