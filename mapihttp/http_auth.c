@@ -27,7 +27,10 @@ struct auth_scheme_ops {
 	bool (*allowed)(const struct http_auth *auth, const struct http_request *req);
 	char *(*challenge)(TALLOC_CTX *mem_ctx, const struct http_auth *auth);
 	enum http_auth_result (*authenticate)(struct http_auth *auth, struct http_request *req,
-	                                      const char *header);
+	                                      const char *header,
+	                                      struct http_auth_pending **pending_r);
+	enum http_auth_result (*complete)(struct http_auth *auth, struct http_request *req,
+	                                  struct http_auth_pending *pending);
 };
 
 static time_t now_monotonic(void)
@@ -142,70 +145,97 @@ static char *basic_challenge(TALLOC_CTX *mem_ctx, const struct http_auth *auth)
 	                       auth->cfg->hostname);
 }
 
-static enum http_auth_result basic_verify(struct http_auth *auth, struct http_request *req,
-                                          const char *header, const char *user,
-                                          const char *password)
+/* A slow check prepared on the event thread, run on a worker.  The copies
+ * of the secret are wiped when it is freed. */
+struct http_auth_pending {
+	enum http_auth_scheme scheme;
+	char *header;
+	char *user;
+	char *password;
+};
+
+static int pending_destructor(struct http_auth_pending *p)
+{
+	if (p->header != NULL)
+		explicit_bzero(p->header, strlen(p->header));
+	if (p->password != NULL)
+		explicit_bzero(p->password, strlen(p->password));
+	return 0;
+}
+
+/* The slow part: the password KDF, through the verify callback. */
+static enum http_auth_result basic_complete(struct http_auth *auth, struct http_request *req,
+                                            struct http_auth_pending *p)
 {
 	time_t now = now_monotonic();
 	const char *error = NULL;
 	char *canonical = NULL;
-	unsigned wait;
 	int r;
 
-	wait = auth_backoff_wait(auth->backoff, req->peer, user, now);
-	if (wait > 0) {
-		log_warn("auth", "refused reason=backoff user=%.*s peer=%s wait=%u", LOG_USER_MAX,
-		         user, req->peer, wait);
-		return HTTP_AUTH_CHALLENGE;
-	}
-	r = auth->verify(auth->verify_ctx, req, user, password, &canonical, &error);
+	r = auth->verify(auth->verify_ctx, req, p->user, p->password, &canonical, &error);
 	if (r < 0) {
-		log_error("auth", "verify-error user=%.*s peer=%s error=%s", LOG_USER_MAX, user,
+		log_error("auth", "verify-error user=%.*s peer=%s error=%s", LOG_USER_MAX, p->user,
 		          req->peer, error != NULL ? error : "unknown");
 		return HTTP_AUTH_INTERNAL;
 	}
 	if (r == 0) {
-		auth_backoff_failure(auth->backoff, req->peer, user, now);
-		log_warn("auth", "failed scheme=basic user=%.*s peer=%s", LOG_USER_MAX, user,
+		auth_backoff_failure(auth->backoff, req->peer, p->user, now);
+		log_warn("auth", "failed scheme=basic user=%.*s peer=%s", LOG_USER_MAX, p->user,
 		         req->peer);
 		return HTTP_AUTH_CHALLENGE;
 	}
-	auth_backoff_success(auth->backoff, req->peer, user);
-	auth_cache_store(auth->cache, header, canonical, now);
+	auth_backoff_success(auth->backoff, req->peer, p->user);
+	auth_cache_store(auth->cache, p->header, canonical, now);
 	req->auth_user = canonical;
 	req->auth_scheme = HTTP_AUTH_SCHEME_BASIC;
 	log_debug("auth", "verified scheme=basic user=%s peer=%s", canonical, req->peer);
 	return HTTP_AUTH_OK;
 }
 
+/* The fast part: cache, syntax and back-off.  A credential that needs the
+ * KDF becomes a pending check. */
 static enum http_auth_result basic_authenticate(struct http_auth *auth, struct http_request *req,
-                                                const char *header)
+                                                const char *header,
+                                                struct http_auth_pending **pending_r)
 {
-	TALLOC_CTX *tmp;
-	char *user, *password, *cached;
-	enum http_auth_result res;
+	struct http_auth_pending *p;
+	char *cached;
+	unsigned wait;
 
 	if (auth_cache_lookup(auth->cache, req, header, now_monotonic(), &cached) == 1) {
 		req->auth_user = cached;
 		req->auth_scheme = HTTP_AUTH_SCHEME_BASIC;
 		return HTTP_AUTH_OK;
 	}
-	tmp = talloc_new(NULL);
-	if (tmp == NULL)
+	p = talloc_zero(req, struct http_auth_pending);
+	if (p == NULL)
 		return HTTP_AUTH_INTERNAL;
-	if (http_basic_parse(tmp, header, &user, &password) < 0) {
+	talloc_set_destructor(p, pending_destructor);
+	p->scheme = HTTP_AUTH_SCHEME_BASIC;
+	if (http_basic_parse(p, header, &p->user, &p->password) < 0) {
 		log_warn("auth", "failed scheme=basic reason=malformed peer=%s", req->peer);
-		res = HTTP_AUTH_CHALLENGE;
-	} else {
-		res = basic_verify(auth, req, header, user, password);
-		explicit_bzero(password, strlen(password));
+		talloc_free(p);
+		return HTTP_AUTH_CHALLENGE;
 	}
-	talloc_free(tmp);
-	return res;
+	wait = auth_backoff_wait(auth->backoff, req->peer, p->user, now_monotonic());
+	if (wait > 0) {
+		log_warn("auth", "refused reason=backoff user=%.*s peer=%s wait=%u", LOG_USER_MAX,
+		         p->user, req->peer, wait);
+		talloc_free(p);
+		return HTTP_AUTH_CHALLENGE;
+	}
+	p->header = talloc_strdup(p, header);
+	if (p->header == NULL) {
+		talloc_free(p);
+		return HTTP_AUTH_INTERNAL;
+	}
+	*pending_r = p;
+	return HTTP_AUTH_PENDING;
 }
 
 static const struct auth_scheme_ops schemes[] = {
-    {HTTP_AUTH_SCHEME_BASIC, "Basic", basic_allowed, basic_challenge, basic_authenticate},
+    {HTTP_AUTH_SCHEME_BASIC, "Basic", basic_allowed, basic_challenge, basic_authenticate,
+     basic_complete},
 };
 
 static const struct auth_scheme_ops *scheme_ops(enum http_auth_scheme id)
@@ -238,21 +268,32 @@ struct http_auth *http_auth_new(TALLOC_CTX *mem_ctx, const struct http_config *c
 }
 
 enum http_auth_result http_auth_check(struct http_auth *auth, struct http_request *req,
-                                      const char *authorization)
+                                      const char *authorization,
+                                      struct http_auth_pending **pending_r)
 {
 	bool any_allowed = false;
 
 	for (unsigned i = 0; i < req->listener->scheme_count; i++) {
 		const struct auth_scheme_ops *ops = scheme_ops(req->listener->schemes[i]);
+		struct http_auth_pending *pending = NULL;
+		enum http_auth_result r;
 		size_t tlen;
 
 		if (ops == NULL || !ops->allowed(auth, req))
 			continue;
 		any_allowed = true;
 		tlen = strlen(ops->token);
-		if (authorization != NULL && strncasecmp(authorization, ops->token, tlen) == 0 &&
-		    authorization[tlen] == ' ')
-			return ops->authenticate(auth, req, authorization);
+		if (authorization == NULL || strncasecmp(authorization, ops->token, tlen) != 0 ||
+		    authorization[tlen] != ' ')
+			continue;
+		r = ops->authenticate(auth, req, authorization, &pending);
+		if (r != HTTP_AUTH_PENDING)
+			return r;
+		if (pending_r != NULL) {
+			*pending_r = pending;
+			return HTTP_AUTH_PENDING;
+		}
+		return http_auth_complete(auth, req, pending);
 	}
 	if (!any_allowed) {
 		log_warn("auth", "refused reason=insecure-transport peer=%s listener=%s", req->peer,
@@ -260,6 +301,17 @@ enum http_auth_result http_auth_check(struct http_auth *auth, struct http_reques
 		return HTTP_AUTH_NO_TRANSPORT;
 	}
 	return HTTP_AUTH_CHALLENGE;
+}
+
+enum http_auth_result http_auth_complete(struct http_auth *auth, struct http_request *req,
+                                         struct http_auth_pending *pending)
+{
+	const struct auth_scheme_ops *ops = scheme_ops(pending->scheme);
+	enum http_auth_result r =
+	    ops != NULL ? ops->complete(auth, req, pending) : HTTP_AUTH_INTERNAL;
+
+	talloc_free(pending);
+	return r;
 }
 
 int http_auth_add_challenges(struct http_auth *auth, struct http_request *req)

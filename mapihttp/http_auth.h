@@ -34,15 +34,29 @@ enum http_auth_result {
 	HTTP_AUTH_CHALLENGE,    /* answer 401 with http_auth_add_challenges() */
 	HTTP_AUTH_NO_TRANSPORT, /* no offered scheme is allowed here: 403 */
 	HTTP_AUTH_INTERNAL,     /* 500 */
+	HTTP_AUTH_PENDING,      /* a slow check (the password KDF) is prepared */
 };
 
 struct http_auth *http_auth_new(TALLOC_CTX *mem_ctx, const struct http_config *cfg,
                                 http_password_verify_fn *verify, void *verify_ctx);
 
+/* A prepared slow check; allocated on the request. */
+struct http_auth_pending;
+
 /* Authenticates req from its Authorization header value (NULL when
- * absent); sets req->auth_user on success (allocated on req). */
+ * absent); sets req->auth_user on success (allocated on req).  The fast
+ * checks (credential cache, syntax, back-off) run here.  When the password
+ * KDF must run: with pending_r NULL it runs here, blocking; otherwise
+ * HTTP_AUTH_PENDING is returned with *pending_r, and the caller runs
+ * http_auth_complete() off the event thread. */
 enum http_auth_result http_auth_check(struct http_auth *auth, struct http_request *req,
-                                      const char *authorization);
+                                      const char *authorization,
+                                      struct http_auth_pending **pending_r);
+
+/* Runs a pending check (blocking; any thread, one at a time per request)
+ * and frees it, wiping the secret.  Returns OK, CHALLENGE or INTERNAL. */
+enum http_auth_result http_auth_complete(struct http_auth *auth, struct http_request *req,
+                                         struct http_auth_pending *pending);
 
 /* Adds one WWW-Authenticate header per scheme the listener offers and the
  * transport allows, in the listener's order.  realm is the host name. */

@@ -229,6 +229,38 @@ static enum MHD_Result respond_unauthorized(struct http_request *req, enum http_
 	return refuse_after_body(req);
 }
 
+/* On a worker thread: the password KDF, then wake the connection. */
+static void auth_job(void *arg)
+{
+	struct http_request *req = arg;
+	struct http_request_private *p = req->priv;
+
+	p->auth_result = http_auth_complete(p->server->auth, req, p->auth_pending);
+	p->auth_pending = NULL;
+	pthread_mutex_lock(&p->lock);
+	p->state = REQ_AUTH_DONE;
+	atomic_fetch_sub(&p->server->suspended, 1);
+	MHD_resume_connection(p->conn);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Suspends the connection while a worker checks the password, so that the
+ * slow KDF never stalls the other connections of this event thread. */
+static enum MHD_Result auth_defer(struct http_request *req, struct http_auth_pending *pending)
+{
+	struct http_request_private *p = req->priv;
+
+	p->auth_pending = pending;
+	pthread_mutex_lock(&p->lock);
+	p->state = REQ_AUTH_WAIT;
+	atomic_fetch_add(&p->server->suspended, 1);
+	MHD_suspend_connection(p->conn);
+	pthread_mutex_unlock(&p->lock);
+	if (http_workers_submit(p->server->workers, auth_job, req) < 0)
+		auth_job(req); /* no worker: check here rather than hang */
+	return MHD_YES;
+}
+
 /* First call: headers are in.  Route, check the declared body size and
  * authenticate before any of the body is read. */
 static enum MHD_Result request_start(struct http_request *req, const char *method)
@@ -262,11 +294,25 @@ static enum MHD_Result request_start(struct http_request *req, const char *metho
 	if (clen != NULL && strtoull(clen, NULL, 10) > s->cfg->max_body_size)
 		return respond_error(req, 413, MAPI_RC_TOO_LARGE, "request body too large");
 	if (req->route->access == HTTP_ACCESS_AUTHENTICATED) {
+		struct http_auth_pending *pending = NULL;
+
 		ares = http_auth_check(s->auth, req,
-		                       http_request_header(req, MHD_HTTP_HEADER_AUTHORIZATION));
+		                       http_request_header(req, MHD_HTTP_HEADER_AUTHORIZATION),
+		                       &pending);
+		if (ares == HTTP_AUTH_PENDING)
+			return auth_defer(req, pending);
 		if (ares != HTTP_AUTH_OK)
 			return respond_unauthorized(req, ares);
 	}
+	req->priv->state = REQ_BODY;
+	return MHD_YES;
+}
+
+/* After the worker's verdict: go on to the body, or refuse. */
+static enum MHD_Result auth_resumed(struct http_request *req)
+{
+	if (req->priv->auth_result != HTTP_AUTH_OK)
+		return respond_unauthorized(req, req->priv->auth_result);
 	req->priv->state = REQ_BODY;
 	return MHD_YES;
 }
@@ -384,6 +430,19 @@ enum MHD_Result http_request_access(void *cls, struct MHD_Connection *conn, cons
 		return request_dispatch(req);
 	case REQ_RESUMED:
 		return queue_response(req);
+	case REQ_AUTH_DONE:
+		/* MHD repeats the first call after a resume in the header phase;
+		 * upload data cannot arrive before it. */
+		if (auth_resumed(req) != MHD_YES)
+			return MHD_NO;
+		if (*upload_data_size > 0) {
+			size_t len = *upload_data_size;
+
+			*upload_data_size = 0;
+			return request_body(req, upload_data, len);
+		}
+		return MHD_YES;
+	case REQ_AUTH_WAIT:
 	case REQ_HANDLING:
 	case REQ_DEFERRED:
 	case REQ_QUEUED:

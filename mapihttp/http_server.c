@@ -82,7 +82,8 @@ int http_server_start(TALLOC_CTX *mem_ctx, const struct http_server_params *para
 	s->auth = params->auth;
 	s->app = params->app;
 	s->listeners = talloc_zero_array(s, struct http_listener_ctx, cfg->listen_count);
-	if (s->listeners == NULL) {
+	s->workers = http_workers_new(s, cfg->threads);
+	if (s->listeners == NULL || s->workers == NULL) {
 		talloc_free(s);
 		*error_r = "out of memory";
 		return -1;
@@ -170,6 +171,7 @@ void http_server_stop(struct http_server **server)
 	}
 	for (unsigned i = 0; i < s->listener_count; i++)
 		MHD_stop_daemon(s->listeners[i].daemon);
+	http_workers_free(&s->workers);
 	talloc_free(s);
 	*server = NULL;
 }

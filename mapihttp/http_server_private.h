@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "http_server.h"
+#include "http_workers.h"
 
 struct http_listener_ctx {
 	struct http_server *server;
@@ -22,6 +23,7 @@ struct http_server {
 	unsigned route_count;
 	struct http_auth *auth;
 	void *app;
+	struct http_workers *workers; /* password checks off the event threads */
 	struct http_listener_ctx *listeners;
 	unsigned listener_count;
 	atomic_uint inflight;
@@ -29,13 +31,15 @@ struct http_server {
 };
 
 enum http_req_state {
-	REQ_NEW = 0,  /* request line seen, headers not yet looked at */
-	REQ_BODY,     /* authenticated, reading the body */
-	REQ_DISCARD,  /* refused; dropping the body so the connection stays open */
-	REQ_HANDLING, /* in the handler */
-	REQ_DEFERRED, /* suspended until http_request_resume() */
-	REQ_RESUMED,  /* resumed; the response is to be queued */
-	REQ_QUEUED,   /* the response is queued */
+	REQ_NEW = 0,   /* request line seen, headers not yet looked at */
+	REQ_AUTH_WAIT, /* suspended while a worker checks the password */
+	REQ_AUTH_DONE, /* resumed; auth_result holds the verdict */
+	REQ_BODY,      /* authenticated, reading the body */
+	REQ_DISCARD,   /* refused; dropping the body so the connection stays open */
+	REQ_HANDLING,  /* in the handler */
+	REQ_DEFERRED,  /* suspended until http_request_resume() */
+	REQ_RESUMED,   /* resumed; the response is to be queued */
+	REQ_QUEUED,    /* the response is queued */
 };
 
 struct http_header {
@@ -53,6 +57,8 @@ struct http_request_private {
 	enum http_req_state state;
 	bool resume_pending;
 	const char *reason; /* why a request was refused, for the log */
+	struct http_auth_pending *auth_pending;
+	enum http_auth_result auth_result;
 
 	uint8_t *body;
 	size_t body_len, body_cap;

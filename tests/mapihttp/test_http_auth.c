@@ -172,7 +172,7 @@ static enum http_auth_result check(struct http_auth *auth, const struct http_lis
 	req->listener = l;
 	req->tls = tls;
 	req->peer = "192.0.2.9";
-	r = http_auth_check(auth, req, header);
+	r = http_auth_check(auth, req, header, NULL);
 	*user_r = req->auth_user;
 	return r;
 }
