@@ -9,6 +9,7 @@
 #include <gssapi/gssapi_krb5.h>
 
 #include "negotiate.h"
+#include "spnego.h"
 
 struct negotiate_acceptor {
 	gss_cred_id_t cred;
@@ -22,6 +23,11 @@ struct negotiate_server {
 	struct ntlm_server *ntlm;
 	struct negotiate_identity *identity;
 	char *last_user; /* principal or NTLM name of the last attempt */
+	/* NTLM inside SPNEGO: the initiator's MechTypeList (what the
+	 * mechListMIC covers), and whether the MIC is required. */
+	bool spnego_ntlm, mic_required;
+	uint8_t *mech_types;
+	size_t mech_types_len;
 };
 
 const char *negotiate_strerror(enum negotiate_error error)
@@ -231,6 +237,136 @@ static int step_ntlm(struct negotiate_server *s, TALLOC_CTX *mem_ctx, const uint
 	return 0;
 }
 
+/* A NegTokenResp to send; -1 (out of memory) sets *error_r. */
+static int spnego_reply(TALLOC_CTX *mem_ctx, enum spnego_state state, bool with_mech,
+                        const uint8_t *tok, size_t tok_len, const uint8_t *mic, uint8_t **out_r,
+                        size_t *out_len_r, enum negotiate_error *error_r)
+{
+	struct ntlm_bytes t = {tok, tok_len}, m = {mic, mic != NULL ? 16 : 0};
+
+	*out_r = spnego_build_resp(mem_ctx, state, with_mech, &t, &m, out_len_r);
+	if (*out_r != NULL)
+		return 0;
+	*error_r = NEGOTIATE_E_INTERNAL;
+	return -1;
+}
+
+/* [RFC 4178] 5 / [MS-SPNG] 3.3.5.1: NTLM done; check the initiator's
+ * mechListMIC over its MechTypeList and sign the same bytes back. */
+static int spnego_ntlm_done(struct negotiate_server *s, TALLOC_CTX *mem_ctx,
+                            const struct spnego_resp *resp, uint8_t **out_r, size_t *out_len_r,
+                            enum negotiate_error *error_r, const char **detail_r)
+{
+	const struct ntlm_identity *nid = ntlm_server_identity(s->ntlm);
+	uint8_t want[16], mine[16];
+	bool mic = resp->mech_list_mic.len > 0;
+
+	if (!mic && s->mic_required) {
+		*detail_r = "mechListMIC missing";
+		goto reject;
+	}
+	if (mic) {
+		if (ntlm_mac_first(nid->session_key, nid->flags, true, s->mech_types,
+		                   s->mech_types_len, want) < 0 ||
+		    resp->mech_list_mic.len != 16 ||
+		    !ntlm_mem_equal(want, resp->mech_list_mic.data, 16)) {
+			*detail_r = "mechListMIC does not verify";
+			goto reject;
+		}
+		if (ntlm_mac_first(nid->session_key, nid->flags, false, s->mech_types,
+		                   s->mech_types_len, mine) < 0) {
+			*error_r = NEGOTIATE_E_INTERNAL;
+			return -1;
+		}
+	}
+	return spnego_reply(mem_ctx, SPNEGO_ACCEPT_COMPLETED, false, NULL, 0, mic ? mine : NULL,
+	                    out_r, out_len_r, error_r);
+reject:
+	TALLOC_FREE(s->identity);
+	*error_r = NEGOTIATE_E_NTLM;
+	spnego_reply(mem_ctx, SPNEGO_REJECT, false, NULL, 0, NULL, out_r, out_len_r, error_r);
+	return -1;
+}
+
+/* One NTLM leg inside SPNEGO: the token goes to NTLM, the answer comes
+ * back in a NegTokenResp. */
+static int spnego_ntlm_leg(struct negotiate_server *s, TALLOC_CTX *mem_ctx, bool first,
+                           const uint8_t *tok, size_t tok_len, const struct spnego_resp *resp,
+                           uint8_t **out_r, size_t *out_len_r, enum negotiate_error *error_r,
+                           const char **detail_r)
+{
+	uint8_t *ntlm_out = NULL;
+	size_t ntlm_len = 0;
+	int ret = step_ntlm(s, mem_ctx, tok, tok_len, &ntlm_out, &ntlm_len, error_r, detail_r);
+
+	if (ret == 1)
+		return spnego_reply(mem_ctx, SPNEGO_ACCEPT_INCOMPLETE, first, ntlm_out, ntlm_len,
+		                    NULL, out_r, out_len_r, error_r) < 0
+		           ? -1
+		           : 1;
+	s->spnego_ntlm = false;
+	if (ret == 0)
+		return spnego_ntlm_done(s, mem_ctx, resp, out_r, out_len_r, error_r, detail_r);
+	spnego_reply(mem_ctx, SPNEGO_REJECT, false, NULL, 0, NULL, out_r, out_len_r, error_r);
+	return -1;
+}
+
+static int step_spnego_init(struct negotiate_server *s, TALLOC_CTX *mem_ctx,
+                            const struct spnego_init *init, uint8_t **out_r, size_t *out_len_r,
+                            enum negotiate_error *error_r, const char **detail_r)
+{
+	static const struct spnego_resp no_resp = {SPNEGO_STATE_ABSENT, {NULL, 0}, {NULL, 0}};
+
+	talloc_free(s->mech_types);
+	s->mech_types = talloc_memdup(s, init->mech_types.data, init->mech_types.len);
+	if (s->mech_types == NULL) {
+		*error_r = NEGOTIATE_E_INTERNAL;
+		return -1;
+	}
+	s->mech_types_len = init->mech_types.len;
+	s->spnego_ntlm = true;
+	TALLOC_FREE(s->ntlm);
+	/* The optimistic token is NTLM's only when NTLM is the preferred
+	 * mechanism; otherwise ask for NTLM's first token, and insist on the
+	 * MIC that proves the list was not downgraded ([RFC 4178] 5). */
+	s->mic_required = !init->ntlm_first;
+	if (init->ntlm_first && init->mech_token.len > 0)
+		return spnego_ntlm_leg(s, mem_ctx, true, init->mech_token.data,
+		                       init->mech_token.len, &no_resp, out_r, out_len_r, error_r,
+		                       detail_r);
+	return spnego_reply(mem_ctx, SPNEGO_ACCEPT_INCOMPLETE, true, NULL, 0, NULL, out_r,
+	                    out_len_r, error_r) < 0
+	           ? -1
+	           : 1;
+}
+
+/* Routes SPNEGO tokens that carry NTLM; returns 2 when the token is not
+ * one (GSSAPI then takes it). */
+static int step_spnego(struct negotiate_server *s, TALLOC_CTX *mem_ctx, const uint8_t *in,
+                       size_t in_len, uint8_t **out_r, size_t *out_len_r,
+                       enum negotiate_error *error_r, const char **detail_r)
+{
+	struct spnego_init init;
+	struct spnego_resp resp;
+
+	if (s->acc->ntlm == NULL)
+		return 2;
+	if (s->spnego_ntlm && spnego_parse_resp(in, in_len, &resp) == 0) {
+		if (resp.response_token.len == 0) {
+			s->spnego_ntlm = false;
+			*error_r = NEGOTIATE_E_MALFORMED;
+			return -1;
+		}
+		return spnego_ntlm_leg(s, mem_ctx, false, resp.response_token.data,
+		                       resp.response_token.len, &resp, out_r, out_len_r, error_r,
+		                       detail_r);
+	}
+	if (spnego_parse_init(in, in_len, &init) == 0 && init.ntlm_offered &&
+	    (init.ntlm_first || !init.kerberos_offered))
+		return step_spnego_init(s, mem_ctx, &init, out_r, out_len_r, error_r, detail_r);
+	return 2;
+}
+
 /* The context is complete: who is it, and which address. */
 static int finish_gss(struct negotiate_server *s, TALLOC_CTX *mem_ctx, gss_name_t src,
                       enum negotiate_error *error_r, const char **detail_r)
@@ -289,6 +425,10 @@ int negotiate_server_step(struct negotiate_server *server, TALLOC_CTX *mem_ctx, 
 	}
 	if (ntlm_is_ntlmssp(in, in_len))
 		return step_ntlm(server, mem_ctx, in, in_len, out_r, out_len_r, error_r, detail_r);
+	ret = step_spnego(server, mem_ctx, in, in_len, out_r, out_len_r, error_r, detail_r);
+	if (ret != 2)
+		return ret;
+	server->spnego_ntlm = false;
 
 	major = gss_accept_sec_context(&minor, &server->ctx, server->acc->cred, &in_buf,
 	                               GSS_C_NO_CHANNEL_BINDINGS, &src, NULL, &out_buf, NULL, NULL,

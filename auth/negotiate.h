@@ -21,11 +21,14 @@
  *             GSS status text or the principal, never token bytes); out
  *             may hold a SPNEGO reject token to send with the 401
  *
- * NTLM fallback: a raw NTLMSSP token in the Negotiate header (what Windows
- * sends when it has no Kerberos ticket for the service) goes to the NTLM
- * code when the acceptor has an NTLM config; the answer is raw NTLMSSP too.
- * NTLMSSP wrapped in a SPNEGO NegTokenInit is not routed yet: MIT's SPNEGO
- * answers it by rejecting the NTLM mechanism.
+ * NTLM fallback, when the acceptor has an NTLM config:
+ *   - a raw NTLMSSP token in the Negotiate header (what Windows sends when
+ *     it has no Kerberos ticket for the service) goes to the NTLM code, and
+ *     the answer is raw NTLMSSP too;
+ *   - a SPNEGO NegTokenInit that prefers NTLMSSP, or offers it without
+ *     Kerberos, is answered here (spnego.c) with NTLM inside NegTokenResp
+ *     tokens, including the mechListMIC exchange ([RFC 4178] 5, signed as
+ *     in [MS-NLMP] 3.4.4.2).  Kerberos-first SPNEGO goes to MIT GSSAPI.
  */
 #ifndef AUTH_NEGOTIATE_H
 #define AUTH_NEGOTIATE_H

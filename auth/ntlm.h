@@ -68,6 +68,7 @@ struct ntlm_identity {
 	char *workstation; /* UTF-8 (may be "") */
 	char *address;     /* from the lookup */
 	bool ntlmv2;       /* false when an allowed NTLMv1 response was used */
+	uint32_t flags;    /* negotiated NegotiateFlags ([MS-NLMP] 2.2.2.5) */
 	/* [MS-NLMP] 3.1.5.1.2 / 3.2.5.1.2 ExportedSessionKey (unused over
 	 * HTTP, where there is no signing or sealing). */
 	uint8_t session_key[16];

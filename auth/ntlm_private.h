@@ -134,6 +134,15 @@ int ntlm_desl(const uint8_t key[16], const uint8_t data[8], uint8_t out[24]);
 /* Constant-time equality. */
 bool ntlm_mem_equal(const void *a, const void *b, size_t len);
 
+/* [MS-NLMP] 3.4.5.2 SIGNKEY and 3.4.5.3 SEALKEY for one direction
+ * (client: client-to-server).  -1 without extended session security. */
+int ntlm_sign_keys(const uint8_t exported[16], uint32_t flags, bool client, uint8_t sign_r[16],
+                   uint8_t seal_r[16]);
+/* [MS-NLMP] 3.4.4.2 signature of msg as the first message signed in its
+ * direction (SeqNum 0, fresh RC4 handle): what SPNEGO's mechListMIC is. */
+int ntlm_mac_first(const uint8_t exported[16], uint32_t flags, bool client, const uint8_t *msg,
+                   size_t len, uint8_t sig_r[16]);
+
 /* [MS-NLMP] 3.3.2 NTOWFv2 from the NT hash and the UserName / UserDom
  * exactly as the client encoded them (UTF-16LE). */
 int ntlm_ntowfv2(const uint8_t nt_hash[16], const uint8_t *user, size_t user_len,

@@ -412,7 +412,8 @@ static enum ntlm_error verify_response(const struct ntlm_server *s, const uint8_
 
 static int make_identity(struct ntlm_server *s, const struct ntlm_name *user,
                          const struct ntlm_name *domain, const struct ntlm_name *workstation,
-                         const char *address, const struct ntlm_keys *k, bool ntlmv2)
+                         const char *address, const struct ntlm_keys *k, bool ntlmv2,
+                         uint32_t flags)
 {
 	struct ntlm_identity *id = talloc_zero(s, struct ntlm_identity);
 
@@ -428,6 +429,7 @@ static int make_identity(struct ntlm_server *s, const struct ntlm_name *user,
 		return -1;
 	}
 	id->ntlmv2 = ntlmv2;
+	id->flags = flags;
 	memcpy(id->session_key, k->exported_session_key, 16);
 	if (s->identity != NULL)
 		OPENSSL_cleanse(s->identity->session_key, 16);
@@ -474,8 +476,8 @@ static enum ntlm_error handle_authenticate(struct ntlm_server *s, const uint8_t 
 		goto out;
 	}
 	ret = verify_response(s, in, in_len, &a, &user, &domain, &k, &ntlmv2);
-	if (ret == NTLM_E_OK &&
-	    make_identity(s, &user, &domain, &workstation, address, &k, ntlmv2) < 0)
+	if (ret == NTLM_E_OK && make_identity(s, &user, &domain, &workstation, address, &k, ntlmv2,
+	                                      a.flags & s->flags) < 0)
 		ret = NTLM_E_INTERNAL;
 out:
 	OPENSSL_cleanse(&k, sizeof(k));

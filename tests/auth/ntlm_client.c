@@ -153,6 +153,7 @@ uint8_t *ntlm_client_authenticate(TALLOC_CTX *mem_ctx, struct ntlm_client_opts *
 		put32(m + 56, ofs);
 #undef FIELD
 	put32(m + 60, flags);
+	o->auth_flags = flags;
 	memcpy(m + 64, "\x0a\x00\x7c\x4f\x00\x00\x00\x0f", 8);
 	if (o->mic) {
 		struct ntlm_bytes p[3] = {{neg, neg_len}, {chal, chal_len}, {m, len}};

@@ -17,6 +17,7 @@ struct ntlm_client_opts {
 	bool key_exch;  /* send an EncryptedRandomSessionKey when negotiated */
 	uint8_t random_session_key[16];
 	uint8_t exported_session_key[16]; /* out: what the server should derive */
+	uint32_t auth_flags;              /* out: the AUTHENTICATE's flags */
 };
 
 uint8_t *ntlm_client_negotiate(TALLOC_CTX *mem_ctx, uint32_t flags, size_t *len_r);

@@ -8,6 +8,8 @@
 
 #include "negotiate.h"
 #include "ntlm_client.h"
+#include "ntlm_private.h"
+#include "spnego.h"
 #include "test.h"
 
 static const char *keytab, *other_keytab, *realm;
@@ -279,6 +281,166 @@ static void test_raw_ntlm(void)
 	talloc_free(tmp);
 }
 
+/* DER: tag, length, content (test-side SPNEGO initiator). */
+static struct ntlm_bytes der(TALLOC_CTX *mem_ctx, uint8_t tag, struct ntlm_bytes c)
+{
+	uint8_t *o = talloc_array(mem_ctx, uint8_t, c.len + 6), *p = o;
+
+	*p++ = tag;
+	if (c.len < 0x80) {
+		*p++ = (uint8_t)c.len;
+	} else {
+		*p++ = 0x82;
+		*p++ = (uint8_t)(c.len >> 8);
+		*p++ = (uint8_t)c.len;
+	}
+	memcpy(p, c.data, c.len);
+	return (struct ntlm_bytes){o, (size_t)(p - o) + c.len};
+}
+
+static struct ntlm_bytes cat(TALLOC_CTX *mem_ctx, struct ntlm_bytes a, struct ntlm_bytes b)
+{
+	uint8_t *o = talloc_array(mem_ctx, uint8_t, a.len + b.len + 1);
+
+	memcpy(o, a.data, a.len);
+	memcpy(o + a.len, b.data, b.len);
+	return (struct ntlm_bytes){o, a.len + b.len};
+}
+
+static const uint8_t negoex_oid[] = {0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04,
+                                     0x01, 0x82, 0x37, 0x02, 0x02, 0x1e};
+
+/* [RFC 4178] 4.2.1 NegTokenInit in an InitialContextToken. */
+static struct ntlm_bytes spnego_init_token(TALLOC_CTX *mem_ctx, struct ntlm_bytes mech_types,
+                                           struct ntlm_bytes mech_token)
+{
+	static const uint8_t spnego[] = {0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02};
+	struct ntlm_bytes body = der(mem_ctx, 0xa0, mech_types);
+
+	if (mech_token.len > 0)
+		body = cat(mem_ctx, body, der(mem_ctx, 0xa2, der(mem_ctx, 0x04, mech_token)));
+	body = der(mem_ctx, 0xa0, der(mem_ctx, 0x30, body));
+	return der(mem_ctx, 0x60, cat(mem_ctx, (struct ntlm_bytes){spnego, sizeof(spnego)}, body));
+}
+
+/* [RFC 4178] 4.2.2 NegTokenResp from the initiator: token and MIC. */
+static struct ntlm_bytes spnego_resp_token(TALLOC_CTX *mem_ctx, struct ntlm_bytes tok,
+                                           const uint8_t *mic)
+{
+	struct ntlm_bytes body = der(mem_ctx, 0xa2, der(mem_ctx, 0x04, tok));
+
+	if (mic != NULL)
+		body = cat(mem_ctx, body,
+		           der(mem_ctx, 0xa3, der(mem_ctx, 0x04, (struct ntlm_bytes){mic, 16})));
+	return der(mem_ctx, 0xa1, der(mem_ctx, 0x30, body));
+}
+
+/* A full NTLM-in-SPNEGO exchange; mic: 0 none, 1 right, 2 wrong. */
+static int spnego_ntlm_round(TALLOC_CTX *tmp, struct negotiate_acceptor *acc, bool ntlm_first,
+                             int mic, struct negotiate_server **s_r)
+{
+	struct negotiate_server *s = negotiate_server_new(tmp, acc);
+	struct ntlm_client_opts o = {.user = "alice",
+	                             .domain = "EXAMPLE",
+	                             .workstation = "WS",
+	                             .password = "secret",
+	                             .flags = 0xe2088235,
+	                             .mic = true,
+	                             .key_exch = true};
+	struct ntlm_bytes neg, types, tok;
+	struct spnego_resp resp;
+	uint8_t *out, *auth, sig[16];
+	size_t out_len, auth_len;
+	enum negotiate_error err;
+	const char *detail;
+	int ret;
+
+	*s_r = s;
+	memset(o.random_session_key, 0x77, 16);
+	neg.data = ntlm_client_negotiate(tmp, o.flags, &neg.len);
+	types = ntlm_first ? der(tmp, 0x30, (struct ntlm_bytes){spnego_ntlmssp_oid, 12})
+	                   : der(tmp, 0x30,
+	                         cat(tmp, (struct ntlm_bytes){negoex_oid, sizeof(negoex_oid)},
+	                             (struct ntlm_bytes){spnego_ntlmssp_oid, 12}));
+	tok = spnego_init_token(tmp, types, ntlm_first ? neg : (struct ntlm_bytes){NULL, 0});
+	ret = negotiate_server_step(s, tmp, tok.data, tok.len, &out, &out_len, &err, &detail);
+	if (ret != 1 || spnego_parse_resp(out, out_len, &resp) < 0 ||
+	    resp.state != SPNEGO_ACCEPT_INCOMPLETE)
+		return -10;
+	if (!ntlm_first) {
+		/* The acceptor chose NTLM without a token: send NEGOTIATE now. */
+		if (resp.response_token.len != 0)
+			return -11;
+		tok = spnego_resp_token(tmp, neg, NULL);
+		ret =
+		    negotiate_server_step(s, tmp, tok.data, tok.len, &out, &out_len, &err, &detail);
+		if (ret != 1 || spnego_parse_resp(out, out_len, &resp) < 0)
+			return -12;
+	}
+	auth = ntlm_client_authenticate(tmp, &o, neg.data, neg.len, resp.response_token.data,
+	                                resp.response_token.len, &auth_len);
+	ntlm_mac_first(o.exported_session_key, o.auth_flags, true, types.data, types.len, sig);
+	if (mic == 2)
+		sig[5] ^= 1;
+	tok = spnego_resp_token(tmp, (struct ntlm_bytes){auth, auth_len}, mic > 0 ? sig : NULL);
+	ret = negotiate_server_step(s, tmp, tok.data, tok.len, &out, &out_len, &err, &detail);
+	if (ret == 0) {
+		/* The acceptor's own mechListMIC, server-to-client keys. */
+		if (spnego_parse_resp(out, out_len, &resp) < 0 ||
+		    resp.state != SPNEGO_ACCEPT_COMPLETED)
+			return -13;
+		if (mic > 0) {
+			ntlm_mac_first(o.exported_session_key, o.auth_flags, false, types.data,
+			               types.len, sig);
+			if (resp.mech_list_mic.len != 16 ||
+			    memcmp(resp.mech_list_mic.data, sig, 16) != 0)
+				return -14;
+		}
+	} else if (out_len > 0 &&
+	           (spnego_parse_resp(out, out_len, &resp) < 0 || resp.state != SPNEGO_REJECT)) {
+		return -15;
+	}
+	return ret;
+}
+
+static void test_spnego_ntlm(void)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct ntlm_server_config ncfg = {"EXAMPLE", "MAIL",      "example.com", "mail.example.com",
+	                                  false,     ntlm_lookup, NULL};
+	struct negotiate_acceptor *acc = make_acceptor(tmp, keytab, NULL, true, &ncfg);
+	struct negotiate_server *s;
+
+	test_begin("SPNEGO with NTLM preferred: optimistic token, mechListMIC both ways");
+	test_assert(acc != NULL);
+	if (acc != NULL) {
+		test_assert_int(spnego_ntlm_round(tmp, acc, true, 1, &s), 0);
+		test_assert(negotiate_server_identity(s) != NULL &&
+		            negotiate_server_identity(s)->ntlm);
+	}
+	test_end();
+
+	test_begin("SPNEGO with NTLM preferred, no mechListMIC: accepted");
+	if (acc != NULL)
+		test_assert_int(spnego_ntlm_round(tmp, acc, true, 0, &s), 0);
+	test_end();
+
+	test_begin("SPNEGO with a wrong mechListMIC: rejected");
+	if (acc != NULL) {
+		test_assert_int(spnego_ntlm_round(tmp, acc, true, 2, &s), -1);
+		test_assert(negotiate_server_identity(s) == NULL);
+	}
+	test_end();
+
+	test_begin("SPNEGO offering NegoEx then NTLM: NTLM chosen, MIC required");
+	if (acc != NULL) {
+		test_assert_int(spnego_ntlm_round(tmp, acc, false, 1, &s), 0);
+		test_assert_int(spnego_ntlm_round(tmp, acc, false, 0, &s), -1);
+	}
+	test_end();
+	talloc_free(tmp);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 4) {
@@ -293,5 +455,6 @@ int main(int argc, char **argv)
 	test_refusals();
 	test_garbage();
 	test_raw_ntlm();
+	test_spnego_ntlm();
 	return test_exit();
 }

@@ -6,6 +6,7 @@
 #include "ntlm.h"
 #include "ntlm_client.h"
 #include "ntlm_private.h"
+#include "spnego.h"
 #include "test.h"
 
 static const char *fixtures;
@@ -485,6 +486,79 @@ static void test_malformed(void)
 	talloc_free(tmp);
 }
 
+static void test_signing(void)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct hex_line *v;
+	uint8_t key[16], sign[16], seal[16], hmac[16], stream[26];
+	static const uint8_t seq0[4] = {0};
+	struct ntlm_bytes parts[2];
+
+	test_begin("MS-NLMP 4.2.4.4 SIGNKEY, SEALKEY, MAC checksum byte-exact");
+	test_assert_int(hex_fixture_lines(tmp, fixtures, "MS-NLMP-4.2.4.4-values.hex", &v), 7);
+	memset(key, 0x55, 16);
+	test_assert(ntlm_sign_keys(key, 0xe2888235, true, sign, seal) == 0);
+	test_assert_mem(seal, v[1].data, 16);
+	test_assert_mem(sign, v[2].data, 16);
+	parts[0] = (struct ntlm_bytes){seq0, 4};
+	parts[1] = (struct ntlm_bytes){v[0].data, v[0].len};
+	test_assert(ntlm_hmac_md5(sign, 16, parts, 2, hmac) == 0);
+	test_assert_mem(hmac, v[4].data, 8);
+	/* SEAL() runs one RC4 handle over the message, then the checksum. */
+	memcpy(stream, v[0].data, 18);
+	memcpy(stream + 18, hmac, 8);
+	test_assert(ntlm_rc4(seal, stream, 26, stream) == 0);
+	test_assert_mem(stream, v[3].data, 18);
+	test_assert_mem(stream + 18, v[5].data, 8);
+	test_assert(ntlm_sign_keys(key, 0xe2808235, true, sign, seal) == -1); /* no ESS */
+	test_end();
+	talloc_free(tmp);
+}
+
+static void test_spnego_codec(void)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	/* NegTokenInit, mechTypes {NTLMSSP, krb5}, mechToken "NTLMSSP\0". */
+	static const uint8_t init[] = {
+	    0x60, 0x33, 0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02, 0xa0, 0x29, 0x30, 0x27,
+	    0xa0, 0x19, 0x30, 0x17, 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02,
+	    0x02, 0x0a, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02, 0xa2,
+	    0x0a, 0x04, 0x08, 'N',  'T',  'L',  'M',  'S',  'S',  'P',  0x00};
+	struct spnego_init in;
+	struct spnego_resp resp;
+	uint8_t big[300], *out;
+	struct ntlm_bytes tok = {big, sizeof(big)}, mic = {big, 16};
+	size_t len;
+
+	test_begin("SPNEGO NegTokenInit parses; every truncation is refused");
+	test_assert(spnego_parse_init(init, sizeof(init), &in) == 0);
+	test_assert(in.ntlm_offered && in.ntlm_first && in.kerberos_offered);
+	test_assert_int(in.mech_types.len, 0x19);
+	test_assert_int(in.mech_token.len, 8);
+	for (size_t n = 0; n < sizeof(init); n++)
+		test_assert(spnego_parse_init(init, n, &in) == -1);
+	test_end();
+
+	test_begin("SPNEGO NegTokenResp builds and parses back (long lengths)");
+	memset(big, 0x5a, sizeof(big));
+	out = spnego_build_resp(tmp, SPNEGO_ACCEPT_INCOMPLETE, true, &tok, &mic, &len);
+	test_assert(out != NULL);
+	test_assert(spnego_parse_resp(out, len, &resp) == 0);
+	test_assert_int(resp.state, SPNEGO_ACCEPT_INCOMPLETE);
+	test_assert_int(resp.response_token.len, sizeof(big));
+	test_assert_int(resp.mech_list_mic.len, 16);
+	test_assert(memcmp(resp.response_token.data, big, sizeof(big)) == 0);
+	for (size_t n = 0; n < len; n++)
+		test_assert(spnego_parse_resp(out, n, &resp) == -1);
+	out = spnego_build_resp(tmp, SPNEGO_ACCEPT_COMPLETED, false, NULL, NULL, &len);
+	test_assert(out != NULL && len == 9);
+	test_assert(spnego_parse_resp(out, len, &resp) == 0);
+	test_assert_int(resp.state, SPNEGO_ACCEPT_COMPLETED);
+	test_assert_int(resp.response_token.len, 0);
+	test_end();
+	talloc_free(tmp);
+}
+
 int main(int argc, char **argv)
 {
 	fixtures = argc > 1 ? argv[1] : "fixtures/auth";
@@ -496,5 +570,7 @@ int main(int argc, char **argv)
 	test_client();
 	test_challenge_content();
 	test_malformed();
+	test_signing();
+	test_spnego_codec();
 	return test_exit();
 }
