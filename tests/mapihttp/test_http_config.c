@@ -247,8 +247,27 @@ static void test_listen_parse(void)
 	test_end();
 }
 
+static void test_example_file(void)
+{
+	struct http_config *cfg = http_config_new(NULL);
+	const char *error = NULL;
+
+	test_begin("the shipped example configuration loads");
+	test_assert_int(http_config_load_file(cfg, EXAMPLE_CONF, &error), 0);
+	if (error != NULL)
+		fprintf(stderr, "%s\n", error);
+	test_assert_int(http_config_finish(cfg, &error), 0);
+	test_assert_int(cfg->listen_count, 2);
+	test_assert_str(cfg->hostname, "mail.example.com");
+	test_assert_str(cfg->external_url, "https://mail.example.com");
+	test_assert(cfg->tls);
+	talloc_free(cfg);
+	test_end();
+}
+
 int main(void)
 {
+	test_example_file();
 	test_defaults();
 	test_ini();
 	test_bad_ini();
