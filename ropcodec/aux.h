@@ -7,8 +7,8 @@
  *   AUX_HEADER { Size (2, includes the header), Version (1), Type (1) }
  *   block fields, then the strings and byte arrays the fields point at
  *
- * Version and Type together select the block layout.  Every layout of
- * [MS-OXCRPC] 2.2.2.2.2-2.2.2.2.23 is decoded into its struct below; blocks
+ * Version and Type together select the block layout.  Every block layout of
+ * [MS-OXCRPC] 2.2.2.2 is decoded into its struct below; blocks
  * of an unknown version/type are kept as raw bytes ([MS-OXCRPC] 3.1.4.1.2:
  * a receiver skips what it does not recognise) and written back unchanged.
  * Strings are UTF-16LE on the wire ("null-terminated Unicode string"),
@@ -70,7 +70,7 @@ enum aux_type {
 /* [MS-OXCRPC] 2.2.2.2.17 OrgFlags */
 #define AUX_EXORGINFO_PUBLIC_FOLDERS_ENABLED             0x00000001
 #define AUX_EXORGINFO_USE_AUTODISCOVER_FOR_PUBLIC_FOLDER 0x00000002
-/* [MS-OXCRPC] 2.2.2.2.20 */
+/* [MS-OXCRPC] 2.2.2.2: AUX_ENDPOINT_CAPABILITIES */
 #define AUX_ENDPOINT_CAPABILITIES_SINGLE_ENDPOINT 0x00000001
 
 /* A byte array addressed by a size and an offset. */
@@ -79,22 +79,22 @@ struct aux_bin {
 	uint16_t len;
 };
 
-/* [MS-OXCRPC] 2.2.2.2.2 */
+/* [MS-OXCRPC] 2.2.2.2: AUX_PERF_REQUESTID */
 struct aux_perf_requestid {
 	uint16_t session_id, request_id;
 };
-/* 2.2.2.2.3, 2.2.2.2.4 (connection_id only in version 2) */
+/* AUX_PERF_SESSIONINFO, _V2 (connection_id only in version 2) */
 struct aux_perf_sessioninfo {
 	uint16_t session_id, reserved;
 	struct mapi_guid session_guid;
 	uint32_t connection_id;
 };
-/* 2.2.2.2.5 */
+/* 2.2.2.2.5 AUX_PERF_SERVERINFO */
 struct aux_perf_serverinfo {
 	uint16_t server_id, server_type;
 	char *server_dn, *server_name;
 };
-/* 2.2.2.2.6 */
+/* 2.2.2.2.4 AUX_PERF_CLIENTINFO */
 struct aux_perf_clientinfo {
 	uint32_t adapter_speed;
 	uint16_t client_id;
@@ -104,80 +104,80 @@ struct aux_perf_clientinfo {
 	struct aux_bin mac_address;
 	uint16_t client_mode, reserved;
 };
-/* 2.2.2.2.7 */
+/* 2.2.2.2.6 AUX_PERF_PROCESSINFO */
 struct aux_perf_processinfo {
 	uint16_t process_id, reserved1;
 	struct mapi_guid process_guid;
 	char *process_name;
 	uint16_t reserved2;
 };
-/* 2.2.2.2.8: DEFMDB_SUCCESS, also BG_ and FG_ */
+/* AUX_PERF_DEFMDB_SUCCESS, also as BG_ and FG_ */
 struct aux_perf_defmdb_success {
 	uint32_t time_since_request, time_to_complete_request;
 	uint16_t request_id, reserved;
 };
-/* 2.2.2.2.9: DEFGC_SUCCESS, also BG_ and FG_ */
+/* AUX_PERF_DEFGC_SUCCESS, also as BG_ and FG_ */
 struct aux_perf_defgc_success {
 	uint16_t server_id, session_id;
 	uint32_t time_since_request, time_to_complete_request;
 	uint8_t request_operation;
 	uint8_t reserved[3];
 };
-/* 2.2.2.2.10 / 2.2.2.2.11 (process_id, reserved only in version 2) */
+/* AUX_PERF_MDB_SUCCESS, _V2 (process_id, reserved only in version 2) */
 struct aux_perf_mdb_success {
 	uint16_t process_id, client_id, server_id, session_id, request_id, reserved;
 	uint32_t time_since_request, time_to_complete_request;
 };
-/* 2.2.2.2.12 / 2.2.2.2.13 */
+/* AUX_PERF_GC_SUCCESS (reserved1 only in version 1), _V2 (process_id) */
 struct aux_perf_gc_success {
 	uint16_t process_id, client_id, server_id, session_id, reserved1;
 	uint32_t time_since_request, time_to_complete_request;
 	uint8_t request_operation;
 	uint8_t reserved2[3];
 };
-/* 2.2.2.2.14 (process_id, reserved1 only in version 2) */
+/* AUX_PERF_FAILURE, _V2 (process_id, reserved1 only in version 2) */
 struct aux_perf_failure {
 	uint16_t process_id, client_id, server_id, session_id, request_id, reserved1;
 	uint32_t time_since_request, time_to_fail_request, result_code;
 	uint8_t request_operation;
 	uint8_t reserved2[3];
 };
-/* 2.2.2.2.15 */
+/* 2.2.2.2.15 AUX_CLIENT_CONTROL */
 struct aux_client_control {
 	uint32_t enable_flags, expiry_time;
 };
-/* 2.2.2.2.16 */
+/* 2.2.2.2.16 AUX_OSVERSIONINFO */
 struct aux_osversioninfo {
 	uint32_t os_version_info_size, major_version, minor_version, build_number;
 	uint8_t reserved1[132];
 	uint16_t service_pack_major, service_pack_minor;
 	uint32_t reserved2;
 };
-/* 2.2.2.2.17 */
+/* 2.2.2.2.17 AUX_EXORGINFO */
 struct aux_exorginfo {
 	uint32_t org_flags;
 };
-/* 2.2.2.2.18 */
+/* 2.2.2.2.18 AUX_PERF_ACCOUNTINFO */
 struct aux_perf_accountinfo {
 	uint16_t client_id, reserved;
 	struct mapi_guid account;
 };
-/* 2.2.2.2.19 ServerCapabilityFlags, 2.2.2.2.20 EndpointCapabilityFlag */
+/* 2.2.2.2.19 AUX_SERVER_CAPABILITIES, AUX_ENDPOINT_CAPABILITIES */
 struct aux_capabilities {
 	uint32_t flags;
 };
-/* 2.2.2.2.21 */
+/* AUX_CLIENT_CONNECTION_INFO */
 struct aux_client_connection_info {
 	struct mapi_guid connection_guid;
 	char *connection_context_info;
 	uint16_t reserved;
 	uint32_t connection_attempts, connection_flags;
 };
-/* 2.2.2.2.22 */
+/* 2.2.2.2.22 AUX_SERVER_SESSION_INFO */
 struct aux_server_session_info {
 	char *server_session_context_info;
 };
-/* 2.2.2.2.23 */
+/* AUX_PROTOCOL_DEVICE_IDENTIFICATION */
 struct aux_protocol_device_identification {
 	char *device_manufacturer, *device_model, *device_serial_number, *device_version,
 	    *device_firmware_version;

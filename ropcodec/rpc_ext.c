@@ -83,9 +83,11 @@ static enum rop_err decode_block(TALLOC_CTX *mem_ctx, const struct rpc_ext_heade
 	uint8_t *plain = NULL;
 	if ((hdr->flags & RPC_EXT_FLAG_XORMAGIC) != 0) {
 		/* Obfuscation is applied after compression, so undone first. */
-		plain = talloc_memdup(mem_ctx, wire, hdr->size > 0 ? hdr->size : 1);
+		plain = talloc_size(mem_ctx, hdr->size > 0 ? hdr->size : 1);
 		if (plain == NULL)
 			return ROP_E_NOMEM;
+		if (hdr->size > 0)
+			memcpy(plain, wire, hdr->size);
 		rpc_ext_xor(plain, hdr->size);
 		src = plain;
 	}
