@@ -261,6 +261,29 @@ static enum MHD_Result auth_defer(struct http_request *req, struct http_auth_pen
 	return MHD_YES;
 }
 
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+	unsigned *counts = cls;
+
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		counts[0]++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		counts[1]++;
+	return MHD_YES;
+}
+
+/* [RFC 9112] 6.3: a message with both Transfer-Encoding and Content-Length,
+ * or several Content-Length or Transfer-Encoding fields, can be read two
+ * ways by two parsers (request smuggling through a proxy): refuse it. */
+static bool framing_ambiguous(struct http_request *req)
+{
+	unsigned counts[2] = {0, 0};
+
+	MHD_get_connection_values(req->priv->conn, MHD_HEADER_KIND, count_framing, counts);
+	return counts[0] > 1 || counts[1] > 1 || (counts[0] > 0 && counts[1] > 0);
+}
+
 /* First call: headers are in.  Route, check the declared body size and
  * authenticate before any of the body is read. */
 static enum MHD_Result request_start(struct http_request *req, const char *method)
@@ -290,6 +313,8 @@ static enum MHD_Result request_start(struct http_request *req, const char *metho
 		break;
 	}
 	req->path_rest = rest;
+	if (framing_ambiguous(req))
+		return respond_error(req, 400, 0, "ambiguous message framing");
 	clen = http_request_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (clen != NULL && strtoull(clen, NULL, 10) > s->cfg->max_body_size)
 		return respond_error(req, 413, MAPI_RC_TOO_LARGE, "request body too large");

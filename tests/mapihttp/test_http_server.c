@@ -201,6 +201,12 @@ static void test_auth_before_body(TALLOC_CTX *tmp)
 	test_assert(r != NULL && strncmp(r, "HTTP/1.1 401", 12) == 0);
 	r = exchange_str(tmp, "GET /x/../echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 	test_assert(r != NULL && strncmp(r, "HTTP/1.1 400", 12) == 0);
+	r = exchange_str(tmp, "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+	                      "Content-Length: 1\r\nContent-Length: 2\r\n\r\nab");
+	test_assert(r != NULL && strncmp(r, "HTTP/1.1 400", 12) == 0);
+	r = exchange_str(tmp, "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+	                      "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+	test_assert(r != NULL && strncmp(r, "HTTP/1.1 400", 12) == 0);
 	r = exchange_str(tmp, "GET /nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 	test_assert(r != NULL && strncmp(r, "HTTP/1.1 404", 12) == 0);
 	r = exchange_str(tmp, "GET /mapi HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
