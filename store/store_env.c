@@ -155,6 +155,8 @@ static void env_unlink(struct store *store, struct store_env *env)
 
 static void env_free(struct store_env *env)
 {
+	pthread_mutex_destroy(&env->commit_lock);
+	pthread_cond_destroy(&env->commit_cond);
 	mdb_env_close(env->env);
 	talloc_free(env);
 }
@@ -196,6 +198,8 @@ static int env_open(struct store *store, const char *path, struct store_env **en
 	int rc;
 	env->store = store;
 	env->path = talloc_strdup(env, path);
+	pthread_mutex_init(&env->commit_lock, NULL);
+	pthread_cond_init(&env->commit_cond, NULL);
 	rc = mdb_env_create(&env->env);
 	if (rc == 0)
 		rc = mdb_env_set_maxdbs(env->env, DB_COUNT_ + 2);
@@ -228,6 +232,8 @@ static int env_open(struct store *store, const char *path, struct store_env **en
 		*error_r = talloc_asprintf(store, "open %s: %s", path, mdb_strerror(rc));
 		if (env->env != NULL)
 			mdb_env_close(env->env);
+		pthread_mutex_destroy(&env->commit_lock);
+		pthread_cond_destroy(&env->commit_cond);
 		talloc_free(env);
 		return store_mdb_err(rc);
 	}

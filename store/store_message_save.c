@@ -222,25 +222,82 @@ void store_message_after_save(struct store_message *msg, bool is_new, bool keep_
 	}
 }
 
-int store_message_save(struct store_message *msg, bool keep_open)
+/*
+ * Group commit.  Each durable commit costs an fsync (milliseconds on real
+ * disks) and LMDB has one writer per env, so saves arriving from several
+ * sessions at once are queued; whichever thread finds no commit running
+ * becomes the leader, saves every queued message in one transaction (each
+ * in a nested transaction, so one failing save does not fail the others)
+ * and commits once.  A lone save is committed alone, as before.
+ */
+struct commit_req {
+	struct commit_req *next;
+	struct store_message *msg;
+	int ret;
+	bool is_new;
+	bool done;
+};
+
+static void run_batch(struct store_env *env, struct commit_req *batch)
 {
 	MDB_txn *txn = NULL;
-	bool is_new;
-	int ret = store_txn_begin(msg->mbox, true, &txn);
-	if (ret < 0)
-		return ret;
-	ret = store_message_save_txn(txn, msg, &is_new);
-	if (ret < 0) {
-		mdb_txn_abort(txn);
-		return ret;
+	int rc = mdb_txn_begin(env->env, NULL, 0, &txn);
+	int ret = store_mdb_err(rc);
+	for (struct commit_req *r = batch; r != NULL; r = r->next) {
+		MDB_txn *child = NULL;
+		if (ret < 0) {
+			r->ret = ret;
+			continue;
+		}
+		r->ret = store_mdb_err(mdb_txn_begin(env->env, txn, 0, &child));
+		if (r->ret == 0)
+			r->ret = store_message_save_txn(child, r->msg, &r->is_new);
+		if (r->ret == 0)
+			r->ret = store_mdb_err(mdb_txn_commit(child));
+		else if (child != NULL)
+			mdb_txn_abort(child);
 	}
-	ret = store_txn_commit(txn);
-	if (ret < 0) {
-		if (is_new)
-			msg->gc = 0;
-		return ret;
+	if (ret == 0)
+		ret = store_txn_commit(txn);
+	for (struct commit_req *r = batch; r != NULL; r = r->next) {
+		if (ret < 0)
+			r->ret = ret;
+		if (r->ret < 0 && r->is_new)
+			r->msg->gc = 0;
 	}
-	store_message_after_save(msg, is_new, keep_open);
+}
+
+int store_message_save(struct store_message *msg, bool keep_open)
+{
+	struct store_env *env = msg->mbox->env;
+	struct commit_req req = {.msg = msg};
+	if (msg->closed)
+		return STORE_E_ACCESS;
+	pthread_mutex_lock(&env->commit_lock);
+	req.next = env->queue;
+	env->queue = &req;
+	while (!req.done) {
+		if (env->committing) {
+			pthread_cond_wait(&env->commit_cond, &env->commit_lock);
+			continue;
+		}
+		struct commit_req *batch = env->queue;
+		env->queue = NULL;
+		env->committing = true;
+		pthread_mutex_unlock(&env->commit_lock);
+		run_batch(env, batch);
+		pthread_mutex_lock(&env->commit_lock);
+		for (struct commit_req *r = batch, *next; r != NULL; r = next) {
+			next = r->next;
+			r->done = true;
+		}
+		env->committing = false;
+		pthread_cond_broadcast(&env->commit_cond);
+	}
+	pthread_mutex_unlock(&env->commit_lock);
+	if (req.ret < 0)
+		return req.ret;
+	store_message_after_save(msg, req.is_new, keep_open);
 	return 0;
 }
 

@@ -96,6 +96,11 @@ struct store_env {
 	unsigned int refs;
 	struct meta_ident ident; /* immutable after creation */
 	char *path;
+	/* Group commit of concurrent message saves (store_message_save.c). */
+	pthread_mutex_t commit_lock;
+	pthread_cond_t commit_cond;
+	struct commit_req *queue;
+	bool committing;
 };
 
 struct store_sub {
