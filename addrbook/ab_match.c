@@ -32,6 +32,22 @@ static uint32_t token_lower_bound(const struct ab_index *idx, const char *prefix
 	return lo;
 }
 
+/* Index after the last token starting with prefix (tokens sharing a prefix
+ * are contiguous in strcmp order). */
+static uint32_t token_upper_bound(const struct ab_index *idx, const char *prefix, uint32_t lo)
+{
+	size_t len = strlen(prefix);
+	uint32_t hi = idx->token_count;
+	while (lo < hi) {
+		uint32_t m = lo + (hi - lo) / 2;
+		if (strncmp(idx->tokens[m].text, prefix, len) <= 0)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return lo;
+}
+
 /* True when every word of words prefixes some word of the display name:
  * "john sm" finds "John Smith" and "Smith, John" alike. */
 static bool words_match(const char *fold_display, char **words, unsigned count)
@@ -120,19 +136,25 @@ void ab_anr(TALLOC_CTX *mem_ctx, const struct ab_index *idx, uint32_t container,
 		if (ab_index_find_dn(idx, query, &entry))
 			ADD_FOUND(entry);
 	} else {
-		size_t len = strlen(folded);
-		for (uint32_t t = token_lower_bound(idx, folded);
-		     t < idx->token_count && strncmp(idx->tokens[t].text, folded, len) == 0; t++)
+		uint32_t lo = token_lower_bound(idx, folded);
+		uint32_t hi = token_upper_bound(idx, folded, lo);
+		for (uint32_t t = lo; t < hi; t++)
 			ADD_FOUND(idx->tokens[t].entry);
 		unsigned wc = 0;
 		char *copy = talloc_strdup(tmp, folded);
 		char **words = copy != NULL ? split_words(tmp, copy, &wc) : NULL;
 		if (words != NULL && wc > 1) {
-			size_t l0 = strlen(words[0]);
-			for (uint32_t t = token_lower_bound(idx, words[0]);
-			     t < idx->token_count &&
-			     strncmp(idx->tokens[t].text, words[0], l0) == 0;
-			     t++) {
+			/* Candidates from the most selective word. */
+			uint32_t best_lo = 0, best_hi = UINT32_MAX;
+			for (unsigned w = 0; w < wc; w++) {
+				uint32_t wlo = token_lower_bound(idx, words[w]);
+				uint32_t whi = token_upper_bound(idx, words[w], wlo);
+				if (whi - wlo < best_hi - best_lo) {
+					best_lo = wlo;
+					best_hi = whi;
+				}
+			}
+			for (uint32_t t = best_lo; t < best_hi; t++) {
 				entry = idx->tokens[t].entry;
 				if (words_match(idx->entries[entry].fold_display, words, wc))
 					ADD_FOUND(entry);
@@ -363,6 +385,49 @@ static int eval(struct eval_ctx *ctx, const struct mapi_restriction *res, uint32
 	}
 }
 
+static bool is_anr(const struct mapi_restriction *res)
+{
+	return (res->rt == RES_PROPERTY && PROP_ID(res->u.prop.proptag) == PROP_ID(PR_ANR)) ||
+	       (res->rt == RES_CONTENT && PROP_ID(res->u.content.proptag) == PROP_ID(PR_ANR));
+}
+
+static int cmp_view_pos(const void *a, const void *b, void *arg)
+{
+	const struct ab_view *view = arg;
+	uint32_t x = view->pos_of[*(const uint32_t *)a];
+	uint32_t y = view->pos_of[*(const uint32_t *)b];
+	return x < y ? -1 : x > y;
+}
+
+/* A filter that is only ANR (what Outlook sends when ResolveNames found
+ * nothing) is answered from the token index, in table order. */
+static enum ab_error anr_matches(struct eval_ctx *ctx, TALLOC_CTX *mem_ctx,
+                                 const struct ab_view *view, const struct ab_stat *stat,
+                                 const struct mapi_restriction *filter, uint32_t max_rows,
+                                 struct ab_mids *mids_r)
+{
+	const struct mapi_propval *val =
+	    filter->rt == RES_PROPERTY ? &filter->u.prop.val : &filter->u.content.val;
+	const char *q = operand_string(ctx, val);
+	uint32_t *entries, count, exact, container;
+	if (q == NULL)
+		return AB_E_TOO_COMPLEX;
+	ab_index_find_container(ctx->idx, stat->container_id, &container);
+	ab_anr(ctx->tmp, ctx->idx, container, q, &entries, &count, &exact);
+	if (entries == NULL)
+		return AB_E_NO_MEMORY;
+	if (count > max_rows)
+		return AB_E_TABLE_TOO_BIG;
+	qsort_r(entries, count, sizeof(uint32_t), cmp_view_pos, (void *)(uintptr_t)view);
+	mids_r->mids = talloc_realloc(mem_ctx, mids_r->mids, uint32_t, count + 1);
+	if (mids_r->mids == NULL)
+		return AB_E_NO_MEMORY;
+	for (uint32_t i = 0; i < count; i++)
+		mids_r->mids[i] = ctx->idx->entries[entries[i]].mid;
+	mids_r->count = count;
+	return AB_E_OK;
+}
+
 enum ab_error ab_get_matches(struct ab_session *session, TALLOC_CTX *mem_ctx, struct ab_stat *stat,
                              const struct mapi_restriction *filter, uint32_t max_rows,
                              const struct mapi_proptag_array *columns, struct ab_mids *mids_r,
@@ -387,6 +452,12 @@ enum ab_error ab_get_matches(struct ab_session *session, TALLOC_CTX *mem_ctx, st
 	if (ctx.tmp == NULL || ctx.anr_ctx == NULL || mids_r->mids == NULL) {
 		ret = AB_E_NO_MEMORY;
 		goto out;
+	}
+	if (filter != NULL && is_anr(filter)) {
+		ret = anr_matches(&ctx, mem_ctx, view, stat, filter, max_rows, mids_r);
+		if (ret != AB_E_OK)
+			goto out;
+		goto found;
 	}
 	/* [MS-OXNSPI] 3.1.4.1.10: without a filter there is nothing to match
 	 * (link attributes such as PidTagAddressBookMember have no values
@@ -415,6 +486,7 @@ enum ab_error ab_get_matches(struct ab_session *session, TALLOC_CTX *mem_ctx, st
 		}
 		mids_r->mids[mids_r->count++] = idx->entries[view->order[i]].mid;
 	}
+found:
 	stat->cur_rec = AB_MID_BEGINNING_OF_TABLE;
 	stat->num_pos = 0;
 	stat->total_recs = mids_r->count;
