@@ -282,3 +282,36 @@ fail:
 	rop_push_rewind(p, mark);
 	return err;
 }
+
+/* [MS-OXCRPC] 3.1.4.2: the client asks the server not to compress or not to
+ * obfuscate; otherwise the server may do both. */
+unsigned rpc_ext_encode_flags_from_pul(uint32_t pul_flags)
+{
+	unsigned flags = 0;
+
+	if ((pul_flags & RPC_EXT_PUL_NOCOMPRESSION) == 0)
+		flags |= RPC_EXT_ENCODE_COMPRESS;
+	if ((pul_flags & RPC_EXT_PUL_NOXORMAGIC) == 0)
+		flags |= RPC_EXT_ENCODE_XOR;
+	return flags;
+}
+
+enum rop_err rpc_ext_encode_rop_buffer(struct rop_push *p, const uint8_t *rops, size_t rops_len,
+                                       const uint32_t *handles, size_t handle_count,
+                                       unsigned encode_flags)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct rop_push payload;
+	enum rop_err err;
+
+	if (tmp == NULL)
+		return ROP_E_NOMEM;
+	rop_push_init_growable(&payload, tmp);
+	err = rop_buffer_push(&payload, rops, rops_len, handles, handle_count);
+	if (err == ROP_OK && payload.ofs > RPC_EXT_MAX_PAYLOAD)
+		err = ROP_E_TOO_BIG;
+	if (err == ROP_OK)
+		err = rpc_ext_encode_block(p, payload.data, payload.ofs, encode_flags);
+	talloc_free(tmp);
+	return err;
+}

@@ -103,6 +103,16 @@ enum rop_err rpc_ext_encode_block(struct rop_push *p, const uint8_t *payload, si
 enum rop_err rpc_ext_encode(struct rop_push *p, const uint8_t *payload, size_t len,
                             unsigned encode_flags);
 
+/* [MS-OXCRPC] 3.1.4.2 pulFlags; the Flags of the MAPI/HTTP Execute request
+ * ([MS-OXCMAPIHTTP] 2.2.4.2.1) are the same bits. */
+#define RPC_EXT_PUL_NOCOMPRESSION 0x00000001
+#define RPC_EXT_PUL_NOXORMAGIC    0x00000002
+#define RPC_EXT_PUL_CHAIN         0x00000004
+
+/* The encode flags (compress, XOR; never LAST) a response to a request
+ * with these pulFlags may use. */
+unsigned rpc_ext_encode_flags_from_pul(uint32_t pul_flags);
+
 /* A ROP input or output buffer ([MS-OXCROPS] 2.2.1), pointing into the
  * payload it was split from. */
 struct rop_buffer {
@@ -124,5 +134,16 @@ enum rop_err rop_buffer_split(TALLOC_CTX *mem_ctx, const uint8_t *payload, size_
  * the ROP list does not fit RopSize's 16 bits. */
 enum rop_err rop_buffer_push(struct rop_push *p, const uint8_t *rops, size_t rops_len,
                              const uint32_t *handles, size_t handle_count);
+
+/*
+ * Appends one extended buffer whose payload is a whole ROP buffer (RopSize,
+ * ROP list, handle table): what a server writes for each response it packs
+ * into an Execute response.  ROP_E_TOO_BIG when the payload exceeds
+ * RPC_EXT_MAX_PAYLOAD; ROP_E_NOSPACE when p is full (the caller answers
+ * RopBufferTooSmall or stops packing); p unchanged on error.
+ */
+enum rop_err rpc_ext_encode_rop_buffer(struct rop_push *p, const uint8_t *rops, size_t rops_len,
+                                       const uint32_t *handles, size_t handle_count,
+                                       unsigned encode_flags);
 
 #endif

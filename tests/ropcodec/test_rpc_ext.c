@@ -198,8 +198,48 @@ static void test_rop_buffer(void)
 	talloc_free(tmp);
 }
 
+static void test_rop_buffer_block(void)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	static uint8_t rops[2000];
+	static const uint32_t handles[] = {7, 8, 9};
+	struct rpc_ext_chain chain;
+	struct rop_buffer rb;
+	struct rop_push w;
+	unsigned flags = rpc_ext_encode_flags_from_pul(0);
+
+	fill_text(rops, sizeof(rops));
+	test_begin("a ROP response buffer in one extended buffer, flags from pulFlags");
+	test_assert_int(flags, RPC_EXT_ENCODE_COMPRESS | RPC_EXT_ENCODE_XOR);
+	test_assert_int(rpc_ext_encode_flags_from_pul(RPC_EXT_PUL_NOCOMPRESSION |
+	                                              RPC_EXT_PUL_NOXORMAGIC | RPC_EXT_PUL_CHAIN),
+	                0);
+	rop_push_init_growable(&w, tmp);
+	test_assert(rpc_ext_encode_rop_buffer(&w, rops, sizeof(rops), handles, 3,
+	                                      flags | RPC_EXT_ENCODE_LAST) == ROP_OK);
+	test_assert_int(w.data[2] | w.data[3] << 8,
+	                RPC_EXT_FLAG_COMPRESSED | RPC_EXT_FLAG_XORMAGIC | RPC_EXT_FLAG_LAST);
+	test_assert(rpc_ext_decode(tmp, w.data, w.ofs, 0x10000, &chain) == ROP_OK);
+	test_assert(chain.count == 1 && rop_buffer_split(tmp, chain.blocks[0].data,
+	                                                 chain.blocks[0].len, &rb) == ROP_OK);
+	test_assert(rb.rops_len == sizeof(rops) && memcmp(rb.rops, rops, sizeof(rops)) == 0);
+	test_assert(rb.handle_count == 3 && rb.handles[2] == 9);
+	/* Too big for one extended buffer, and too big for the writer. */
+	uint8_t *big = talloc_zero_size(tmp, RPC_EXT_MAX_PAYLOAD);
+	rop_push_init_growable(&w, tmp);
+	test_assert(rpc_ext_encode_rop_buffer(&w, big, RPC_EXT_MAX_PAYLOAD - 2, handles, 1, 0) ==
+	            ROP_E_TOO_BIG);
+	uint8_t small[100];
+	rop_push_init_fixed(&w, small, sizeof(small));
+	test_assert(rpc_ext_encode_rop_buffer(&w, rops, 200, NULL, 0, 0) == ROP_E_NOSPACE);
+	test_assert_int(w.ofs, 0);
+	test_end();
+	talloc_free(tmp);
+}
+
 int main(void)
 {
+	test_rop_buffer_block();
 	test_header_and_xor();
 	test_encode_decode();
 	test_chains();
