@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "rop_restriction.h"
+
 /* ActionType + ActionFlavor + ActionFlags, counted in ActionLength. */
 #define ACTION_HEADER_SIZE 9
 
@@ -313,4 +315,148 @@ int rule_server_eid_parse(const struct mapi_binary *eid, uint64_t *fid_r)
 		fid |= (uint64_t)eid->data[1 + i] << (8 * i);
 	*fid_r = fid;
 	return 1;
+}
+
+/* ---- extended rules ---- */
+
+/* [MS-OXORULE] 2.2.4.2: NoOfNamedProps, then (when nonzero) the PropIds,
+ * NamedPropertiesSize and the PropertyNames that size covers. */
+static enum rop_err pull_named_props(struct rop_pull *p, struct rule_named_props *n)
+{
+	uint32_t size;
+	const uint8_t *b;
+	struct rop_pull sub;
+
+	ROP_CHECK(rop_pull_u16(p, &n->count));
+	if (n->count == 0)
+		return ROP_OK;
+	ROP_CHECK(rop_pull_check_count(p, n->count, 2));
+	n->prop_ids = talloc_array(p->mem_ctx, uint16_t, n->count);
+	if (n->prop_ids == NULL)
+		return ROP_E_NOMEM;
+	for (uint16_t i = 0; i < n->count; i++) {
+		ROP_CHECK(rop_pull_u16(p, &n->prop_ids[i]));
+		if (n->prop_ids[i] < FIRST_NAMED_PROP_ID)
+			return ROP_E_INVALID;
+	}
+	ROP_CHECK(rop_pull_u32(p, &size));
+	ROP_CHECK(rop_pull_ref(p, size, &b));
+	rop_pull_init(&sub, p->mem_ctx, b, size);
+	/* a PropertyName takes at least 17 bytes */
+	ROP_CHECK(rop_pull_check_count(&sub, n->count, 17));
+	n->names = talloc_zero_array(p->mem_ctx, struct mapi_property_name, n->count);
+	if (n->names == NULL)
+		return ROP_E_NOMEM;
+	for (uint16_t i = 0; i < n->count; i++)
+		ROP_CHECK(rop_pull_property_name(&sub, &n->names[i]));
+	return rop_pull_left(&sub) == 0 ? ROP_OK : ROP_E_INVALID;
+}
+
+static enum rop_err push_named_props(struct rop_push *p, const struct rule_named_props *n)
+{
+	size_t at, start;
+
+	ROP_CHECK(rop_push_u16(p, n->count));
+	if (n->count == 0)
+		return ROP_OK;
+	if (n->prop_ids == NULL || n->names == NULL)
+		return ROP_E_INVALID;
+	for (uint16_t i = 0; i < n->count; i++) {
+		if (n->prop_ids[i] < FIRST_NAMED_PROP_ID)
+			return ROP_E_INVALID;
+		ROP_CHECK(rop_push_u16(p, n->prop_ids[i]));
+	}
+	ROP_CHECK(rop_push_reserve(p, 4, &at));
+	start = p->ofs;
+	for (uint16_t i = 0; i < n->count; i++)
+		ROP_CHECK(rop_push_property_name(p, &n->names[i]));
+	rop_push_patch_u32(p, at, (uint32_t)(p->ofs - start));
+	return ROP_OK;
+}
+
+/* Runs a whole-value decoder on its own talloc object; frees it on error. */
+static enum rop_err ext_pull_finish(struct rop_pull *p, enum rop_err err, void *obj, void **out_r)
+{
+	if (err == ROP_OK && rop_pull_left(p) != 0)
+		err = ROP_E_TRAILING;
+	if (err != ROP_OK) {
+		talloc_free(obj);
+		return err;
+	}
+	*out_r = obj;
+	return ROP_OK;
+}
+
+/* [MS-OXORULE] 2.2.4.1.9: NamedPropertyInformation, RuleVersion,
+ * RuleActionsBuffer (a RuleAction with 32-bit counts). */
+enum rop_err rule_ext_actions_pull(TALLOC_CTX *mem_ctx, const uint8_t *data, size_t len,
+                                   struct rule_ext_actions **ext_r)
+{
+	struct rule_ext_actions *ext = talloc_zero(mem_ctx, struct rule_ext_actions);
+	struct rop_pull p;
+	enum rop_err err;
+
+	if (ext == NULL)
+		return ROP_E_NOMEM;
+	rop_pull_init(&p, ext, data, len);
+	err = pull_named_props(&p, &ext->named);
+	if (err == ROP_OK)
+		err = rop_pull_u32(&p, &ext->version);
+	if (err == ROP_OK && ext->version != RULE_EXT_VERSION)
+		err = ROP_E_UNSUPPORTED;
+	if (err == ROP_OK)
+		err = rule_actions_pull(&p, ROP_COUNT_WIDTH_32, ext, &ext->actions);
+	return ext_pull_finish(&p, err, ext, (void **)ext_r);
+}
+
+enum rop_err rule_ext_actions_push(struct rop_push *p, const struct rule_ext_actions *ext)
+{
+	size_t mark = rop_push_mark(p);
+	enum rop_err err = ext->actions != NULL ? ROP_OK : ROP_E_INVALID;
+
+	if (err == ROP_OK)
+		err = push_named_props(p, &ext->named);
+	if (err == ROP_OK)
+		err = rop_push_u32(p, ext->version);
+	if (err == ROP_OK)
+		err = rule_actions_push(p, ROP_COUNT_WIDTH_32, ext->actions);
+	if (err != ROP_OK)
+		rop_push_rewind(p, mark);
+	return err;
+}
+
+/* [MS-OXORULE] 2.2.4.1.10: NamedPropertyInformation, RuleRestriction
+ * (a restriction with 32-bit counts). */
+enum rop_err rule_ext_condition_pull(TALLOC_CTX *mem_ctx, const uint8_t *data, size_t len,
+                                     struct rule_ext_condition **ext_r)
+{
+	struct rule_ext_condition *ext = talloc_zero(mem_ctx, struct rule_ext_condition);
+	struct rop_pull p;
+	enum rop_err err;
+
+	if (ext == NULL)
+		return ROP_E_NOMEM;
+	rop_pull_init(&p, ext, data, len);
+	err = pull_named_props(&p, &ext->named);
+	if (err == ROP_OK) {
+		ext->res = talloc_zero(ext, struct mapi_restriction);
+		err = ext->res == NULL ? ROP_E_NOMEM : ROP_OK;
+	}
+	if (err == ROP_OK)
+		err = rop_pull_restriction(&p, ROP_COUNT_WIDTH_32, ext->res);
+	return ext_pull_finish(&p, err, ext, (void **)ext_r);
+}
+
+enum rop_err rule_ext_condition_push(struct rop_push *p, const struct rule_ext_condition *ext)
+{
+	size_t mark = rop_push_mark(p);
+	enum rop_err err = ext->res != NULL ? ROP_OK : ROP_E_INVALID;
+
+	if (err == ROP_OK)
+		err = push_named_props(p, &ext->named);
+	if (err == ROP_OK)
+		err = rop_push_restriction(p, ROP_COUNT_WIDTH_32, ext->res);
+	if (err != ROP_OK)
+		rop_push_rewind(p, mark);
+	return err;
 }

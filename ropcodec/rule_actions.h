@@ -96,6 +96,41 @@ enum rop_err rule_actions_pull(struct rop_pull *p, int count_width, TALLOC_CTX *
 enum rop_err rule_actions_push(struct rop_push *p, int count_width,
                                const struct mapi_rule_actions *actions);
 
+/* ---- extended rules, [MS-OXORULE] 2.2.4 ---- */
+
+/* [MS-OXORULE] 2.2.4.2 NamedPropertyInformation: the named properties the
+ * following buffer uses, as property ID (>= 0x8000) -> name pairs. */
+struct rule_named_props {
+	uint16_t count;
+	uint16_t *prop_ids;
+	struct mapi_property_name *names;
+};
+
+/* [MS-OXORULE] 2.2.4.1.9 PidTagExtendedRuleMessageActions value. */
+struct rule_ext_actions {
+	struct rule_named_props named;
+	uint32_t version; /* RuleVersion, 1 */
+	struct mapi_rule_actions *actions;
+};
+
+/* [MS-OXORULE] 2.2.4.1.10 PidTagExtendedRuleMessageCondition value. */
+struct rule_ext_condition {
+	struct rule_named_props named;
+	struct mapi_restriction *res;
+};
+
+#define RULE_EXT_VERSION 1
+
+/* Decode a whole property value of len bytes (nothing may be left over);
+ * the result is allocated on mem_ctx.  Counts inside are 32-bit
+ * ([MS-OXCDATA] 2.11.1.1). */
+enum rop_err rule_ext_actions_pull(TALLOC_CTX *mem_ctx, const uint8_t *data, size_t len,
+                                   struct rule_ext_actions **ext_r);
+enum rop_err rule_ext_actions_push(struct rop_push *p, const struct rule_ext_actions *ext);
+enum rop_err rule_ext_condition_pull(TALLOC_CTX *mem_ctx, const uint8_t *data, size_t len,
+                                     struct rule_ext_condition **ext_r);
+enum rop_err rule_ext_condition_push(struct rop_push *p, const struct rule_ext_condition *ext);
+
 /* [MS-OXORULE] 2.2.5.1.2.1.1 ServerEid: the FolderEID of a standard-rule
  * move or copy into this mailbox -- Ours (0x01), FolderId, MessageId and
  * Instance (zero).  rule_server_eid_make fills 21 bytes at buf. */

@@ -186,8 +186,68 @@ static void test_invalid(void)
 	talloc_free(ctx);
 }
 
+static void test_extended(void)
+{
+	/* named properties 0x8001 (string name) and 0x8002 (dispid) */
+	static char kw[] = "Keywords";
+	static uint16_t ids[] = {0x8001, 0x8002};
+	struct mapi_property_name names[2] = {
+	    {.kind = MNID_STRING, .guid = {{0x29, 0x03}}, .name = kw},
+	    {.kind = MNID_ID, .guid = {{0x08, 0x20}}, .lid = 0x8503}};
+	struct rule_action_block blk = {.type = OP_TAG};
+	struct mapi_rule_actions acts = {1, &blk};
+	struct rule_ext_actions ext = {{2, ids, names}, RULE_EXT_VERSION, &acts}, *back = NULL;
+	struct mapi_restriction res = {.rt = RES_EXIST, .u.exist.proptag = 0x8002000B};
+	struct rule_ext_condition cond = {{2, ids, names}, &res}, *cback = NULL, *back_cond_dummy;
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	uint8_t buf[256], buf2[256];
+	struct rop_push p;
+	size_t len;
+
+	test_begin("extended rule actions and condition with named properties");
+	blk.u.tag = (struct mapi_propval){.tag = PROP_TAG(PT_BOOLEAN, 0x8002), .v.b = true};
+	rop_push_init_fixed(&p, buf, sizeof(buf));
+	test_assert_int(rule_ext_actions_push(&p, &ext), ROP_OK);
+	len = p.ofs;
+	/* NoOfNamedProps 2, PropIds 01 80 02 80, NamedPropertiesSize ... */
+	test_assert(buf[0] == 2 && buf[1] == 0 && buf[2] == 0x01 && buf[3] == 0x80);
+	test_assert_int(rule_ext_actions_pull(ctx, buf, len, &back), ROP_OK);
+	if (back != NULL) {
+		test_assert_int(back->named.count, 2);
+		test_assert_str(back->named.names[0].name, "Keywords");
+		test_assert_int(back->named.names[1].lid, 0x8503);
+		test_assert_int(back->actions->blocks[0].u.tag.tag, PROP_TAG(PT_BOOLEAN, 0x8002));
+		rop_push_init_fixed(&p, buf2, sizeof(buf2));
+		test_assert_int(rule_ext_actions_push(&p, back), ROP_OK);
+		test_assert_int(p.ofs, len);
+		test_assert_mem(buf2, buf, len);
+	}
+	for (size_t cut = 0; cut < len; cut++)
+		test_assert(rule_ext_actions_pull(ctx, buf, cut, &back) != ROP_OK);
+	test_assert_int(rule_ext_actions_pull(ctx, buf, len + 0, &back), ROP_OK);
+	ext.version = 2;
+	rop_push_init_fixed(&p, buf2, sizeof(buf2));
+	test_assert_int(rule_ext_actions_push(&p, &ext), ROP_OK);
+	test_assert_int(rule_ext_actions_pull(ctx, buf2, p.ofs, &back), ROP_E_UNSUPPORTED);
+	rop_push_init_fixed(&p, buf2, sizeof(buf2));
+	test_assert_int(rule_ext_condition_push(&p, &cond), ROP_OK);
+	test_assert_int(rule_ext_condition_pull(ctx, buf2, p.ofs, &cback), ROP_OK);
+	len = p.ofs;
+	buf2[3] = 0x00; /* PropId 0x0001: not a named property ID */
+	test_assert_int(rule_ext_condition_pull(ctx, buf2, len, &back_cond_dummy), ROP_E_INVALID);
+	ids[0] = 0x0001;
+	rop_push_init_fixed(&p, buf2, sizeof(buf2));
+	test_assert_int(rule_ext_condition_push(&p, &cond), ROP_E_INVALID);
+	test_assert_int(p.ofs, 0);
+	test_assert(cback != NULL && cback->res->rt == RES_EXIST &&
+	            cback->res->u.exist.proptag == 0x8002000B);
+	test_end();
+	talloc_free(ctx);
+}
+
 int main(void)
 {
+	test_extended();
 	test_standard_bytes();
 	test_all_types();
 	test_invalid();
