@@ -45,8 +45,27 @@ static void peer_text(struct http_request *req, struct MHD_Connection *conn)
 	req->peer = talloc_strdup(req, buf);
 }
 
+static atomic_ullong connection_ids;
+
+void http_connection_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                            enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_connection *c;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		c = talloc_zero(NULL, struct http_connection);
+		if (c != NULL)
+			c->id = atomic_fetch_add(&connection_ids, 1) + 1;
+		*socket_context = c;
+	} else {
+		talloc_free(*socket_context);
+		*socket_context = NULL;
+	}
+}
+
 void *http_request_begin(void *cls, const char *uri, struct MHD_Connection *conn)
 {
+	const union MHD_ConnectionInfo *ci;
 	struct http_listener_ctx *lctx = cls;
 	struct http_request *req = talloc_zero(NULL, struct http_request);
 
@@ -65,6 +84,10 @@ void *http_request_begin(void *cls, const char *uri, struct MHD_Connection *conn
 	req->priv->raw_uri = talloc_strdup(req, uri);
 	clock_gettime(CLOCK_MONOTONIC, &req->priv->start);
 	req->listener = lctx->listen;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	req->connection = ci != NULL ? ci->socket_context : NULL;
+	if (req->connection != NULL)
+		req->connection->requests++;
 	req->tls = lctx->server->cfg->tls;
 	req->app = lctx->server->app;
 	peer_text(req, conn);
@@ -295,7 +318,7 @@ static enum MHD_Result request_start(struct http_request *req, const char *metho
 	enum http_auth_result ares;
 
 	req->method = talloc_strdup(req, method);
-	if (req->method == NULL || req->priv->raw_uri == NULL)
+	if (req->method == NULL || req->priv->raw_uri == NULL || req->connection == NULL)
 		return MHD_NO;
 	perr = http_target_parse(req, req->priv->raw_uri, &target);
 	if (perr != HTTP_PATH_OK)
@@ -512,11 +535,12 @@ static void log_request(struct http_request *req, enum MHD_RequestTerminationCod
 	}
 	log_info("http",
 	         "request method=%s path=%.*s status=%u bytes=%zu ms=%ld peer=%s user=%s tls=%s "
-	         "end=%s reason=\"%s\"",
+	         "conn=%llu end=%s reason=\"%s\"",
 	         req->method != NULL ? req->method : "-", path_len, path != NULL ? path : "-",
 	         p->state == REQ_QUEUED ? p->status : 0, p->state == REQ_QUEUED ? bytes : 0,
 	         elapsed_ms(req), req->peer != NULL ? req->peer : "-",
 	         req->auth_user != NULL ? req->auth_user : "-", req->tls ? "yes" : "no",
+	         req->connection != NULL ? (unsigned long long)req->connection->id : 0ULL,
 	         end_reason != NULL ? end_reason : "ok", p->reason != NULL ? p->reason : "");
 }
 

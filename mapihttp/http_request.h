@@ -33,6 +33,15 @@
 #include "http_path.h"
 
 struct http_request_private;
+
+/* One TCP (or TLS) connection, alive from accept to close; several
+ * keep-alive requests share it.  Connection-bound authentication (NTLM,
+ * Negotiate) keeps its handshake state here. */
+struct http_connection {
+	uint64_t id;       /* unique in this process, for logs */
+	unsigned requests; /* requests begun on this connection so far */
+	void *auth_state;  /* owned by the authentication layer; a talloc child */
+};
 struct http_route;
 struct http_stream;
 
@@ -46,8 +55,9 @@ struct http_request {
 	const char *peer; /* "192.0.2.1" or "2001:db8::1" */
 	bool tls;
 	const struct http_listen *listener;
-	const char *auth_user;             /* canonical address; NULL when anonymous */
-	enum http_auth_scheme auth_scheme; /* valid when auth_user != NULL */
+	struct http_connection *connection; /* a talloc context of its own */
+	const char *auth_user;              /* canonical address; NULL when anonymous */
+	enum http_auth_scheme auth_scheme;  /* valid when auth_user != NULL */
 	const struct http_route *route;
 	void *app; /* the server's application context */
 	struct http_request_private *priv;

@@ -44,6 +44,7 @@ static struct MHD_Daemon *start_listener(struct http_listener_ctx *lctx,
 	OPT(MHD_OPTION_LISTEN_BACKLOG_SIZE, LISTEN_BACKLOG, NULL);
 	OPT(MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)http_request_begin, lctx);
 	OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)http_request_completed, lctx);
+	OPT(MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)http_connection_notify, lctx);
 	if (cfg->tls) {
 		flags |= MHD_USE_TLS;
 		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)p->tls_cert_pem);
