@@ -1,6 +1,8 @@
 /* Auxiliary blocks of [MS-OXCRPC] 2.2.2.2, one declarative layout each. */
 #include "aux.h"
 
+#include "rpc_ext.h"
+
 #include <stddef.h>
 #include <string.h>
 
@@ -399,4 +401,48 @@ enum rop_err aux_encode(struct rop_push *p, const struct aux_list *list)
 		}
 	}
 	return ROP_OK;
+}
+
+/* [MS-OXCRPC] 3.1.4.1.2: the auxiliary buffer travels in extended buffers
+ * like the ROP buffers. */
+enum rop_err aux_buffer_decode(TALLOC_CTX *mem_ctx, const uint8_t *data, size_t len,
+                               size_t max_payload, struct aux_list *list_r)
+{
+	TALLOC_CTX *tmp;
+	struct rpc_ext_chain chain;
+	uint8_t *payload;
+	size_t payload_len;
+	enum rop_err err;
+
+	*list_r = (struct aux_list){0};
+	if (len == 0)
+		return ROP_OK;
+	tmp = talloc_new(NULL);
+	if (tmp == NULL)
+		return ROP_E_NOMEM;
+	if ((err = rpc_ext_decode(tmp, data, len, max_payload, &chain)) == ROP_OK &&
+	    (err = rpc_ext_join(tmp, &chain, &payload, &payload_len)) == ROP_OK)
+		err = aux_decode(mem_ctx, payload, payload_len, list_r);
+	talloc_free(tmp);
+	return err;
+}
+
+enum rop_err aux_buffer_encode(struct rop_push *p, const struct aux_list *list,
+                               unsigned encode_flags)
+{
+	TALLOC_CTX *tmp;
+	struct rop_push blocks;
+	enum rop_err err;
+
+	if (list->count == 0)
+		return ROP_OK;
+	tmp = talloc_new(NULL);
+	if (tmp == NULL)
+		return ROP_E_NOMEM;
+	rop_push_init_growable(&blocks, tmp);
+	err = aux_encode(&blocks, list);
+	if (err == ROP_OK)
+		err = rpc_ext_encode(p, blocks.data, blocks.ofs, encode_flags);
+	talloc_free(tmp);
+	return err;
 }

@@ -235,4 +235,21 @@ enum rop_err aux_push_block(struct rop_push *p, const struct aux_block *block);
 /* Appends all blocks of list; all or nothing. */
 enum rop_err aux_encode(struct rop_push *p, const struct aux_list *list);
 
+/*
+ * The whole AuxiliaryBuffer of a MAPI/HTTP body: its RPC_HEADER_EXT chain
+ * (rpc_ext.h) decoded, the payloads joined, the blocks decoded.  An empty
+ * buffer (len 0) is an empty list.  max_payload bounds the decoded size.
+ */
+enum rop_err aux_buffer_decode(TALLOC_CTX *mem_ctx, const uint8_t *data, size_t len,
+                               size_t max_payload, struct aux_list *list_r);
+
+/*
+ * Appends list as an AuxiliaryBuffer: the blocks inside extended buffers
+ * of at most RPC_EXT_MAX_PAYLOAD bytes, the last one flagged Last;
+ * encode_flags as for rpc_ext_encode (compression, XOR).  An empty list
+ * writes nothing (AuxiliaryBufferSize 0).  p unchanged on error.
+ */
+enum rop_err aux_buffer_encode(struct rop_push *p, const struct aux_list *list,
+                               unsigned encode_flags);
+
 #endif

@@ -95,6 +95,21 @@ static void test_server_blocks(void)
 	test_assert_int(back.blocks[1].u.client_control.expiry_time, 604800000);
 	test_assert_str(back.blocks[3].u.server_session_info.server_session_context_info,
 	                "mapihttpd");
+	/* As a whole AuxiliaryBuffer, compressed and obfuscated, and back. */
+	struct rop_push wb;
+	rop_push_init_growable(&wb, tmp);
+	test_assert(aux_buffer_encode(&wb, &list, RPC_EXT_ENCODE_COMPRESS | RPC_EXT_ENCODE_XOR) ==
+	            ROP_OK);
+	test_assert(wb.ofs > 8 && (wb.data[2] & RPC_EXT_FLAG_LAST) != 0);
+	test_assert(aux_buffer_decode(tmp, wb.data, wb.ofs, 0x1008, &back) == ROP_OK);
+	test_assert_int(back.count, 4);
+	test_assert_str(back.blocks[3].u.server_session_info.server_session_context_info,
+	                "mapihttpd");
+	test_assert(aux_buffer_decode(tmp, wb.data, wb.ofs - 1, 0x1008, &back) != ROP_OK);
+	test_assert(aux_buffer_decode(tmp, NULL, 0, 0x1008, &back) == ROP_OK && back.count == 0);
+	struct aux_list none = {NULL, 0};
+	rop_push_init_growable(&wb, tmp);
+	test_assert(aux_buffer_encode(&wb, &none, 0) == ROP_OK && wb.ofs == 0);
 	/* Out of room: nothing written. */
 	uint8_t small[20];
 	rop_push_init_fixed(&w, small, sizeof(small));
