@@ -110,6 +110,8 @@ int negotiate_acceptor_new(TALLOC_CTX *mem_ctx, const struct negotiate_config *c
 	gss_key_value_element_desc el = {"keytab", cfg->keytab};
 	gss_key_value_set_desc store = {1, &el};
 	gss_name_t name = GSS_C_NO_NAME;
+	gss_OID_desc mech_oids[2] = {*gss_mech_krb5, {6, (void *)"\x2b\x06\x01\x05\x05\x02"}};
+	gss_OID_set_desc mechs = {2, mech_oids};
 	OM_uint32 major, minor;
 
 	if (acc == NULL) {
@@ -128,10 +130,14 @@ int negotiate_acceptor_new(TALLOC_CTX *mem_ctx, const struct negotiate_config *c
 		talloc_free(acc);
 		return -1;
 	}
-	/* All mechanisms: SPNEGO for RFC 4559 clients, and bare Kerberos,
-	 * which some clients send under "Negotiate" too. */
-	major = gss_acquire_cred_from(&minor, name, GSS_C_INDEFINITE, GSS_C_NO_OID_SET,
-	                              GSS_C_ACCEPT, &store, &acc->cred, NULL, NULL);
+	/* Kerberos and SPNEGO (RFC 4559 clients; some send bare Kerberos
+	 * under "Negotiate" too), not whatever else the host has installed. */
+	major = gss_acquire_cred_from(&minor, name, GSS_C_INDEFINITE, &mechs, GSS_C_ACCEPT, &store,
+	                              &acc->cred, NULL, NULL);
+	/* The union succeeds when any mechanism does; Kerberos must. */
+	if (!GSS_ERROR(major))
+		major = gss_inquire_cred_by_mech(&minor, acc->cred, gss_mech_krb5, NULL, NULL, NULL,
+		                                 NULL);
 	if (name != GSS_C_NO_NAME)
 		gss_release_name(&minor, &name);
 	if (GSS_ERROR(major)) {
@@ -139,6 +145,20 @@ int negotiate_acceptor_new(TALLOC_CTX *mem_ctx, const struct negotiate_config *c
 		                           gss_error_text(mem_ctx, major, minor));
 		talloc_free(acc);
 		return -1;
+	}
+	/* MIT's SPNEGO negotiates Kerberos only: NTLM inside SPNEGO is ours
+	 * (spnego.c), whatever other mechanisms the host has installed. */
+	{
+		gss_OID_desc krb5 = *gss_mech_krb5;
+		gss_OID_set_desc neg = {1, &krb5};
+
+		major = gss_set_neg_mechs(&minor, acc->cred, &neg);
+		if (GSS_ERROR(major)) {
+			*error_r = talloc_asprintf(mem_ctx, "SPNEGO mechanisms: %s",
+			                           gss_error_text(mem_ctx, major, minor));
+			talloc_free(acc);
+			return -1;
+		}
 	}
 	*acc_r = acc;
 	return 0;

@@ -3,6 +3,7 @@
 # temp dir), creates alice@REALM, HTTP/localhost and HTTP/other, writes their
 # keytabs, kinits alice, then runs the given test program with:
 #   KRB5_CONFIG, KRB5CCNAME set; args: <http.keytab> <other.keytab> <realm>
+# AUTH_TEST_DIR names the temp dir for the test's own files.
 # The KDC is stopped (by its pid) and the temp dir removed at exit.
 set -eu
 exe=$1
@@ -54,7 +55,7 @@ cat >"$dir/kdc.conf" <<CONF
 CONF
 : >"$dir/kadm5.acl"
 export KRB5_CONFIG="$dir/krb5.conf" KRB5_KDC_PROFILE="$dir/kdc.conf"
-export KRB5CCNAME="FILE:$dir/ccache" KRB5RCACHEDIR="$dir"
+export KRB5CCNAME="FILE:$dir/ccache" KRB5RCACHEDIR="$dir" AUTH_TEST_DIR="$dir"
 
 kdb5_util create -s -r "$realm" -P masterpw >/dev/null 2>&1
 kadmin.local -r "$realm" -q "addprinc -pw alicepw alice" >/dev/null 2>&1

@@ -23,6 +23,8 @@
 static struct auth_http *ah;
 static unsigned short port;
 static const char *realm;
+/* Negotiate tokens seen: SPNEGO NegTokenInit ("Y": 0x60) or raw NTLMSSP. */
+static unsigned spnego_inits, raw_ntlmssp;
 
 static int lookup(void *ctx, TALLOC_CTX *mem_ctx, const char *user, const char *domain,
                   char **address_r, uint8_t nt_hash_r[16])
@@ -79,6 +81,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 		return MHD_YES;
 	}
 	tmp = talloc_new(NULL);
+	if (hdr != NULL && strncmp(hdr, "Negotiate Y", 11) == 0)
+		spnego_inits++;
+	if (hdr != NULL && strncmp(hdr, "Negotiate TlRMTVNT", 18) == 0)
+		raw_ntlmssp++;
 	if (hdr == NULL && auth_http_conn_address(ac) != NULL) {
 		snprintf(body, sizeof(body), "user=%s", auth_http_conn_address(ac));
 		ret = reply(conn, 200, body, NULL, NULL);
@@ -131,6 +137,21 @@ static char *run_curl(TALLOC_CTX *mem_ctx, const char *args)
 	return talloc_strdup(mem_ctx, out);
 }
 
+/* Points gss-ntlmssp at a user file (Heimdal format DOMAIN:USER:PASSWORD). */
+static int ntlm_user_file(TALLOC_CTX *mem_ctx, const char *password)
+{
+	char *path = talloc_asprintf(mem_ctx, "%s/ntlm_users", getenv("AUTH_TEST_DIR"));
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		return -1;
+	fprintf(f, "EXAMPLE:alice:%s\n", password);
+	fclose(f);
+	setenv("NTLM_USER_FILE", path, 1);
+	setenv("NTLMUSER", "alice", 1);
+	return 0;
+}
+
 static void test_curl(void)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -159,6 +180,21 @@ static void test_curl(void)
 
 	test_begin("curl --negotiate without a ticket: 401");
 	setenv("KRB5CCNAME", "FILE:/nonexistent/ccache", 1);
+	test_assert_str(run_curl(tmp, "--negotiate -u :"), " 401 1");
+	test_end();
+
+	/* gss-ntlmssp (an independent NTLM) under MIT's SPNEGO initiator: with
+	 * no Kerberos ticket curl's Negotiate falls back to NTLM in SPNEGO. */
+	test_begin("curl --negotiate via gss-ntlmssp (NTLM inside SPNEGO): 200 as alice");
+	test_assert(ntlm_user_file(tmp, "secret") == 0);
+	spnego_inits = raw_ntlmssp = 0;
+	test_assert_str(run_curl(tmp, "--negotiate -u :"), "user=alice@example.com 200 1");
+	test_assert_int(spnego_inits, 1);
+	test_assert_int(raw_ntlmssp, 0);
+	test_end();
+
+	test_begin("curl --negotiate via gss-ntlmssp with a wrong password: 401");
+	test_assert(ntlm_user_file(tmp, "wrong") == 0);
 	test_assert_str(run_curl(tmp, "--negotiate -u :"), " 401 1");
 	test_end();
 	talloc_free(tmp);
