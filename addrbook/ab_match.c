@@ -445,6 +445,22 @@ enum ab_error ab_get_matches(struct ab_session *session, TALLOC_CTX *mem_ctx, st
 	ctx.idx = idx;
 	ctx.tmp = talloc_new(NULL);
 	ctx.anr_ctx = talloc_new(NULL);
+	if (filter == NULL) {
+		/* [MS-OXNSPI] 3.1.4.1.10: no filter asks for the values of the
+		 * link attribute named by ContainerID (a property tag such as
+		 * PidTagAddressBookMember) on CurrentRec.  No object here has
+		 * link values (users only, no groups or delegates yet). */
+		uint32_t entry;
+		ret =
+		    ab_index_find_mid(idx, stat->cur_rec, &entry) ? AB_E_OK : AB_E_INVALID_BOOKMARK;
+		mids_r->mids = talloc_array(mem_ctx, uint32_t, 1);
+		rows_r->rows = talloc_array(mem_ctx, struct mapi_propval_array, 1);
+		if (ret == AB_E_OK && (mids_r->mids == NULL || rows_r->rows == NULL))
+			ret = AB_E_NO_MEMORY;
+		if (ret != AB_E_OK)
+			goto out;
+		goto found;
+	}
 	ret = ab_table_open(session, idx, stat, &view);
 	if (ret != AB_E_OK)
 		goto out;
@@ -459,10 +475,7 @@ enum ab_error ab_get_matches(struct ab_session *session, TALLOC_CTX *mem_ctx, st
 			goto out;
 		goto found;
 	}
-	/* [MS-OXNSPI] 3.1.4.1.10: without a filter there is nothing to match
-	 * (link attributes such as PidTagAddressBookMember have no values
-	 * here: users only, no groups yet). */
-	for (uint32_t i = 0; filter != NULL && i < view->count; i++) {
+	for (uint32_t i = 0; i < view->count; i++) {
 		int r = eval(&ctx, filter, view->order[i], 0);
 		talloc_free_children(ctx.tmp);
 		if (r < 0) {
@@ -487,10 +500,8 @@ enum ab_error ab_get_matches(struct ab_session *session, TALLOC_CTX *mem_ctx, st
 		mids_r->mids[mids_r->count++] = idx->entries[view->order[i]].mid;
 	}
 found:
-	stat->cur_rec = AB_MID_BEGINNING_OF_TABLE;
-	stat->num_pos = 0;
-	stat->total_recs = mids_r->count;
-	stat->delta = 0;
+	/* [MS-OXNSPI] 3.1.4.1.10 (rule 16): ContainerID takes CurrentRec. */
+	stat->container_id = stat->cur_rec;
 	if (columns != NULL) {
 		rows_r->rows =
 		    talloc_zero_array(mem_ctx, struct mapi_propval_array, mids_r->count + 1);
@@ -537,22 +548,25 @@ enum ab_error ab_resolve_names(struct ab_session *session, TALLOC_CTX *mem_ctx,
 		ret = AB_E_NO_MEMORY;
 		goto out;
 	}
-	/* [MS-OXNSPI] 3.1.4.1.16: per name, its MId when ANR finds exactly
-	 * one object, MID_UNRESOLVED for none, MID_AMBIGUOUS for several (one
-	 * exact match among prefix matches wins); rows for resolved names. */
+	/* [MS-OXNSPI] 3.1.4.7: per name MID_RESOLVED when ANR maps it to
+	 * exactly one object (one exact match among prefix matches counts as
+	 * one: local policy), MID_AMBIGUOUS for several, MID_UNRESOLVED for
+	 * none and for NULL or empty strings; 3.1.4.1.16: one row per
+	 * resolved name, in order. */
 	for (uint32_t i = 0; i < count; i++) {
-		uint32_t *found, n, exact, mid = AB_MID_UNRESOLVED;
-		ab_anr(mem_ctx, idx, container, names[i] != NULL ? names[i] : "", &found, &n,
-		       &exact);
-		if (n == 1 || exact == 1)
-			mid = idx->entries[found[0]].mid;
-		else if (n > 1)
+		uint32_t *found, n = 0, exact = 0, mid = AB_MID_UNRESOLVED;
+		found = NULL;
+		if (names[i] != NULL && names[i][0] != '\0')
+			ab_anr(mem_ctx, idx, container, names[i], &found, &n, &exact);
+		if (n == 1 || exact == 1) {
+			mid = AB_MID_RESOLVED;
+			ab_row_build(rows_r->rows, session, idx, idx->entries[found[0]].mid,
+			             columns, &rows_r->rows[rows_r->count++]);
+		} else if (n > 1) {
 			mid = AB_MID_AMBIGUOUS;
+		}
 		talloc_free(found);
 		mids_r->mids[mids_r->count++] = mid;
-		if (mid >= AB_MID_USER_BASE)
-			ab_row_build(rows_r->rows, session, idx, mid, columns,
-			             &rows_r->rows[rows_r->count++]);
 	}
 out:
 	ab_index_release(idx);

@@ -217,6 +217,10 @@ struct mapi_binary ab_ephemeral_entryid(TALLOC_CTX *mem_ctx, const struct mapi_g
  * container's sorted view in the sort locale. */
 enum ab_error ab_table_open(struct ab_session *session, struct ab_index *idx,
                             const struct ab_stat *stat, const struct ab_view **view_r);
+/* The Current Position a STAT names before Delta ([MS-OXNSPI] 3.1.4.5).
+ * AB_E_NOT_FOUND when CurrentRec is not in the view. */
+enum ab_error ab_table_position(const struct ab_index *idx, const struct ab_view *view,
+                                const struct ab_stat *stat, uint32_t *pos_r);
 /* The default columns of [MS-OXNSPI] 3.1.4.1.8 when the client sends none. */
 extern const struct mapi_proptag_array ab_default_columns;
 

@@ -152,18 +152,33 @@ enum ab_error ab_get_props(struct ab_session *session, TALLOC_CTX *mem_ctx, uint
 	struct ab_index *idx = ab_index_acquire(session->ab, &ret, &error);
 	if (idx == NULL)
 		return ret;
-	/* [MS-OXNSPI] 3.1.4.1.7: the object is CurrentRec. */
-	if (!object_exists(idx, stat->cur_rec)) {
-		ret = AB_E_NOT_FOUND;
-		goto out;
+	/* [MS-OXNSPI] 3.1.4.1.7: the object is CurrentRec, or for a
+	 * positioning MId the row at that position of the STAT's table. */
+	uint32_t mid = stat->cur_rec;
+	if (mid < AB_MID_USER_BASE) {
+		const struct ab_view *view;
+		uint32_t pos = UINT32_MAX;
+		ret = ab_table_open(session, idx, stat, &view);
+		if (ret != AB_E_OK)
+			goto out;
+		if (stat->cur_rec == AB_MID_END_OF_TABLE)
+			pos = view->count - 1; /* the last row */
+		else if (ab_table_position(idx, view, stat, &pos) != AB_E_OK)
+			pos = UINT32_MAX;
+		mid = pos < view->count ? idx->entries[view->order[pos]].mid : 0;
 	}
+	bool unicode = stat->codepage == AB_CP_WINUNICODE;
 	if (columns == NULL) {
-		ab_prop_list(mem_ctx, idx, stat->cur_rec, stat->codepage == AB_CP_WINUNICODE, false,
-		             &all);
+		/* All the object's properties (a user's list when it is
+		 * unknown, each then NotFound). */
+		ab_prop_list(mem_ctx, idx, object_exists(idx, mid) ? mid : AB_GAL_CONTAINER_ID,
+		             unicode, false, &all);
 		columns = &all;
 	}
 	session->ephemeral_ids = (flags & AB_FLAG_EPHEMERAL_ID) != 0;
-	uint32_t missing = ab_row_build(mem_ctx, session, idx, stat->cur_rec, columns, row_r);
+	/* Rule 11: an object that does not exist answers a row of
+	 * PtypErrorCode values and ErrorsReturned. */
+	uint32_t missing = ab_row_build(mem_ctx, session, idx, mid, columns, row_r);
 	session->ephemeral_ids = false;
 	if (row_r->vals == NULL)
 		ret = AB_E_NO_MEMORY;
@@ -184,9 +199,9 @@ enum ab_error ab_get_prop_list(struct ab_session *session, TALLOC_CTX *mem_ctx, 
 	if (idx == NULL)
 		return ret;
 	/* [MS-OXNSPI] 3.1.4.1.6: string tags in PtypString8 unless the code
-	 * page is CP_WINUNICODE. */
+	 * page is CP_WINUNICODE; an MId naming nothing is InvalidObject. */
 	if (!object_exists(idx, mid)) {
-		ret = AB_E_NOT_FOUND;
+		ret = AB_E_INVALID_OBJECT;
 	} else {
 		ab_prop_list(mem_ctx, idx, mid, codepage == AB_CP_WINUNICODE,
 		             (flags & AB_FLAG_SKIP_OBJECTS) != 0, tags_r);

@@ -50,8 +50,8 @@ enum ab_error ab_table_open(struct ab_session *session, struct ab_index *idx,
 /* The Current Position before Delta: [MS-OXNSPI] 3.1.4.5.1 absolute
  * positioning, or 3.1.4.5.2 fractional positioning when CurrentRec is
  * MID_CURRENT (NumPos/TotalRecs as the client saw them). */
-static enum ab_error position_of(const struct ab_index *idx, const struct ab_view *view,
-                                 const struct ab_stat *stat, uint32_t *pos_r)
+enum ab_error ab_table_position(const struct ab_index *idx, const struct ab_view *view,
+                                const struct ab_stat *stat, uint32_t *pos_r)
 {
 	uint32_t entry;
 	switch (stat->cur_rec) {
@@ -111,7 +111,7 @@ enum ab_error ab_update_stat(struct ab_session *session, struct ab_stat *stat, i
 	/* [MS-OXNSPI] 3.1.4.1.4 */
 	ret = ab_table_open(session, idx, stat, &view);
 	if (ret == AB_E_OK)
-		ret = position_of(idx, view, stat, &start);
+		ret = ab_table_position(idx, view, stat, &start);
 	if (ret == AB_E_OK) {
 		uint32_t pos = apply_delta(start, stat->delta, view->count);
 		if (delta_r != NULL)
@@ -160,16 +160,18 @@ enum ab_error ab_query_rows(struct ab_session *session, TALLOC_CTX *mem_ctx, uin
 		ret = AB_E_INVALID_CODEPAGE;
 	} else if (explicit_table != NULL && explicit_table->count > 0) {
 		/* [MS-OXNSPI] 3.1.4.1.8: an Explicit Table ignores the STAT's
-		 * position; still never more rows than Count (Outlook 2019 and
-		 * 2021 crash on more). */
-		uint32_t n = explicit_table->count < count ? explicit_table->count : count;
+		 * position; still never more rows than a non-zero Count
+		 * (Outlook 2019 and 2021 crash on more). */
+		uint32_t n = explicit_table->count;
+		if (count != 0 && count < n)
+			n = count;
 		ret = rows_of_mids(session, mem_ctx, idx, explicit_table->mids, n, columns, rows_r);
 	} else if (count == 0) {
 		ret = AB_E_INVALID_PARAMETER;
 	} else {
 		ret = ab_table_open(session, idx, stat, &view);
 		if (ret == AB_E_OK)
-			ret = position_of(idx, view, stat, &pos);
+			ret = ab_table_position(idx, view, stat, &pos);
 		if (ret == AB_E_OK) {
 			pos = apply_delta(pos, stat->delta, view->count);
 			uint32_t n = view->count - pos < count ? view->count - pos : count;
@@ -319,7 +321,7 @@ enum ab_error ab_compare_mids(struct ab_session *session, const struct ab_stat *
 			struct ab_stat probe = *stat;
 			probe.cur_rec = mids[i];
 			if (mids[i] == AB_MID_CURRENT ||
-			    position_of(idx, view, &probe, &pos[i]) != AB_E_OK)
+			    ab_table_position(idx, view, &probe, &pos[i]) != AB_E_OK)
 				ret = AB_E_GENERAL_FAILURE;
 		}
 		if (ret == AB_E_OK)

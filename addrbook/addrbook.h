@@ -45,6 +45,7 @@ enum ab_error {
 	AB_E_ERRORS_RETURNED, /* success, some property values are PT_ERROR */
 	AB_E_UNBIND_SUCCESS,  /* Unbind's own success code */
 	AB_E_NOT_FOUND,       /* unknown MId, DN, or CurrentRec not in the table */
+	AB_E_INVALID_OBJECT,  /* GetPropList of an MId that names nothing */
 	AB_E_INVALID_PARAMETER,
 	AB_E_INVALID_CODEPAGE,
 	AB_E_INVALID_BOOKMARK, /* unknown container */

@@ -449,51 +449,64 @@ static void test_resolve_names(void)
 	struct ab_stat stat = gal_stat();
 	struct ab_mids mids;
 	struct ab_rowset rows;
-	const char *names[] = {
-	    "John Smith",
-	    "Smith",
-	    "zzz",
-	    "js@example.com",
-	    "SMTP:jane.smith@example.com",
-	    "smith john",
-	    "Member 0500",
-	    "Member 05000",
-	    named_users[5]->legacy_dn,
-	    "jo",
-	    "=Jane",
-	    "zo\xc3\xab",
+	uint32_t tags[] = {PR_SMTP_ADDRESS};
+	struct mapi_proptag_array cols = {1, tags};
+	/* Each name, and the address of the object it resolves to ("" when
+	 * unresolved, "*" when ambiguous). */
+	const struct {
+		const char *name, *want;
+	} cases[] = {
+	    {"John Smith", "john.smith@example.com"},
+	    {"Smith", "*"},
+	    {"zzz", ""},
+	    {"js@example.com", "john.smith@example.com"},
+	    {"SMTP:jane.smith@example.com", "jane.smith@example.com"},
+	    {"smith john", "john.smith@example.com"},
+	    {"Member 0500", "*"},
+	    {"Member 05000", "m05000@example.com"},
+	    {named_users[5]->legacy_dn, "bob@other.org"},
+	    {"jo", "*"},
+	    {"=Jane", ""},
+	    {"zo\xc3\xab", "zoe@example.com"},
+	    {"", ""},
+	    {NULL, ""},
 	};
-	uint32_t want[] = {
-	    mid_of(0), AB_MID_AMBIGUOUS, AB_MID_UNRESOLVED, mid_of(0),
-	    mid_of(1), mid_of(0),        AB_MID_AMBIGUOUS,  ANY_RESOLVED,
-	    mid_of(5), AB_MID_AMBIGUOUS, AB_MID_UNRESOLVED, mid_of(2),
-	};
-	uint32_t n = sizeof(names) / sizeof(names[0]);
+	const char *names[sizeof(cases) / sizeof(cases[0])];
+	uint32_t n = sizeof(cases) / sizeof(cases[0]);
+	for (uint32_t i = 0; i < n; i++)
+		names[i] = cases[i].name;
 
 	test_begin("ResolveNames: exact, partial, ambiguous and unresolved names");
-	test_assert_int(ab_resolve_names(s, tmp, &stat, names, n, NULL, &mids, &rows), AB_E_OK);
+	test_assert_int(ab_resolve_names(s, tmp, &stat, names, n, &cols, &mids, &rows), AB_E_OK);
 	test_assert_int(mids.count, n);
-	uint32_t resolved = 0;
+	uint32_t row = 0;
 	for (uint32_t i = 0; i < n && i < mids.count; i++) {
-		if (want[i] == ANY_RESOLVED) {
-			test_assert(mids.mids[i] >= AB_MID_USER_BASE);
-		} else if (mids.mids[i] != want[i]) {
-			fprintf(stderr, "name %s: got 0x%x want 0x%x\n", names[i], mids.mids[i],
-			        want[i]);
-			test_assert(mids.mids[i] == want[i]);
+		uint32_t want = cases[i].want[0] == '\0'  ? AB_MID_UNRESOLVED
+		                : cases[i].want[0] == '*' ? AB_MID_AMBIGUOUS
+		                                          : AB_MID_RESOLVED;
+		if (mids.mids[i] != want) {
+			fprintf(stderr, "name %s: got 0x%x want 0x%x\n", cases[i].name,
+			        mids.mids[i], want);
+			test_assert(mids.mids[i] == want);
 		}
-		resolved += mids.mids[i] >= AB_MID_USER_BASE;
+		if (mids.mids[i] != AB_MID_RESOLVED || want != AB_MID_RESOLVED)
+			continue;
+		test_assert(row < rows.count);
+		if (row < rows.count)
+			test_assert_str(rows.rows[row].vals[0].v.str, cases[i].want);
+		row++;
 	}
-	test_assert_int(rows.count, resolved);
+	test_assert_int(rows.count, row);
 	test_end();
 
 	test_begin("ResolveNames in a domain container");
 	stat.container_id = domain_container(s, tmp, "other.org");
 	test_assert(stat.container_id >= AB_MID_CONTAINER_BASE);
 	const char *more[] = {"Smith", "bob"};
-	test_assert_int(ab_resolve_names(s, tmp, &stat, more, 2, NULL, &mids, &rows), AB_E_OK);
+	test_assert_int(ab_resolve_names(s, tmp, &stat, more, 2, &cols, &mids, &rows), AB_E_OK);
 	test_assert(mids.count == 2 && mids.mids[0] == AB_MID_UNRESOLVED &&
-	            mids.mids[1] == mid_of(5));
+	            mids.mids[1] == AB_MID_RESOLVED);
+	test_assert(rows.count == 1 && strcmp(rows.rows[0].vals[0].v.str, "bob@other.org") == 0);
 	stat.container_id = 0x4444;
 	test_assert_int(ab_resolve_names(s, tmp, &stat, more, 2, NULL, &mids, &rows),
 	                AB_E_INVALID_BOOKMARK);
@@ -604,8 +617,19 @@ static void test_dn_to_mid_get_props(void)
 		test_assert_mem(row.vals[2].v.bin.data + 4, guid.b, 16);
 		test_assert_int(row.vals[2].v.bin.data[28], mid_of(2) & 0xFF);
 	}
+	/* [MS-OXNSPI] 3.1.4.1.7: an unknown object is a row of errors. */
 	stat.cur_rec = 0x0ABCDEF;
-	test_assert_int(ab_get_props(s, tmp, 0, &stat, &name_cols, &row), AB_E_NOT_FOUND);
+	test_assert_int(ab_get_props(s, tmp, 0, &stat, &name_cols, &row), AB_E_ERRORS_RETURNED);
+	test_assert(row.count == 3 &&
+	            row.vals[0].tag == CHANGE_PROP_TYPE(PR_DISPLAY_NAME, PT_ERROR) &&
+	            row.vals[2].v.err == 0x8004010F);
+	/* A positioning MId names the row at that position. */
+	stat.cur_rec = AB_MID_BEGINNING_OF_TABLE;
+	test_assert_int(ab_get_props(s, tmp, 0, &stat, &name_cols, &row), AB_E_OK);
+	test_assert_str(row.vals[1].v.str, "adam lower");
+	stat.cur_rec = AB_MID_END_OF_TABLE;
+	test_assert_int(ab_get_props(s, tmp, 0, &stat, &name_cols, &row), AB_E_OK);
+	test_assert_str(row.vals[1].v.str, "Zo\xc3\xab Adams");
 	stat.cur_rec = mid_of(0);
 	test_assert_int(ab_get_props(s, tmp, 0, &stat, NULL, &row), AB_E_OK);
 	test_assert(row.count > 15);
@@ -620,7 +644,8 @@ static void test_dn_to_mid_get_props(void)
 		has_unicode |= list.tags[i] == PR_DISPLAY_NAME;
 	}
 	test_assert(has8 && !has_unicode);
-	test_assert_int(ab_get_prop_list(s, tmp, 0, 0x0ABCDEF, CP_1252, &list), AB_E_NOT_FOUND);
+	test_assert_int(ab_get_prop_list(s, tmp, 0, 0x0ABCDEF, CP_1252, &list),
+	                AB_E_INVALID_OBJECT);
 	test_assert_int(ab_query_columns(s, tmp, AB_COLUMNS_UNICODE_PROPTYPES, &list), AB_E_OK);
 	has_unicode = false;
 	for (uint32_t i = 0; i < list.count; i++)
@@ -650,7 +675,21 @@ static void test_get_matches(void)
 	test_assert_int(mids.count, 2);
 	test_assert(mids.count == 2 && mids.mids[0] == mid_of(1) && mids.mids[1] == mid_of(0));
 	test_assert_int(rows.count, 2);
-	test_assert_int(stat.total_recs, 2);
+	/* Rule 16: ContainerID takes CurrentRec. */
+	test_assert_int(stat.container_id, AB_MID_BEGINNING_OF_TABLE);
+	test_end();
+
+	test_begin("GetMatches without a filter: link attributes (none yet)");
+	stat = gal_stat();
+	stat.container_id = 0x8009000D; /* PidTagAddressBookMember */
+	stat.cur_rec = mid_of(0);
+	test_assert_int(ab_get_matches(s, tmp, &stat, NULL, 50, &cols, &mids, &rows), AB_E_OK);
+	test_assert_int(mids.count, 0);
+	test_assert_int(stat.container_id, mid_of(0));
+	stat.container_id = 0x8009000D;
+	stat.cur_rec = 0x3456789;
+	test_assert_int(ab_get_matches(s, tmp, &stat, NULL, 50, &cols, &mids, &rows),
+	                AB_E_INVALID_BOOKMARK);
 	test_end();
 
 	test_begin("GetMatches with content, and/not and existence restrictions");
@@ -808,8 +847,15 @@ static void test_refresh(void)
 	    directory_user_add(dir, tmp, "new@other.org", "Newcomer", NULL, &user, &error) == 0);
 	addrbook_invalidate(ab);
 	test_assert_int(ab_resolve_names(s, tmp, &stat, names, 2, NULL, &mids, &rows), AB_E_OK);
-	test_assert(mids.count == 2 && mids.mids[0] == AB_MID_USER_BASE + user->id);
-	test_assert(mids.count == 2 && mids.mids[1] == mid_of(1));
+	test_assert(mids.count == 2 && mids.mids[0] == AB_MID_RESOLVED &&
+	            mids.mids[1] == AB_MID_RESOLVED);
+	uint32_t both[] = {AB_MID_USER_BASE + user->id, mid_of(1)};
+	struct ab_mids table = {2, both};
+	uint32_t tags[] = {PR_DISPLAY_NAME};
+	struct mapi_proptag_array cols = {1, tags};
+	test_assert_int(ab_query_rows(s, tmp, 0, &stat, &table, 2, &cols, &rows), AB_E_OK);
+	test_assert(rows.count == 2 && strcmp(rows.rows[0].vals[0].v.str, "Newcomer") == 0 &&
+	            strcmp(rows.rows[1].vals[0].v.str, "Jane Smith") == 0);
 	test_assert_int(addrbook_refresh(ab, &error), AB_E_OK);
 	test_end();
 	talloc_free(tmp);
