@@ -173,6 +173,13 @@ int dir_record_decode(TALLOC_CTX *mem_ctx, const uint8_t *data, size_t len,
 	    has_nt > 1 || get(&r, rec->secrets.nt_hash, 16) < 0 || decode_aliases(rec, &r) < 0)
 		goto fail;
 	rec->secrets.has_nt_hash = has_nt == 1;
+	/* Without an NT hash its bytes are zero: one record, one encoding. */
+	if (!rec->secrets.has_nt_hash) {
+		for (unsigned i = 0; i < 16; i++) {
+			if (rec->secrets.nt_hash[i] != 0)
+				goto fail;
+		}
+	}
 	at = strchr(rec->user->address, '@');
 	if (r.ofs != r.len || at == NULL)
 		goto fail;

@@ -47,8 +47,12 @@ static int prompt(int tty, const char *question, char *buf, size_t size)
 		return -1;
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	if (write(tty, question, strlen(question)) < 0 || tcsetattr(tty, TCSAFLUSH, &quiet) < 0)
+	/* Echo off first, then the question: TCSAFLUSH drops typeahead, and
+	 * nothing typed after the question may be lost. */
+	if (tcsetattr(tty, TCSAFLUSH, &quiet) < 0 || write(tty, question, strlen(question)) < 0) {
+		tcsetattr(tty, TCSAFLUSH, &old);
 		return -1;
+	}
 	ret = read_line(tty, buf, size);
 	tcsetattr(tty, TCSAFLUSH, &old);
 	if (write(tty, "\n", 1) < 0)

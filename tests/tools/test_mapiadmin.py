@@ -4,10 +4,13 @@ checks its output and exit status for every command and error."""
 import os
 import pty
 import re
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 MAPIADMIN = sys.argv[1]
 failures = 0
@@ -27,7 +30,13 @@ def run_tty(data, answers, *args):
         os.execv(MAPIADMIN, [MAPIADMIN, "--data-dir", data] + list(args))
     out = b""
     pending = list(answers)
+    deadline = time.monotonic() + 30
     while True:
+        ready, _, _ = select.select([fd], [], [], max(0, deadline - time.monotonic()))
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            out += b"<timeout>"
+            break
         try:
             chunk = os.read(fd, 1024)
         except OSError:
