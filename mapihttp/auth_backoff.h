@@ -5,11 +5,16 @@
  * to `max` seconds, and the counter decays after a quiet period of 2 x max.
  *
  * It cannot lock a real user out: the key includes the peer address, so an
- * attacker elsewhere does not affect the user; credentials already in the
- * auth cache are accepted without a password check, so a user whose client
- * is logged in keeps working; the longest refusal is `max` seconds; and a
- * success clears the pair.  Bounded, direct-mapped table (a new pair
- * replaces the slot's old one); thread-safe.
+ * attacker elsewhere does not affect the user; and a credential that has
+ * worked within auth.known_ttl (auth_cache_known()) is checked even during
+ * back-off, so the user's configured client keeps working while someone
+ * guesses from the same address (a shared NAT).  A credential never seen
+ * working waits like a guess: at most `max` seconds after the latest
+ * failure.  A success with such a credential clears the pair; a success
+ * with a known one does not (it says nothing about the guesses).
+ *
+ * Bounded, direct-mapped table (a new pair replaces the slot's old one);
+ * thread-safe.
  */
 #ifndef AUTH_BACKOFF_H
 #define AUTH_BACKOFF_H

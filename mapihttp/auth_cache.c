@@ -25,6 +25,7 @@ struct auth_cache {
 	uint8_t key[32];
 	unsigned size; /* multiple of WAYS */
 	unsigned ttl;
+	unsigned known_ttl; /* >= ttl */
 	struct auth_cache_entry *entries;
 };
 
@@ -35,7 +36,8 @@ static int cache_destructor(struct auth_cache *cache)
 	return 0;
 }
 
-struct auth_cache *auth_cache_new(TALLOC_CTX *mem_ctx, unsigned size, unsigned ttl)
+struct auth_cache *auth_cache_new(TALLOC_CTX *mem_ctx, unsigned size, unsigned ttl,
+                                  unsigned known_ttl)
 {
 	struct auth_cache *cache = talloc_zero(mem_ctx, struct auth_cache);
 
@@ -45,6 +47,7 @@ struct auth_cache *auth_cache_new(TALLOC_CTX *mem_ctx, unsigned size, unsigned t
 	if (cache->size == 0)
 		cache->size = WAYS;
 	cache->ttl = ttl;
+	cache->known_ttl = known_ttl > ttl ? known_ttl : ttl;
 	cache->entries = talloc_zero_array(cache, struct auth_cache_entry, cache->size);
 	if (cache->entries == NULL || RAND_bytes(cache->key, sizeof(cache->key)) != 1) {
 		talloc_free(cache);
@@ -74,6 +77,30 @@ static bool credential_digest(const struct auth_cache *cache, const char *creden
 static bool entry_live(const struct auth_cache *cache, const struct auth_cache_entry *e, time_t now)
 {
 	return e->used && now >= e->stored && now - e->stored < (time_t)cache->ttl;
+}
+
+/* Still worth keeping: known, if no longer live. */
+static bool entry_kept(const struct auth_cache *cache, const struct auth_cache_entry *e, time_t now)
+{
+	return e->used && now >= e->stored && now - e->stored < (time_t)cache->known_ttl;
+}
+
+bool auth_cache_known(struct auth_cache *cache, const char *credential, time_t now)
+{
+	uint8_t digest[32];
+	unsigned set;
+	bool known = false;
+
+	if (!credential_digest(cache, credential, digest, &set))
+		return false;
+	pthread_mutex_lock(&cache->lock);
+	for (unsigned i = set; i < set + WAYS; i++) {
+		if (entry_kept(cache, &cache->entries[i], now) &&
+		    CRYPTO_memcmp(cache->entries[i].digest, digest, 32) == 0)
+			known = true;
+	}
+	pthread_mutex_unlock(&cache->lock);
+	return known;
 }
 
 int auth_cache_lookup(struct auth_cache *cache, TALLOC_CTX *mem_ctx, const char *credential,
@@ -106,7 +133,7 @@ void auth_cache_store(struct auth_cache *cache, const char *credential, const ch
 	uint8_t digest[32];
 	unsigned set;
 
-	if (cache->ttl == 0 || strlen(user) >= USER_MAX ||
+	if (cache->known_ttl == 0 || strlen(user) >= USER_MAX ||
 	    !credential_digest(cache, credential, digest, &set))
 		return;
 	pthread_mutex_lock(&cache->lock);
@@ -117,8 +144,8 @@ void auth_cache_store(struct auth_cache *cache, const char *credential, const ch
 			victim = e; /* refresh in place */
 			break;
 		}
-		if (victim == NULL || !entry_live(cache, e, now) ||
-		    (entry_live(cache, victim, now) && e->stored < victim->stored))
+		if (victim == NULL || !entry_kept(cache, e, now) ||
+		    (entry_kept(cache, victim, now) && e->stored < victim->stored))
 			victim = e;
 	}
 	memcpy(victim->digest, digest, sizeof(digest));

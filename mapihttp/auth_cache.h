@@ -11,26 +11,37 @@
  * effect for cached clients after at most the TTL (the directory exposes no
  * password generation yet), or at once through auth_cache_forget_user().
  *
+ * An entry outlives its TTL as a "known" credential for known_ttl seconds:
+ * it no longer skips the KDF, but it is exempt from failure back-off
+ * (auth_backoff.h), so someone guessing a user's password from the user's
+ * own address (a shared NAT) cannot lock out the user's configured client.
+ *
  * Bounded: a fixed number of slots, 4-way set-associative; a full set
  * evicts its oldest entry.  Thread-safe.
  */
 #ifndef AUTH_CACHE_H
 #define AUTH_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <talloc.h>
 #include <time.h>
 
 struct auth_cache;
 
-/* size: slots (rounded up to a multiple of 4); ttl: seconds.  NULL on
- * failure (no memory, or no randomness for the key). */
-struct auth_cache *auth_cache_new(TALLOC_CTX *mem_ctx, unsigned size, unsigned ttl);
+/* size: slots (rounded up to a multiple of 4); ttl and known_ttl: seconds
+ * (ttl 0: never skip the KDF).  NULL on failure (no memory, or no
+ * randomness for the key). */
+struct auth_cache *auth_cache_new(TALLOC_CTX *mem_ctx, unsigned size, unsigned ttl,
+                                  unsigned known_ttl);
 
 /* Looks the credential up at time now (monotonic seconds).  Returns 1 and
  * *user_r (allocated on mem_ctx) when a live entry exists, else 0. */
 int auth_cache_lookup(struct auth_cache *cache, TALLOC_CTX *mem_ctx, const char *credential,
                       time_t now, char **user_r);
+
+/* Whether credential authenticated someone within known_ttl. */
+bool auth_cache_known(struct auth_cache *cache, const char *credential, time_t now);
 
 /* Remembers that credential authenticated user (at most 255 bytes; longer
  * names are not cached). */

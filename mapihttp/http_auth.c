@@ -152,6 +152,7 @@ struct http_auth_pending {
 	char *header;
 	char *user;
 	char *password;
+	bool known; /* worked before: exempt from back-off, and does not clear it */
 };
 
 static int pending_destructor(struct http_auth_pending *p)
@@ -184,7 +185,9 @@ static enum http_auth_result basic_complete(struct http_auth *auth, struct http_
 		         req->peer);
 		return HTTP_AUTH_CHALLENGE;
 	}
-	auth_backoff_success(auth->backoff, req->peer, p->user);
+	/* A known credential passing says nothing about the guesses. */
+	if (!p->known)
+		auth_backoff_success(auth->backoff, req->peer, p->user);
 	auth_cache_store(auth->cache, p->header, canonical, now);
 	req->auth_user = canonical;
 	req->auth_scheme = HTTP_AUTH_SCHEME_BASIC;
@@ -217,7 +220,10 @@ static enum http_auth_result basic_authenticate(struct http_auth *auth, struct h
 		talloc_free(p);
 		return HTTP_AUTH_CHALLENGE;
 	}
-	wait = auth_backoff_wait(auth->backoff, req->peer, p->user, now_monotonic());
+	/* A credential that worked recently is never held back: guessing from
+	 * the same address must not lock out the user's own client. */
+	p->known = auth_cache_known(auth->cache, header, now_monotonic());
+	wait = p->known ? 0 : auth_backoff_wait(auth->backoff, req->peer, p->user, now_monotonic());
 	if (wait > 0) {
 		log_warn("auth", "refused reason=backoff user=%.*s peer=%s wait=%u", LOG_USER_MAX,
 		         p->user, req->peer, wait);
@@ -257,7 +263,8 @@ struct http_auth *http_auth_new(TALLOC_CTX *mem_ctx, const struct http_config *c
 	auth->cfg = cfg;
 	auth->verify = verify;
 	auth->verify_ctx = verify_ctx;
-	auth->cache = auth_cache_new(auth, cfg->auth_cache_size, cfg->auth_cache_ttl);
+	auth->cache =
+	    auth_cache_new(auth, cfg->auth_cache_size, cfg->auth_cache_ttl, cfg->auth_known_ttl);
 	auth->backoff =
 	    auth_backoff_new(auth, BACKOFF_SLOTS, cfg->backoff_threshold, cfg->backoff_max);
 	if (auth->cache == NULL || auth->backoff == NULL) {

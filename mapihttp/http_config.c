@@ -37,6 +37,7 @@ struct http_config *http_config_new(TALLOC_CTX *mem_ctx)
 	cfg->auth_cache_size = 4096;
 	cfg->backoff_threshold = 5;
 	cfg->backoff_max = 60;
+	cfg->auth_known_ttl = 86400;
 	if (cfg->hostname == NULL || cfg->data_dir == NULL) {
 		talloc_free(cfg);
 		return NULL;
@@ -306,6 +307,7 @@ static const struct config_key {
     {"auth", "cache_size", K_UINT, F(auth_cache_size), 1000000},
     {"auth", "backoff_threshold", K_UINT, F(backoff_threshold), 1000},
     {"auth", "backoff_max", K_UINT, F(backoff_max), 86400},
+    {"auth", "known_ttl", K_UINT, F(auth_known_ttl), 30 * 86400},
 #undef F
 };
 

@@ -37,6 +37,8 @@
  *   cache_size = 4096                 (entries)
  *   backoff_threshold = 5             (failures before back-off starts)
  *   backoff_max = 60                  (seconds, the longest back-off)
+ *   known_ttl = 86400                 (seconds a credential that worked stays
+ *                                      exempt from back-off)
  */
 #ifndef HTTP_CONFIG_H
 #define HTTP_CONFIG_H
@@ -95,6 +97,7 @@ struct http_config {
 	unsigned auth_cache_size;
 	unsigned backoff_threshold;
 	unsigned backoff_max;
+	unsigned auth_known_ttl;
 };
 
 /* What the command line asked for besides settings. */

@@ -69,7 +69,7 @@ static void test_basic_transport(void)
 
 static void test_cache(void)
 {
-	struct auth_cache *c = auth_cache_new(NULL, 8, 60);
+	struct auth_cache *c = auth_cache_new(NULL, 8, 60, 600);
 	char *user = NULL;
 
 	test_begin("credential cache: hit, miss, expiry, forget, bound");
@@ -81,11 +81,15 @@ static void test_cache(void)
 	/* a different credential for the same user is a different entry */
 	test_assert_int(auth_cache_lookup(c, c, "Basic AAB=", 120, &user), 0);
 	test_assert_int(auth_cache_lookup(c, c, "Basic AAA=", 160, &user), 0); /* expired */
-	test_assert_int(auth_cache_lookup(c, c, "Basic AAA=", 99, &user), 0);  /* clock back */
+	test_assert(auth_cache_known(c, "Basic AAA=", 160));                   /* still known */
+	test_assert(!auth_cache_known(c, "Basic AAA=", 700));
+	test_assert(!auth_cache_known(c, "Basic AAB=", 160));
+	test_assert_int(auth_cache_lookup(c, c, "Basic AAA=", 99, &user), 0); /* clock back */
 	auth_cache_store(c, "Basic AAA=", "a@x.test", 200);
 	auth_cache_store(c, "Basic BBB=", "b@x.test", 200);
 	auth_cache_forget_user(c, "A@X.TEST");
 	test_assert_int(auth_cache_lookup(c, c, "Basic AAA=", 201, &user), 0);
+	test_assert(!auth_cache_known(c, "Basic AAA=", 201));
 	test_assert_int(auth_cache_lookup(c, c, "Basic BBB=", 201, &user), 1);
 	for (int i = 0; i < 100; i++) {
 		char cred[32];
@@ -100,7 +104,7 @@ static void test_cache(void)
 
 static void test_cache_ttl_zero(void)
 {
-	struct auth_cache *c = auth_cache_new(NULL, 8, 0);
+	struct auth_cache *c = auth_cache_new(NULL, 8, 0, 0);
 	char *user;
 
 	test_begin("cache_ttl 0 disables the cache");
@@ -228,6 +232,39 @@ static void test_auth_layer(void)
 	test_end();
 }
 
+/* Someone guesses a's password from a's own address while a's client, whose
+ * credential worked before, re-verifies after the cache TTL. */
+static void test_no_lockout(void)
+{
+	struct http_config *cfg = http_config_new(NULL);
+	struct http_listen wide = {.loopback = false, .scheme_count = 1};
+	struct http_auth *auth;
+	const char *user;
+
+	wide.schemes[0] = HTTP_AUTH_SCHEME_BASIC;
+	cfg->backoff_threshold = 2;
+	cfg->auth_cache_ttl = 0; /* every request runs the KDF */
+	auth = http_auth_new(cfg, cfg, fake_verify, NULL);
+
+	test_begin("back-off never locks out a credential that worked");
+	test_assert_int(check(auth, &wide, true, "Basic YUB4LnRlc3Q6cHc=", &user), HTTP_AUTH_OK);
+	for (int i = 0; i < 5; i++) /* "a@x.test:bad" */
+		check(auth, &wide, true, "Basic YUB4LnRlc3Q6YmFk", &user);
+	verify_calls = 0;
+	test_assert_int(check(auth, &wide, true, "Basic YUB4LnRlc3Q6YmFk", &user),
+	                HTTP_AUTH_CHALLENGE);
+	test_assert_int(verify_calls, 0); /* the guess is held back */
+	test_assert_int(check(auth, &wide, true, "Basic YUB4LnRlc3Q6cHc=", &user), HTTP_AUTH_OK);
+	test_assert_int(verify_calls, 1); /* the known credential is checked */
+	/* a credential never seen working is held back like a guess */
+	test_assert_int(check(auth, &wide, true, "Basic  YUB4LnRlc3Q6cHc=", &user),
+	                HTTP_AUTH_CHALLENGE);
+	test_assert_int(verify_calls, 1);
+	req = NULL;
+	talloc_free(cfg);
+	test_end();
+}
+
 int main(void)
 {
 	test_basic_parse();
@@ -236,5 +273,6 @@ int main(void)
 	test_cache_ttl_zero();
 	test_backoff();
 	test_auth_layer();
+	test_no_lockout();
 	return test_exit();
 }
