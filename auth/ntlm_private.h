@@ -119,7 +119,8 @@ int ntlm_av_append(TALLOC_CTX *mem_ctx, uint8_t **buf, size_t *len, uint16_t id,
 /* Strings.  UTF-8 -> UTF-16LE and back; -1 on invalid input or no memory. */
 int ntlm_utf8_to_utf16le(TALLOC_CTX *mem_ctx, const char *in, uint8_t **out_r, size_t *len_r);
 int ntlm_utf16le_to_utf8(TALLOC_CTX *mem_ctx, const uint8_t *in, size_t len, char **out_r);
-/* Upper-cases UTF-16LE text in place (ASCII, Latin-1, Greek, Cyrillic). */
+/* Upper-cases UTF-16LE text in place, unit by unit (Unicode simple
+ * uppercase mapping, as Windows does for NTOWFv2). */
 void ntlm_utf16le_upper(uint8_t *s, size_t len);
 
 /* Crypto through OpenSSL (MD4, RC4 and DES come from the legacy provider in

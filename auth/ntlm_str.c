@@ -4,6 +4,8 @@
  */
 #include <string.h>
 
+#include <unicode/uchar.h>
+
 #include "ntlm_private.h"
 
 static int utf8_next(const uint8_t *s, size_t len, size_t *ofs, uint32_t *cp_r)
@@ -132,22 +134,18 @@ bad:
 	return -1;
 }
 
+/* [MS-NLMP] 3.3.2 Uppercase(User): Windows upper-cases UTF-16 code units
+ * one by one with its simple case mapping table; ICU's u_toupper() is the
+ * Unicode simple uppercase mapping.  Surrogates and mappings leaving the
+ * BMP keep the unit as it is. */
 static uint16_t upper_unit(uint16_t c)
 {
-	if (c >= 'a' && c <= 'z')
-		return (uint16_t)(c - 0x20);
-	/* Latin-1: à..þ except ÷. */
-	if (c >= 0xe0 && c <= 0xfe && c != 0xf7)
-		return (uint16_t)(c - 0x20);
-	/* Greek α..ω except final sigma ς. */
-	if (c >= 0x3b1 && c <= 0x3c9 && c != 0x3c2)
-		return (uint16_t)(c - 0x20);
-	/* Cyrillic а..я and ѐ..џ. */
-	if (c >= 0x430 && c <= 0x44f)
-		return (uint16_t)(c - 0x20);
-	if (c >= 0x450 && c <= 0x45f)
-		return (uint16_t)(c - 0x50);
-	return c;
+	UChar32 u;
+
+	if (c >= 0xd800 && c <= 0xdfff)
+		return c;
+	u = u_toupper((UChar32)c);
+	return u >= 0 && u <= 0xffff ? (uint16_t)u : c;
 }
 
 void ntlm_utf16le_upper(uint8_t *s, size_t len)

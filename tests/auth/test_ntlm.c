@@ -76,6 +76,55 @@ static void test_primitives(void)
 	talloc_free(tmp);
 }
 
+static void test_upper(void)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"alice", "ALICE"},
+	    {"Jos\xc3\xa9", "JOS\xc3\x89"},
+	    {"stra\xc3\x9f"
+	     "e",
+	     "STRA\xc3\x9f"
+	     "E"},                    /* no SS: one unit at a time */
+	    {"\xc3\xbf", "\xc5\xb8"}, /* y-diaeresis -> U+0178 */
+	    {"\xd0\xb8\xd0\xb2\xd0\xb0\xd0\xbd", "\xd0\x98\xd0\x92\xd0\x90\xd0\x9d"},
+	    {"\xf0\x9f\x98\x80x", "\xf0\x9f\x98\x80X"}, /* surrogates kept */
+	};
+
+	test_begin("Uppercase(User) for NTOWFv2, unit by unit");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t *u;
+		size_t len;
+		char *back;
+
+		test_assert(ntlm_utf8_to_utf16le(tmp, cases[i].in, &u, &len) == 0);
+		ntlm_utf16le_upper(u, len);
+		test_assert(ntlm_utf16le_to_utf8(tmp, u, len, &back) == 0);
+		test_assert_str(back, cases[i].want);
+	}
+	test_end();
+
+	test_begin("invalid UTF-8 and UTF-16 are refused");
+	{
+		static const uint8_t lone[] = {0x00, 0xd8, 'a', 0}, nul[] = {'a', 0, 0, 0};
+		uint8_t *u;
+		size_t len;
+		char *back;
+
+		test_assert(ntlm_utf8_to_utf16le(tmp, "\xc0\xaf", &u, &len) == -1);
+		test_assert(ntlm_utf8_to_utf16le(tmp, "\xed\xa0\x80", &u, &len) == -1);
+		test_assert(ntlm_utf8_to_utf16le(tmp, "\xe2\x82", &u, &len) == -1);
+		test_assert(ntlm_utf16le_to_utf8(tmp, lone, 4, &back) == -1);
+		test_assert(ntlm_utf16le_to_utf8(tmp, lone, 2, &back) == -1);
+		test_assert(ntlm_utf16le_to_utf8(tmp, nul, 4, &back) == -1);
+		test_assert(ntlm_utf16le_to_utf8(tmp, nul, 3, &back) == -1);
+	}
+	test_end();
+	talloc_free(tmp);
+}
+
 static void test_challenge_build(void)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -563,6 +612,7 @@ int main(int argc, char **argv)
 {
 	fixtures = argc > 1 ? argv[1] : "fixtures/auth";
 	test_primitives();
+	test_upper();
 	test_challenge_build();
 	test_spec_authenticate();
 	test_lmv2_only();
