@@ -32,7 +32,8 @@ struct ad_response {
  * user's primary address; a request for anyone else's settings answers the
  * Error response Exchange gives.  mapihttp_capable is true when the request
  * carried X-MapiHttpCapability >= 1 ([MS-OXDSCLI] 2.2.1). Returns 0, or -1
- * on an internal error (the caller answers 500). */
+ * on an internal error (the caller answers 500).  A failing directory is
+ * answered in the protocol: the Error response with ErrorCode 603, and 0. */
 int autodiscover_pox(TALLOC_CTX *mem_ctx, struct directory *dir, const struct ad_config *cfg,
                      const char *auth_address, const char *body, size_t body_len,
                      bool mapihttp_capable, struct ad_response *resp_r, const char **error_r);

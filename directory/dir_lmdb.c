@@ -243,6 +243,8 @@ int dir_lmdb_open(TALLOC_CTX *mem_ctx, const char *data_dir, void **backend_r, c
 		dir_fail(error_r, DIR_E_STORAGE, "open %s: %s", path, mdb_strerror(rc));
 		goto fail;
 	}
+	/* Free the reader slots of processes that died in a transaction. */
+	(void)mdb_reader_check(l->env, NULL);
 	if (open_dbis(l, error_r) < 0)
 		goto fail;
 	*backend_r = l;

@@ -383,6 +383,43 @@ static void test_errors(void)
 	test_end();
 }
 
+/* Truncations and seeded random mutations of the fixture: always a 200
+ * answer, never a crash (the sanitizer build checks the memory). */
+static void test_mutations(void)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct ad_response resp;
+	const char *error;
+	size_t len;
+	char *req = read_file(tmp, "request-alice.xml", &len), *m;
+	unsigned seed = 12345;
+	int bad = 0;
+
+	test_begin("POX: truncated and mutated requests answer 200");
+	for (size_t n = 0; n < len; n++) {
+		if (autodiscover_pox(tmp, dir, &cfg, "alice@demo.test", req, n, true, &resp,
+		                     &error) != 0 ||
+		    resp.http_status != 200)
+			bad++;
+	}
+	for (int i = 0; i < 3000; i++) {
+		m = talloc_memdup(tmp, req, len);
+		for (int k = 0; k < 1 + i % 4; k++) {
+			seed = seed * 1103515245u + 12345u;
+			m[(seed >> 8) % len] = (char)(seed >> 16);
+		}
+		if (autodiscover_pox(tmp, dir, &cfg, "alice@demo.test", m, len, i % 2 == 0, &resp,
+		                     &error) != 0 ||
+		    resp.http_status != 200)
+			bad++;
+		talloc_free(m);
+		talloc_free(resp.body);
+	}
+	test_assert_int(bad, 0);
+	talloc_free(tmp);
+	test_end();
+}
+
 static void test_json(void)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -459,6 +496,7 @@ int main(void)
 	test_settings_legacy();
 	test_lookup_rules();
 	test_errors();
+	test_mutations();
 	test_json();
 	test_redirect();
 	talloc_free(alice);

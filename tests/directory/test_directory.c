@@ -2,6 +2,7 @@
  * Unit tests of directory/ on the embedded LMDB backend, each in a fresh
  * temporary data directory.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -354,6 +355,61 @@ static void test_other_process(void)
 	test_end();
 }
 
+struct reader {
+	struct directory *dir;
+	int errors;
+};
+
+static void *read_loop(void *arg)
+{
+	struct reader *r = arg;
+	const char *error;
+
+	for (int i = 0; i < 300; i++) {
+		TALLOC_CTX *tmp = talloc_new(NULL);
+		struct dir_user *u;
+
+		if (directory_user_by_address(r->dir, tmp, "alice@demo.test", &u, &error) != 1 ||
+		    strcmp(u->address, "alice@demo.test") != 0)
+			r->errors++;
+		if (directory_user_by_address(r->dir, tmp, "nobody@demo.test", &u, &error) != 0)
+			r->errors++;
+		talloc_free(tmp);
+	}
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct dir_user *alice;
+	struct directory *dir = demo_dir(&alice, tmp);
+	struct reader readers[4];
+	pthread_t threads[4];
+	const char *error;
+	char address[32];
+	int add_errors = 0;
+
+	test_begin("threads read while another writes");
+	for (int i = 0; i < 4; i++) {
+		readers[i] = (struct reader){.dir = dir};
+		test_assert(pthread_create(&threads[i], NULL, read_loop, &readers[i]) == 0);
+	}
+	for (int i = 0; i < 30; i++) {
+		snprintf(address, sizeof(address), "u%d@demo.test", i);
+		if (directory_user_add(dir, tmp, address, "U", NULL, NULL, &error) != 0)
+			add_errors++;
+	}
+	for (int i = 0; i < 4; i++) {
+		test_assert(pthread_join(threads[i], NULL) == 0);
+		test_assert_int(readers[i].errors, 0);
+	}
+	test_assert_int(add_errors, 0);
+	directory_close(&dir);
+	talloc_free(tmp);
+	test_end();
+}
+
 static void test_record_decode(void)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -396,6 +452,7 @@ int main(void)
 	test_passwords();
 	test_foreach();
 	test_other_process();
+	test_threads();
 	test_record_decode();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", data_dir);
 	if (system(cmd) != 0)
