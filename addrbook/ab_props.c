@@ -155,10 +155,12 @@ static bool user_mv(TALLOC_CTX *mem_ctx, const struct ab_index *idx, const struc
 		for (unsigned i = 0; i < e->alias_count; i++)
 			list[n++] = talloc_asprintf(list, "smtp:%s", e->aliases[i]);
 	} else {
-		/* [MS-OXOABK] 2.2.4.36: names the mailbox server is known by. */
-		list = talloc_array(mem_ctx, char *, 1);
+		/* [MS-OXOABK] 2.2.4.36: names the mailbox server is known by,
+		 * per protocol sequence, as Exchange lists them. */
+		list = talloc_array(mem_ctx, char *, 2);
 		if (list == NULL)
 			return false;
+		list[n++] = talloc_asprintf(list, "ncacn_ip_tcp:%s", idx->host);
 		list[n++] = talloc_asprintf(list, "ncacn_http:%s", idx->host);
 	}
 	for (uint32_t i = 0; i < n; i++) {

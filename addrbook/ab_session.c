@@ -328,27 +328,6 @@ enum ab_error ab_get_special_table(struct ab_session *session, TALLOC_CTX *mem_c
 	return AB_E_OK;
 }
 
-enum ab_error ab_get_template_info(struct ab_session *session, TALLOC_CTX *mem_ctx, uint32_t flags,
-                                   uint32_t display_type, const char *dn, uint32_t codepage,
-                                   uint32_t locale, struct mapi_propval_array *row_r)
-{
-	memset(row_r, 0, sizeof(*row_r));
-	(void)session;
-	(void)mem_ctx;
-	(void)display_type;
-	(void)dn;
-	(void)locale;
-	/* [MS-OXNSPI] 3.1.4.1.18 */
-	if (codepage == AB_CP_WINUNICODE)
-		return AB_E_INVALID_CODEPAGE;
-	/* The server keeps no [MS-OXOABKT] template objects yet, so every
-	 * template lookup is NotFound ([MS-OXOABKT] 3.2.1.1 has the server
-	 * keep one per display type; see the report for the open question of
-	 * which answer lets Outlook open the details dialog). */
-	(void)flags;
-	return AB_E_NOT_FOUND;
-}
-
 enum ab_error ab_mod_props(struct ab_session *session, const struct ab_stat *stat,
                            const struct mapi_proptag_array *to_remove,
                            const struct mapi_propval_array *values)

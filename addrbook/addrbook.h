@@ -48,6 +48,7 @@ enum ab_error {
 	AB_E_INVALID_OBJECT,  /* GetPropList of an MId that names nothing */
 	AB_E_INVALID_PARAMETER,
 	AB_E_INVALID_CODEPAGE,
+	AB_E_INVALID_LOCALE,   /* GetTemplateInfo: no template for that type */
 	AB_E_INVALID_BOOKMARK, /* unknown container */
 	AB_E_TOO_COMPLEX,      /* restriction or seek target not supported */
 	AB_E_TABLE_TOO_BIG,
@@ -247,7 +248,10 @@ enum ab_error ab_get_special_table(struct ab_session *session, TALLOC_CTX *mem_c
                                    const struct ab_stat *stat, uint32_t *version_r,
                                    struct ab_rowset *rows_r);
 
-/* GetTemplateInfo ([MS-OXNSPI] 3.1.4.1.18, [MS-OXOABKT]). */
+/* GetTemplateInfo ([MS-OXNSPI] 3.1.4.1.18, [MS-OXOABKT]): a row with
+ * PidTagTemplateData for DT_MAILUSER (or the DN of a user);
+ * AB_E_INVALID_LOCALE for display types without a template,
+ * AB_E_NOT_SUPPORTED without TI_TEMPLATE or with TI_SCRIPT. */
 enum ab_error ab_get_template_info(struct ab_session *session, TALLOC_CTX *mem_ctx, uint32_t flags,
                                    uint32_t display_type, const char *dn, uint32_t codepage,
                                    uint32_t locale, struct mapi_propval_array *row_r);

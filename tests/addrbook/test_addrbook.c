@@ -590,8 +590,8 @@ static void test_dn_to_mid_get_props(void)
 		test_assert(strstr(row.vals[12].v.str, "/cn=Configuration/cn=Servers/cn=") != NULL);
 		test_assert(strstr(row.vals[12].v.str, "@example.com/cn=Microsoft Private MDB") !=
 		            NULL);
-		test_assert(row.vals[13].v.mv.count == 1 &&
-		            strcmp(row.vals[13].v.mv.str[0], "ncacn_http:mail.example.com") == 0);
+		test_assert(row.vals[13].v.mv.count == 2 &&
+		            strcmp(row.vals[13].v.mv.str[1], "ncacn_http:mail.example.com") == 0);
 		test_assert_int(row.vals[14].tag, PR_TEMPLATEID);
 		test_assert_int(row.vals[15].v.bin.len, 16);
 		test_assert_str(row.vals[16].v.str, "john.smith");
@@ -823,9 +823,68 @@ static void test_urls_and_writes(void)
 	test_assert_int(ab_mod_props(s, &stat, NULL, NULL), AB_E_NOT_FOUND);
 	test_assert_int(ab_mod_link_att(s, 0, 0x8015101E, mid_of(0), NULL), AB_E_ACCESS_DENIED);
 	test_assert_int(ab_mod_link_att(s, 0, 0x8015101E, 0x3333333, NULL), AB_E_NOT_FOUND);
-	test_assert_int(ab_get_template_info(s, tmp, AB_TI_TEMPLATE, AB_DT_MAILUSER, NULL, CP_1252,
-	                                     AB_LCID_DEFAULT, &row),
-	                AB_E_NOT_FOUND);
+	test_end();
+	talloc_free(tmp);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void test_template_info(void)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct ab_session *s = bind_john(tmp);
+	struct mapi_propval_array row;
+
+	test_begin("GetTemplateInfo: a well-formed mail-user template ([MS-OXOABKT] 2.2.2)");
+	/* The request of [MS-OXOABKT] 4.2. */
+	test_assert_int(
+	    ab_get_template_info(s, tmp, 0x61, AB_DT_MAILUSER, NULL, 0x4E4, 0x409, &row), AB_E_OK);
+	test_assert_int(row.count, 1);
+	if (row.count == 1) {
+		const struct mapi_binary *t = &row.vals[0].v.bin;
+		test_assert_int(row.vals[0].tag, 0x00010102);
+		test_assert(t->len > 8);
+		uint32_t count = t->len > 8 ? get32(t->data + 4) : 0;
+		test_assert_int(get32(t->data), 1);
+		test_assert(count > 0 && t->len - 8 >= 36 * count);
+		bool bad_string = false, has_display_name = false;
+		for (uint32_t i = 0; i < count && t->len - 8 >= 36 * count; i++) {
+			const uint8_t *rec = t->data + 8 + 36 * i;
+			uint32_t ofs = get32(rec + 32);
+			/* Every string lies inside the blob and is terminated. */
+			if (ofs >= t->len || memchr(t->data + ofs, 0, t->len - ofs) == NULL)
+				bad_string = true;
+			if (get32(rec + 16) == 1 &&
+			    get32(rec + 24) == CHANGE_PROP_TYPE(PR_DISPLAY_NAME, PT_STRING8))
+				has_display_name = true;
+		}
+		test_assert(!bad_string);
+		test_assert(has_display_name);
+		/* The first control is the General page. */
+		test_assert_int(get32(t->data + 8 + 16), 8);
+		test_assert_str((const char *)t->data + get32(t->data + 8 + 32), "General");
+	}
+	test_assert_int(ab_get_template_info(s, tmp, AB_TI_TEMPLATE, 0, named_users[1]->legacy_dn,
+	                                     CP_1252, 0x409, &row),
+	                AB_E_OK);
+	test_assert_int(ab_get_template_info(s, tmp, AB_TI_TEMPLATE, AB_DT_ADDRESS_TEMPLATE, NULL,
+	                                     CP_1252, 0x409, &row),
+	                AB_E_INVALID_LOCALE);
+	test_assert_int(
+	    ab_get_template_info(s, tmp, AB_TI_TEMPLATE, 0, "/o=none", CP_1252, 0x409, &row),
+	    AB_E_INVALID_LOCALE);
+	test_assert_int(
+	    ab_get_template_info(s, tmp, AB_TI_SCRIPT, AB_DT_MAILUSER, NULL, CP_1252, 0x409, &row),
+	    AB_E_NOT_SUPPORTED);
+	test_assert_int(
+	    ab_get_template_info(s, tmp, AB_TI_TEMPLATE, AB_DT_MAILUSER, NULL, 999999, 0x409, &row),
+	    AB_E_INVALID_CODEPAGE);
+	test_assert_int(ab_get_template_info(s, tmp, AB_TI_TEMPLATE, AB_DT_MAILUSER, NULL,
+	                                     AB_CP_WINUNICODE, 0x409, &row),
+	                AB_E_OK);
 	test_end();
 	talloc_free(tmp);
 }
@@ -876,6 +935,7 @@ int main(void)
 	test_get_matches();
 	test_compare_and_resort();
 	test_urls_and_writes();
+	test_template_info();
 	test_refresh();
 	teardown();
 	return test_exit();
