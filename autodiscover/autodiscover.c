@@ -40,6 +40,22 @@ static int find_user(TALLOC_CTX *mem_ctx, struct directory *dir, const struct ad
 	return directory_user_by_address(dir, mem_ctx, req->email_address, user_r, error_r);
 }
 
+/* Whether user is the authenticated one, whichever of its addresses
+ * auth_address is. */
+static bool is_own(TALLOC_CTX *mem_ctx, struct directory *dir, const struct dir_user *user,
+                   const char *auth_address)
+{
+	struct dir_user *auth;
+	const char *error;
+
+	if (auth_address == NULL)
+		return false;
+	if (strcasecmp(user->address, auth_address) == 0)
+		return true;
+	return directory_user_by_address(dir, mem_ctx, auth_address, &auth, &error) == 1 &&
+	       auth->id == user->id;
+}
+
 int autodiscover_pox(TALLOC_CTX *mem_ctx, struct directory *dir, const struct ad_config *cfg,
                      const char *auth_address, const char *body, size_t body_len,
                      bool mapihttp_capable, struct ad_response *resp_r, const char **error_r)
@@ -67,7 +83,7 @@ int autodiscover_pox(TALLOC_CTX *mem_ctx, struct directory *dir, const struct ad
 	}
 	/* A user may discover only their own settings; aliases resolve to the
 	 * same user.  Someone else's address answers as an unknown one. */
-	if (found == 0 || auth_address == NULL || strcasecmp(user->address, auth_address) != 0) {
+	if (found == 0 || !is_own(tmp, dir, user, auth_address)) {
 		ret = answer_error(mem_ctx, cfg, AD_E_NOT_FOUND,
 		                   found == 0 ? "unknown address" : "not the user's own address",
 		                   auth_address, resp_r, error_r);

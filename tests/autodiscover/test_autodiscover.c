@@ -291,6 +291,14 @@ static void test_lookup_rules(void)
 	xdoc_open(&x, resp.body, resp.body_len);
 	test_assert_str(xstr(tmp, &x, "//o:User/o:AutoDiscoverSMTPAddress"), "alice@demo.test");
 	xdoc_close(&x);
+	test_assert_int(pox(tmp, "AL@demo.test",
+	                    REQ_HEAD
+	                    "<EMailAddress>alice@demo.test</EMailAddress>" REQ_SCHEMA REQ_TAIL,
+	                    true, &resp),
+	                0);
+	xdoc_open(&x, resp.body, resp.body_len);
+	test_assert_str(xstr(tmp, &x, "//o:User/o:AutoDiscoverSMTPAddress"), "alice@demo.test");
+	xdoc_close(&x);
 	test_assert_int(pox(tmp, "alice@demo.test",
 	                    REQ_HEAD
 	                    "<EMailAddress>bob@demo.test</EMailAddress>" REQ_SCHEMA REQ_TAIL,
