@@ -393,20 +393,37 @@ static enum rop_err encode_bitmask(struct rop_push *p, const struct ics_range *r
 static enum rop_err encode_ranges(struct rop_push *p, const struct ics_range *r, uint32_t n,
                                   unsigned depth);
 
-/* n >= 2 ranges that share bytes [0, depth] (one more than stacked). */
+/* n >= 2 ranges that share bytes [0, depth] (one more than stacked): push
+ * what they all share, encode them under it, pop. */
 static enum rop_err encode_group(struct rop_push *p, const struct ics_range *r, uint32_t n,
                                  unsigned depth)
 {
 	unsigned c = common_bytes(r[0].low, r[n - 1].high);
 
-	if (c == GLOBCNT_BYTES - 1 && r[n - 1].high - r[0].low <= 8) {
-		ROP_CHECK(encode_push(p, r[0].low, depth, c));
-		ROP_CHECK(encode_bitmask(p, r, n));
-	} else {
-		ROP_CHECK(encode_push(p, r[0].low, depth, c));
-		ROP_CHECK(encode_ranges(p, r, n, c));
-	}
+	ROP_CHECK(encode_push(p, r[0].low, depth, c));
+	ROP_CHECK(encode_ranges(p, r, n, c));
 	return rop_push_u8(p, GLOBSET_POP);
+}
+
+/* Five bytes stacked: runs of ranges within eight values of their first
+ * become one Bitmask (3 bytes for up to five ranges); a lone range stays a
+ * singleton Push or a Range. */
+static enum rop_err encode_low_bytes(struct rop_push *p, const struct ics_range *r, uint32_t n)
+{
+	uint32_t i = 0;
+
+	while (i < n) {
+		uint32_t j = i + 1;
+
+		while (j < n && r[j].high - r[i].low <= 8)
+			j++;
+		if (j - i >= 2)
+			ROP_CHECK(encode_bitmask(p, &r[i], j - i));
+		else
+			ROP_CHECK(encode_single(p, &r[i], GLOBCNT_BYTES - 1));
+		i = j;
+	}
+	return ROP_OK;
 }
 
 /* Ranges sharing depth stacked bytes: those that also share the next byte
@@ -416,6 +433,8 @@ static enum rop_err encode_ranges(struct rop_push *p, const struct ics_range *r,
 {
 	uint32_t i = 0;
 
+	if (depth == GLOBCNT_BYTES - 1)
+		return encode_low_bytes(p, r, n);
 	while (i < n) {
 		uint8_t b = globcnt_byte(r[i].low, depth);
 		uint32_t j = i + 1;

@@ -106,10 +106,21 @@ static enum rop_err writer_match(struct lz77_writer *w, size_t offset, size_t le
 	return writer_flag(w, 1);
 }
 
-static uint32_t hash3(const uint8_t *p)
+static uint32_t hash3(const uint8_t *p, unsigned bits)
 {
 	uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
-	return (v * 2654435761u) >> (32 - LZ77_HASH_BITS);
+	return (v * 2654435761u) >> (32 - bits);
+}
+
+/* A table about as large as the input, so small payloads (most ROP
+ * responses) do not pay for clearing a big one. */
+static unsigned hash_bits_for(size_t in_len)
+{
+	unsigned bits = 8;
+
+	while (bits < LZ77_HASH_BITS && ((size_t)1 << bits) < in_len)
+		bits++;
+	return bits;
 }
 
 static size_t match_length(const uint8_t *in, size_t in_len, size_t cand, size_t pos)
@@ -130,17 +141,18 @@ enum rop_err lz77_compress(const uint8_t *in, size_t in_len, uint8_t *out, size_
 	/* Last position + 1 of each 3-byte hash; 0 = none. */
 	static _Thread_local uint32_t head[1u << LZ77_HASH_BITS];
 	struct lz77_writer w = {.out = out, .cap = out_cap, .nibble_at = LZ77_NO_POSITION};
+	unsigned bits = hash_bits_for(in_len);
 	size_t pos = 0;
 
 	if (in_len > UINT32_MAX - 1)
 		return ROP_E_TOO_BIG;
-	memset(head, 0, sizeof(head));
+	memset(head, 0, sizeof(head[0]) << bits);
 	ROP_CHECK(writer_reserve_flags(&w));
 	while (pos < in_len) {
 		size_t length = 0, offset = 0;
 
 		if (in_len - pos >= LZ77_MIN_MATCH) {
-			uint32_t h = hash3(in + pos);
+			uint32_t h = hash3(in + pos, bits);
 			size_t cand = head[h];
 
 			head[h] = (uint32_t)(pos + 1);
@@ -158,7 +170,7 @@ enum rop_err lz77_compress(const uint8_t *in, size_t in_len, uint8_t *out, size_
 		ROP_CHECK(writer_match(&w, offset, length));
 		/* Index the covered positions so later data finds them. */
 		for (size_t i = pos + 1; i < pos + length && in_len - i >= LZ77_MIN_MATCH; i++)
-			head[hash3(in + i)] = (uint32_t)(i + 1);
+			head[hash3(in + i, bits)] = (uint32_t)(i + 1);
 		pos += length;
 	}
 	/* [MS-XCA] 2.3: the unused bits of the last bitmask are set to 1. */

@@ -1,7 +1,8 @@
 /*
  * LZ77 ([MS-XCA] plain, the EMSMDB compression) throughput against memcpy
  * of the same bytes.  Input: 32 KiB blocks (the RPC_HEADER_EXT payload
- * limit) of text-like ROP-ish data and of random bytes.  Prints
+ * limit) of text-like ROP-ish data and of random bytes, and 1 KiB blocks (a
+ * typical small ROP response).  Prints
  * `name: value unit`, one per line.
  */
 #include <stdio.h>
@@ -38,34 +39,34 @@ static void fill_text(uint8_t *buf, size_t len)
 	}
 }
 
-static void run(const char *label, const uint8_t *in)
+static void run(const char *label, const uint8_t *in, size_t len)
 {
 	static uint8_t packed[BLOCK + BLOCK / 8 + 64], out[BLOCK];
 	size_t plen = 0, olen = 0;
 	volatile uint8_t sink = 0;
-	double t0, mb = (double)BLOCK * ROUNDS / 1e6;
+	int rounds = (int)(ROUNDS * (BLOCK / len));
+	double t0, mb = (double)len * rounds / 1e6;
 
 	t0 = now();
-	for (int r = 0; r < ROUNDS; r++)
-		if (lz77_compress(in, BLOCK, packed, sizeof(packed), &plen) != ROP_OK)
+	for (int r = 0; r < rounds; r++)
+		if (lz77_compress(in, len, packed, sizeof(packed), &plen) != ROP_OK)
 			exit(1);
 	double tc = now() - t0;
 	t0 = now();
-	for (int r = 0; r < ROUNDS; r++)
-		if (lz77_decompress(packed, plen, out, sizeof(out), &olen) != ROP_OK ||
-		    olen != BLOCK)
+	for (int r = 0; r < rounds; r++)
+		if (lz77_decompress(packed, plen, out, sizeof(out), &olen) != ROP_OK || olen != len)
 			exit(1);
 	double td = now() - t0;
 	t0 = now();
-	for (int r = 0; r < ROUNDS; r++) {
-		memcpy(out, in, BLOCK);
-		sink ^= out[r % BLOCK];
+	for (int r = 0; r < rounds; r++) {
+		memcpy(out, in, len);
+		sink ^= out[(size_t)r % len];
 	}
 	double tm = now() - t0;
 	(void)sink;
-	if (memcmp(out, in, BLOCK) != 0)
+	if (memcmp(out, in, len) != 0)
 		exit(1);
-	printf("lz77_%s_ratio: %.3f compressed/plain\n", label, (double)plen / BLOCK);
+	printf("lz77_%s_ratio: %.3f compressed/plain\n", label, (double)plen / (double)len);
 	printf("lz77_%s_compress: %.1f MB/s\n", label, mb / tc);
 	printf("lz77_%s_decompress: %.1f MB/s\n", label, mb / td);
 	printf("lz77_%s_memcpy: %.1f MB/s\n", label, mb / (tm > 0 ? tm : 1e-9));
@@ -81,7 +82,8 @@ int main(void)
 		s = s * 1103515245u + 12345u;
 		noise[i] = (uint8_t)(s >> 16);
 	}
-	run("text", text);
-	run("random", noise);
+	run("text_32k", text, BLOCK);
+	run("random_32k", noise, BLOCK);
+	run("text_1k", text, 1024);
 	return 0;
 }

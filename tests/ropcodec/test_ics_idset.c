@@ -139,6 +139,20 @@ static void test_nested_pushes(void)
 	test_end();
 }
 
+static void test_bitmask_packing(void)
+{
+	/* every third value: two Bitmasks of three values each under one Push
+	 * of the five common bytes (3.1.5.4.3.1.3: bit n is StartingValue+n+1) */
+	static const uint8_t in[] = {0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x42,
+	                             0x01, 0x24, 0x42, 0x0A, 0x24, 0x50, 0x00};
+	static const struct ics_range want[] = {{1, 1},   {4, 4},   {7, 7},
+	                                        {10, 10}, {13, 13}, {16, 16}};
+
+	test_begin("GLOBSET packs sparse values into Bitmasks");
+	check_globset_bytes(in, sizeof(in), want, 6);
+	test_end();
+}
+
 static void test_invalid(void)
 {
 	static const struct {
@@ -333,6 +347,7 @@ int main(void)
 	test_spec_bitmask();
 	test_singleton_and_range();
 	test_nested_pushes();
+	test_bitmask_packing();
 	test_invalid();
 	test_set_operations();
 	test_random_round_trip();
