@@ -368,6 +368,15 @@ int mapi_restrict_eval(const struct mapi_restriction *res, const struct mapi_res
 	return ret;
 }
 
+/* A copy of a binary's bytes, never NULL for an empty one. */
+static uint8_t *bin_dup(TALLOC_CTX *mem_ctx, const struct mapi_binary *b)
+{
+	uint8_t *p = talloc_size(mem_ctx, b->len + 1);
+	if (p != NULL && b->len > 0)
+		memcpy(p, b->data, b->len);
+	return p;
+}
+
 static int propval_copy(TALLOC_CTX *mem_ctx, struct mapi_propval *dst,
                         const struct mapi_propval *src)
 {
@@ -387,8 +396,7 @@ static int propval_copy(TALLOC_CTX *mem_ctx, struct mapi_propval *dst,
 			dst->v.mv.bin = talloc_array(mem_ctx, struct mapi_binary, n);
 			for (uint32_t i = 0; dst->v.mv.bin && i < n; i++) {
 				dst->v.mv.bin[i].len = src->v.mv.bin[i].len;
-				dst->v.mv.bin[i].data = talloc_memdup(
-				    dst->v.mv.bin, src->v.mv.bin[i].data, src->v.mv.bin[i].len + 1);
+				dst->v.mv.bin[i].data = bin_dup(dst->v.mv.bin, &src->v.mv.bin[i]);
 			}
 			return dst->v.mv.bin ? 0 : -1;
 		}
@@ -406,9 +414,7 @@ static int propval_copy(TALLOC_CTX *mem_ctx, struct mapi_propval *dst,
 		return dst->v.str ? 0 : -1;
 	case PT_BINARY:
 	case PT_SVREID:
-		dst->v.bin.data =
-		    talloc_memdup(mem_ctx, src->v.bin.data ? src->v.bin.data : (const uint8_t *)"",
-		                  src->v.bin.len + 1);
+		dst->v.bin.data = bin_dup(mem_ctx, &src->v.bin);
 		return dst->v.bin.data ? 0 : -1;
 	case PT_CLSID:
 		dst->v.guid = talloc_memdup(mem_ctx, src->v.guid, sizeof(*src->v.guid));

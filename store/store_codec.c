@@ -212,7 +212,7 @@ static int decode_mv(TALLOC_CTX *mem_ctx, uint16_t type, const uint8_t *data, si
 			return STORE_E_CORRUPT;
 		if (type == PT_MV_BINARY) {
 			val->v.mv.bin[i].len = el;
-			val->v.mv.bin[i].data = talloc_memdup(mem_ctx, data + ofs, el ? el : 1);
+			val->v.mv.bin[i].data = store_memdup(mem_ctx, data + ofs, el);
 		} else {
 			val->v.mv.str[i] = talloc_strndup(mem_ctx, (const char *)data + ofs, el);
 			if (val->v.mv.str[i] == NULL)
@@ -250,7 +250,7 @@ int store_propval_decode(TALLOC_CTX *mem_ctx, uint32_t tag, const uint8_t *data,
 	case PT_BINARY:
 	case PT_SVREID:
 		val->v.bin.len = (uint32_t)len;
-		val->v.bin.data = talloc_memdup(mem_ctx, data, len ? len : 1);
+		val->v.bin.data = store_memdup(mem_ctx, data, len);
 		return val->v.bin.data ? 0 : STORE_E_NOMEM;
 	case PT_CLSID:
 		if (len < 16)
@@ -624,7 +624,7 @@ int store_blob_drop_chunks(MDB_txn *txn, struct store_mailbox *mbox, const uint8
 int store_blob_copy_chunks(TALLOC_CTX *mem_ctx, MDB_txn *txn, struct store_mailbox *mbox,
                            const uint8_t *blob, size_t len, uint8_t **blob_r)
 {
-	uint8_t *copy = talloc_memdup(mem_ctx, blob, len ? len : 1);
+	uint8_t *copy = store_memdup(mem_ctx, blob, len);
 	if (copy == NULL)
 		return STORE_E_NOMEM;
 	for (size_t ofs = 0; ofs < len;) {

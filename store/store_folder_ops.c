@@ -175,7 +175,7 @@ int store_folder_move(struct store_mailbox *mbox, uint64_t fid, uint64_t new_par
 		struct obj_hdr h = o.hdr;
 		ret = store_index_del(txn, mbox, gc, &o.hdr);
 		h.parent = pgc;
-		uint8_t *blob = talloc_memdup(NULL, o.blob, o.blob_len ? o.blob_len : 1);
+		uint8_t *blob = store_memdup(NULL, o.blob, o.blob_len);
 		if (ret == 0)
 			ret = store_obj_put(txn, mbox, gc, &h, blob, o.blob_len);
 		talloc_free(blob);

@@ -72,7 +72,7 @@ static int remove_msg(MDB_txn *txn, struct store_mailbox *mbox, uint64_t gc, enu
 		ret = store_tomb_add(txn, mbox, h.parent, h.kind, cn, gc);
 	if (ret == 0 && mode == REMOVE_SOFT && h.kind != KIND_SOFTDEL) {
 		h.kind = KIND_SOFTDEL;
-		uint8_t *blob = talloc_memdup(NULL, o.blob, o.blob_len ? o.blob_len : 1);
+		uint8_t *blob = store_memdup(NULL, o.blob, o.blob_len);
 		ret = blob ? store_obj_put(txn, mbox, gc, &h, blob, o.blob_len) : STORE_E_NOMEM;
 		talloc_free(blob);
 		if (ret == 0)
@@ -134,7 +134,7 @@ static int copy_children(MDB_txn *txn, struct store_mailbox *mbox, uint64_t gc, 
 			break;
 		att = talloc_realloc_size(tmp, att, (n + 1) * sizeof(*att));
 		att[n].num = be32_get((const uint8_t *)k.mv_data + 8);
-		att[n].blob = talloc_memdup(tmp, v.mv_data, v.mv_size ? v.mv_size : 1);
+		att[n].blob = store_memdup(tmp, v.mv_data, v.mv_size);
 		att[n].len = v.mv_size;
 		n++;
 	}
@@ -158,7 +158,7 @@ int store_message_copy_txn(MDB_txn *txn, struct store_mailbox *mbox, uint64_t gc
                            bool move, uint64_t *new_gc_r)
 {
 	struct obj o;
-	uint64_t ngc;
+	uint64_t ngc = 0;
 	uint8_t *blob = NULL;
 	int ret = store_obj_get(txn, mbox, gc, &o);
 	if (ret <= 0)
@@ -169,7 +169,7 @@ int store_message_copy_txn(MDB_txn *txn, struct store_mailbox *mbox, uint64_t gc
 	struct obj_hdr h = o.hdr;
 	uint64_t src_fgc = h.parent;
 	if (move)
-		blob = talloc_memdup(NULL, o.blob, o.blob_len ? o.blob_len : 1);
+		blob = store_memdup(NULL, o.blob, o.blob_len);
 	else
 		ret = store_blob_copy_chunks(NULL, txn, mbox, o.blob, o.blob_len, &blob);
 	if (ret == 0 && blob == NULL)
@@ -331,7 +331,7 @@ static int set_read_one(MDB_txn *txn, struct store_mailbox *mbox, uint64_t gc, b
 	if (was == read)
 		return 1;
 	struct obj_hdr h = o.hdr;
-	uint8_t *blob = talloc_memdup(NULL, o.blob, o.blob_len ? o.blob_len : 1);
+	uint8_t *blob = store_memdup(NULL, o.blob, o.blob_len);
 	if (blob == NULL)
 		return STORE_E_NOMEM;
 	ret = store_index_del(txn, mbox, gc, &o.hdr);

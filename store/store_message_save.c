@@ -83,7 +83,7 @@ static int save_attachments(MDB_txn *txn, struct store_message *msg)
 			continue;
 		attach_key(key, msg->gc, a->num);
 		if (mdb_get(txn, dbi, &k, &v) == 0) {
-			uint8_t *old = talloc_memdup(NULL, v.mv_data, v.mv_size ? v.mv_size : 1);
+			uint8_t *old = store_memdup(NULL, v.mv_data, v.mv_size);
 			ret = old ? store_drop_replaced(txn, msg->mbox, old, v.mv_size, &a->bag)
 			          : STORE_E_NOMEM;
 			talloc_free(old);
@@ -133,7 +133,7 @@ int store_message_save_txn(MDB_txn *txn, struct store_message *msg, bool *is_new
 	struct obj cur = {0};
 	struct obj_hdr h = msg->hdr;
 	struct store_buf buf = {.mem_ctx = NULL};
-	uint64_t cn, bytes;
+	uint64_t cn = 0, bytes;
 	bool is_new = msg->gc == 0;
 	int ret = 0;
 	if (msg->closed)

@@ -213,7 +213,7 @@ int store_folder_adjust(MDB_txn *txn, struct store_mailbox *mbox, uint64_t fgc, 
 	}
 	/* The record is rewritten in place: copy the blob first since it points
 	 * into the page being replaced. */
-	uint8_t *blob = talloc_memdup(NULL, o.blob, o.blob_len ? o.blob_len : 1);
+	uint8_t *blob = store_memdup(NULL, o.blob, o.blob_len);
 	if (blob == NULL)
 		return STORE_E_NOMEM;
 	ret = store_obj_put(txn, mbox, fgc, &h, blob, o.blob_len);

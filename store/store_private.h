@@ -29,6 +29,7 @@
 
 #include <lmdb.h>
 #include <pthread.h>
+#include <string.h>
 
 #include "store.h"
 
@@ -174,6 +175,16 @@ static inline uint64_t store_id(uint64_t gc)
 static inline uint64_t store_gc(uint64_t id)
 {
 	return MAPI_ID_REPLID(id) == STORE_REPLID ? MAPI_ID_GLOBCNT(id) : 0;
+}
+
+/* Copies len bytes into a new talloc buffer of at least one byte (so an
+ * empty value still has a non-NULL pointer). */
+static inline void *store_memdup(TALLOC_CTX *mem_ctx, const void *p, size_t len)
+{
+	void *copy = talloc_size(mem_ctx, len ? len : 1);
+	if (copy != NULL && len > 0)
+		memcpy(copy, p, len);
+	return copy;
 }
 
 /* ---- store_codec.c: property blobs ---- */

@@ -61,7 +61,7 @@ static int set_bin(TALLOC_CTX *mem_ctx, struct mapi_propval *v, uint32_t tag, co
 {
 	v->tag = tag;
 	v->v.bin.len = len;
-	v->v.bin.data = talloc_memdup(mem_ctx, p, len ? len : 1);
+	v->v.bin.data = store_memdup(mem_ctx, p, len);
 	return v->v.bin.data ? 1 : STORE_E_NOMEM;
 }
 

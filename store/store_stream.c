@@ -63,7 +63,7 @@ int store_stream_open_read(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint
 			memcpy(&s->size, p + 8, 8);
 		} else {
 			s->size = len;
-			s->inline_data = talloc_memdup(s, p, len ? len : 1);
+			s->inline_data = store_memdup(s, p, len);
 		}
 	}
 	mdb_txn_abort(txn);
