@@ -75,7 +75,7 @@ void log_msgv(enum log_level level, const char *part, const char *fmt, va_list a
 	gmtime_r(&ts.tv_sec, &tm);
 	n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%S", &tm);
 	n += (size_t)snprintf(line + n, sizeof(line) - n, ".%03ldZ %s %s: ", ts.tv_nsec / 1000000,
-			      level_names[level], part);
+	                      level_names[level], part);
 	n += escape_into(line + n, sizeof(line) - n - 1, msg);
 	line[n++] = '\n';
 

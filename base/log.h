@@ -30,13 +30,13 @@ int log_level_parse(const char *name, enum log_level *level_r);
 /* Writes one line when level is enabled.  part names the module ("http",
  * "store", "autodiscover" ...).  fmt should read as "event key=value ...". */
 void log_msg(enum log_level level, const char *part, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void log_msgv(enum log_level level, const char *part, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+    __attribute__((format(printf, 3, 0)));
 
 #define log_error(part, ...) log_msg(LOG_LEVEL_ERROR, part, __VA_ARGS__)
-#define log_warn(part, ...) log_msg(LOG_LEVEL_WARN, part, __VA_ARGS__)
-#define log_info(part, ...) log_msg(LOG_LEVEL_INFO, part, __VA_ARGS__)
+#define log_warn(part, ...)  log_msg(LOG_LEVEL_WARN, part, __VA_ARGS__)
+#define log_info(part, ...)  log_msg(LOG_LEVEL_INFO, part, __VA_ARGS__)
 #define log_debug(part, ...) log_msg(LOG_LEVEL_DEBUG, part, __VA_ARGS__)
 
 #endif

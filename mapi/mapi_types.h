@@ -56,12 +56,12 @@ enum mapi_ptype {
 	PT_MV_BINARY = 0x1102,
 };
 
-#define MV_FLAG 0x1000
+#define MV_FLAG     0x1000
 #define MV_INSTANCE 0x2000 /* [MS-OXCDATA] 2.11.1.2: one row per value */
 
-#define PROP_TAG(type, id) ((((uint32_t)(id)) << 16) | ((uint32_t)(type)))
-#define PROP_ID(tag) ((uint16_t)((tag) >> 16))
-#define PROP_TYPE(tag) ((uint16_t)((tag)&0xFFFF))
+#define PROP_TAG(type, id)          ((((uint32_t)(id)) << 16) | ((uint32_t)(type)))
+#define PROP_ID(tag)                ((uint16_t)((tag) >> 16))
+#define PROP_TYPE(tag)              ((uint16_t)((tag)&0xFFFF))
 #define CHANGE_PROP_TYPE(tag, type) (((uint32_t)(tag)&0xFFFF0000u) | (uint32_t)(type))
 
 /* Named properties map to IDs from 0x8000 up ([MS-OXCPRPT] 3.1.4.4). */
@@ -86,7 +86,7 @@ struct mapi_propval {
 		int32_t i32; /* PT_LONG */
 		uint32_t err;
 		float f32;
-		double f64; /* PT_DOUBLE, PT_APPTIME */
+		double f64;  /* PT_DOUBLE, PT_APPTIME */
 		int64_t i64; /* PT_I8, PT_CURRENCY */
 		uint64_t ft; /* PT_SYSTIME */
 		bool b;
@@ -133,8 +133,8 @@ enum mapi_named_kind {
 struct mapi_property_name {
 	enum mapi_named_kind kind;
 	struct mapi_guid guid;
-	uint32_t lid;	/* MNID_ID */
-	char *name;	/* MNID_STRING, UTF-8 */
+	uint32_t lid; /* MNID_ID */
+	char *name;   /* MNID_STRING, UTF-8 */
 };
 
 /* Restrictions, [MS-OXCDATA] 2.12. */
@@ -166,19 +166,19 @@ enum mapi_relop {
 };
 
 /* Content restriction fuzzy levels, [MS-OXCDATA] 2.12.4.1. */
-#define FL_FULLSTRING 0x0000
-#define FL_SUBSTRING 0x0001
-#define FL_PREFIX 0x0002
-#define FL_IGNORECASE 0x00010000
+#define FL_FULLSTRING     0x0000
+#define FL_SUBSTRING      0x0001
+#define FL_PREFIX         0x0002
+#define FL_IGNORECASE     0x00010000
 #define FL_IGNORENONSPACE 0x00020000
-#define FL_LOOSE 0x00040000
+#define FL_LOOSE          0x00040000
 
 /* Bitmask restriction, [MS-OXCDATA] 2.12.6.1. */
 #define BMR_EQZ 0x00
 #define BMR_NEZ 0x01
 
 /* Sub-object restriction targets, [MS-OXCDATA] 2.12.9.1. */
-#define PR_MESSAGE_RECIPIENTS PROP_TAG(PT_OBJECT, 0x0E12)
+#define PR_MESSAGE_RECIPIENTS  PROP_TAG(PT_OBJECT, 0x0E12)
 #define PR_MESSAGE_ATTACHMENTS PROP_TAG(PT_OBJECT, 0x0E13)
 
 struct mapi_restriction {
@@ -262,9 +262,9 @@ struct mapi_sort_order_set {
  * In a uint64_t folder or message ID as held in memory, the REPLID occupies
  * the low 16 bits and the GLOBCNT bytes follow in big-endian order, so the
  * 8 wire bytes are the little-endian image of the integer. */
-#define MAPI_ID_MAKE(replid, globcnt)                                                          \
+#define MAPI_ID_MAKE(replid, globcnt)                                                              \
 	((uint64_t)(uint16_t)(replid) | ((uint64_t)mapi_globcnt_swap48(globcnt) << 16))
-#define MAPI_ID_REPLID(id) ((uint16_t)((id)&0xFFFF))
+#define MAPI_ID_REPLID(id)  ((uint16_t)((id)&0xFFFF))
 #define MAPI_ID_GLOBCNT(id) mapi_globcnt_swap48((id) >> 16)
 
 /* Reverses the byte order of a 48-bit value (GLOBCNT is big-endian on the

@@ -442,8 +442,9 @@ static enum rop_err body_pull(TALLOC_CTX *mem_ctx, const struct nspi_body *b, co
 		enum nspi_kind kind = b->fields[i].kind;
 		if (failed && kind != K_AUX)
 			continue;
-		err = pull_field(&p, kind, (uint8_t *)obj + b->fields[i].at);
-		if (kind == K_STATUS && *(uint32_t *)((uint8_t *)obj + b->fields[i].at) != 0)
+		void *at = (uint8_t *)obj + b->fields[i].at;
+		err = pull_field(&p, kind, at);
+		if (kind == K_STATUS && *(const uint32_t *)at != 0)
 			failed = true; /* the failure body: StatusCode, aux */
 	}
 	if (err == ROP_OK && rop_pull_left(&p) != 0)

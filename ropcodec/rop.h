@@ -35,8 +35,9 @@
 /* Header layout flags of rop_ids.def. */
 #define ROPF_OUT    0x01 /* request carries OutputHandleIndex; the response echoes it */
 #define ROPF_SRCDST 0x02 /* SourceHandleIndex + DestHandleIndex; response echoes the source */
-#define ROPF_RESPH  0x04 /* ResponseHandleIndex then InputHandleIndex; response echoes the former  \
-	                  */
+#define ROPF_RESPH                                                                                 \
+	0x04 /* ResponseHandleIndex then InputHandleIndex; response echoes the former              \
+	      */
 #define ROPF_LOGON     0x08 /* RopLogon: LogonId then OutputHandleIndex, no input handle */
 #define ROPF_REQ_ONLY  0x10 /* no response (RopRelease) */
 #define ROPF_RESP_ONLY 0x20 /* no request (server-initiated) */

@@ -19,8 +19,9 @@ static const uint32_t rft_tags[] = {
 };
 const struct mapi_proptag_array rop_receive_folder_table_columns = {3, (uint32_t *)rft_tags};
 
-#define AT(base, ofs, type)  ((type *)((char *)(base) + (ofs)))
-#define CAT(base, ofs, type) ((const type *)((const char *)(base) + (ofs)))
+/* Through void *: the offsets come from offsetof, so the field is aligned. */
+#define AT(base, ofs, type)  ((type *)(void *)((char *)(base) + (ofs)))
+#define CAT(base, ofs, type) ((const type *)(const void *)((const char *)(base) + (ofs)))
 
 static void *pull_array(struct rop_pull *p, uint64_t count, size_t min_wire, size_t elem,
                         enum rop_err *err)

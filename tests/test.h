@@ -36,36 +36,36 @@ static inline void test_fail_(const char *file, int line, const char *what)
 	test_failed_now_++;
 }
 
-#define test_assert(expr)                                                                      \
-	do {                                                                                   \
-		if (!(expr))                                                                   \
-			test_fail_(__FILE__, __LINE__, #expr);                                 \
+#define test_assert(expr)                                                                          \
+	do {                                                                                       \
+		if (!(expr))                                                                       \
+			test_fail_(__FILE__, __LINE__, #expr);                                     \
 	} while (0)
 
-#define test_assert_int(a, b)                                                                  \
-	do {                                                                                   \
-		long long a_ = (long long)(a), b_ = (long long)(b);                             \
-		if (a_ != b_) {                                                                \
+#define test_assert_int(a, b)                                                                      \
+	do {                                                                                       \
+		long long a_ = (long long)(a), b_ = (long long)(b);                                \
+		if (a_ != b_) {                                                                    \
 			fprintf(stderr, "%s:%d: %s: %s == %lld, expected %s == %lld\n", __FILE__,  \
-				__LINE__, test_name_, #a, a_, #b, b_);                         \
-			test_failed_now_++;                                                    \
-		}                                                                              \
+			        __LINE__, test_name_, #a, a_, #b, b_);                             \
+			test_failed_now_++;                                                        \
+		}                                                                                  \
 	} while (0)
 
-#define test_assert_str(a, b)                                                                  \
-	do {                                                                                   \
-		const char *a_ = (a), *b_ = (b);                                               \
-		if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0) {                         \
+#define test_assert_str(a, b)                                                                      \
+	do {                                                                                       \
+		const char *a_ = (a), *b_ = (b);                                                   \
+		if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0) {                             \
 			fprintf(stderr, "%s:%d: %s: %s == \"%s\", expected \"%s\"\n", __FILE__,    \
-				__LINE__, test_name_, #a, a_ ? a_ : "(null)", b_ ? b_ : "(null)"); \
-			test_failed_now_++;                                                    \
-		}                                                                              \
+			        __LINE__, test_name_, #a, a_ ? a_ : "(null)", b_ ? b_ : "(null)"); \
+			test_failed_now_++;                                                        \
+		}                                                                                  \
 	} while (0)
 
-#define test_assert_mem(a, b, n)                                                               \
-	do {                                                                                   \
-		if (memcmp((a), (b), (n)) != 0)                                                \
-			test_fail_(__FILE__, __LINE__, "memcmp(" #a ", " #b ", " #n ") == 0");    \
+#define test_assert_mem(a, b, n)                                                                   \
+	do {                                                                                       \
+		if (memcmp((a), (b), (n)) != 0)                                                    \
+			test_fail_(__FILE__, __LINE__, "memcmp(" #a ", " #b ", " #n ") == 0");     \
 	} while (0)
 
 static inline void test_end(void)

@@ -7,6 +7,16 @@
 # The KDC is stopped (by its pid) and the temp dir removed at exit.
 set -eu
 exe=$1
+# gss-ntlmssp (a GSSAPI plugin that MIT loads for every credential) calls
+# strndup() on a buffer shorter than the length it passes, which
+# AddressSanitizer's strict_string_checks reports; that check stays on for
+# our own code everywhere else.
+case "${ASAN_OPTIONS:-}" in
+*strict_string_checks=1*)
+	ASAN_OPTIONS=$(echo "$ASAN_OPTIONS" | sed 's/strict_string_checks=1/strict_string_checks=0/')
+	export ASAN_OPTIONS
+	;;
+esac
 realm=MAPIHTTPD.TEST
 PATH=$PATH:/usr/sbin:/sbin
 dir=$(mktemp -d "${TMPDIR:-/tmp}/auth-kdc.XXXXXX")

@@ -260,6 +260,7 @@ static void test_no_lockout(void)
 	test_assert_int(check(auth, &wide, true, "Basic  YUB4LnRlc3Q6cHc=", &user),
 	                HTTP_AUTH_CHALLENGE);
 	test_assert_int(verify_calls, 1);
+	talloc_free(req);
 	req = NULL;
 	talloc_free(cfg);
 	test_end();

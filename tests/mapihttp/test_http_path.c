@@ -182,8 +182,8 @@ static void test_confusion_never_reaches_mapi(void)
 {
 	static const char *const hostile[] = {
 	    "/autodiscover/autodiscover.json?@x/mapi/emsmdb/",
-	    "/autodiscover/autodiscover.json?@evil.com/mapi/nspi/?&Email=autodiscover/"
-	    "autodiscover.json%3F@evil.com",
+	    ("/autodiscover/autodiscover.json?@evil.com/mapi/nspi/?&Email=autodiscover/"
+	     "autodiscover.json%3F@evil.com"),
 	    "/autodiscover/autodiscover.json/v1.0/x?/mapi/emsmdb/",
 	    "/mapi/emsmdb/../nspi",
 	    "/mapi/emsmdb/%2e%2e/nspi",

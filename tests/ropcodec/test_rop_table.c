@@ -26,7 +26,7 @@ static struct rop_property_row *sample_row(TALLOC_CTX *ctx)
 	return r;
 }
 
-#define AT(base, ofs, type) ((type *)((char *)(base) + (ofs)))
+#define AT(base, ofs, type) ((type *)(void *)((char *)(base) + (ofs)))
 
 /* Fills the integer-like fields with n (0 or 1), everything else with a
  * small sample, so that conditionals take the branch n selects. */
