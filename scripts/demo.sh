@@ -35,6 +35,10 @@ if [ ! -f "$data/.demo-provisioned" ]; then
 	USERS
 	touch "$data/.demo-provisioned"
 fi
+# Data dirs provisioned before user add made mailboxes get theirs now.
+for local in alice bob carol; do
+	admin mailbox info "$local@$domain" >/dev/null 2>&1 || admin mailbox create "$local@$domain"
+done
 
 # A self-signed certificate for the host name, made on first start.
 cert="$data/tls/$host.crt" key="$data/tls/$host.key"

@@ -99,6 +99,7 @@ void store_close(struct store **store);
 struct store_mailbox_params {
 	struct mapi_guid mailbox_guid;
 	const char *owner_name;     /* owner display name, UTF-8 */
+	const char *owner_dn;       /* owner's LegacyDN ([MS-OXCSTOR] 2.2.1.1.1), may be NULL */
 	uint64_t quota_bytes;       /* 0 = unlimited: ecQuotaExceeded above */
 	uint64_t shutoff_bytes;     /* 0 = unlimited: ecShutoffQuotaExceeded above */
 	uint64_t max_message_bytes; /* 0 = unlimited: ecMaxSubmissionExceeded */
@@ -166,6 +167,8 @@ uint64_t store_special_fid(const struct store_mailbox *mbox, enum store_special 
 struct store_mailbox_info {
 	struct store_mailbox_ident ident;
 	char *owner_name;
+	char *owner_dn;        /* NULL when not recorded */
+	uint64_t disconnected; /* FILETIME the owner was removed, 0 = connected */
 	uint64_t folders, messages, fai_messages;
 	uint64_t message_bytes; /* sum of PidTagMessageSize */
 	uint64_t disk_bytes;    /* bytes used in the env file */
@@ -182,9 +185,24 @@ int store_mailbox_info(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox,
 int store_mailbox_check(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, char **report_r);
 
 /* mapiadmin mailbox backup: writes a consistent, compacted hot copy of the
- * mailbox env to dest_dir/data.mdb (dest_dir must exist and be empty).
- * Writers are not blocked while the copy runs. */
+ * mailbox env to dest_dir/data.mdb (mode 0600; dest_dir must exist and
+ * hold no data.mdb: STORE_E_EXISTS).  Writers are not blocked while the
+ * copy runs, in this process or another. */
 int store_mailbox_backup(struct store_mailbox *mbox, const char *dest_dir, const char **error_r);
+
+/* The GUIDs of every mailbox in the store (any order); *guids_r is a
+ * talloc array on mem_ctx. */
+int store_mailbox_list(TALLOC_CTX *mem_ctx, struct store *store, struct mapi_guid **guids_r,
+                       uint32_t *count_r);
+/* Marks the mailbox disconnected at FILETIME when (0 reconnects).  Used when
+ * the owner leaves the directory: like Exchange's Remove-Mailbox /
+ * Disable-Mailbox, the mailbox is kept (for the retention period, 30 days
+ * by default there) rather than destroyed; see store_admin.c. */
+int store_mailbox_set_disconnected(struct store_mailbox *mbox, uint64_t when);
+/* Destroys a mailbox for good.  STORE_E_BUSY when this process has it open,
+ * STORE_E_NOTFOUND when there is none.  Another process holding it open
+ * keeps reading its (unlinked) files until it closes them. */
+int store_mailbox_purge(struct store *store, const struct mapi_guid *guid, const char **error_r);
 
 /* Sets the quota limits (0 = unlimited). */
 int store_mailbox_set_quota(struct store_mailbox *mbox, uint64_t quota_bytes,
@@ -511,5 +529,14 @@ typedef void store_event_cb(const struct store_event *ev, void *ctx);
 int store_subscribe(struct store *store, const struct mapi_guid *mailbox_guid, store_event_cb *cb,
                     void *ctx);
 void store_unsubscribe(struct store *store, int subscription);
+
+/* ---- Receive folder table (store_receive.c, for EMSMDB) --------------- */
+
+/* Every receive folder entry: classes (lower case, "" for the default) and
+ * folder IDs, talloc arrays on mem_ctx of *count_r entries, in class order. */
+int store_receive_folder_list(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, char ***classes_r,
+                              uint64_t **fids_r, uint32_t *count_r);
+/* Removes the entry of exactly cls; STORE_E_NOTFOUND when there is none. */
+int store_receive_folder_delete(struct store_mailbox *mbox, const char *cls);
 
 #endif

@@ -297,6 +297,25 @@ out:
 	return ret;
 }
 
+int store_env_evict(struct store *store, const struct mapi_guid *guid)
+{
+	int ret = 0;
+	pthread_mutex_lock(&store->lock);
+	for (struct store_env *env = store->envs; env != NULL; env = env->next) {
+		if (memcmp(env->ident.mailbox_guid.b, guid->b, 16) != 0)
+			continue;
+		if (env->refs > 0) {
+			ret = STORE_E_BUSY;
+		} else {
+			env_unlink(store, env);
+			env_free(env);
+		}
+		break;
+	}
+	pthread_mutex_unlock(&store->lock);
+	return ret;
+}
+
 void store_env_release(struct store_env *env)
 {
 	struct store *store = env->store;

@@ -4,6 +4,7 @@
  * info, check and backup.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -193,6 +194,11 @@ static int populate(MDB_txn *txn, struct store_mailbox *mbox,
 		        v = {strlen(params->owner_name), (void *)params->owner_name};
 		ret = store_mdb_err(mdb_put(txn, mbox->env->dbi[DB_META], &k, &v, 0));
 	}
+	if (ret == 0 && params->owner_dn != NULL) {
+		MDB_val k = {8, (void *)"owner_dn"},
+		        v = {strlen(params->owner_dn), (void *)params->owner_dn};
+		ret = store_mdb_err(mdb_put(txn, mbox->env->dbi[DB_META], &k, &v, 0));
+	}
 	uint64_t q[3] = {params->quota_bytes, params->shutoff_bytes, params->max_message_bytes};
 	MDB_val qk = {5, (void *)"quota"}, qv = {sizeof(q), q};
 	if (ret == 0)
@@ -303,7 +309,13 @@ int store_mailbox_info(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox,
 	MDB_val k = {5, (void *)"owner"}, v;
 	if (mdb_get(txn, mbox->env->dbi[DB_META], &k, &v) == 0)
 		info->owner_name = talloc_strndup(info, v.mv_data, v.mv_size);
-	k.mv_data = (void *)"quota";
+	k = (MDB_val){8, (void *)"owner_dn"};
+	if (mdb_get(txn, mbox->env->dbi[DB_META], &k, &v) == 0)
+		info->owner_dn = talloc_strndup(info, v.mv_data, v.mv_size);
+	k = (MDB_val){12, (void *)"disconnected"};
+	if (mdb_get(txn, mbox->env->dbi[DB_META], &k, &v) == 0 && v.mv_size == 8)
+		memcpy(&info->disconnected, v.mv_data, 8);
+	k = (MDB_val){5, (void *)"quota"};
 	if (mdb_get(txn, mbox->env->dbi[DB_META], &k, &v) == 0 && v.mv_size == 24) {
 		memcpy(&info->quota_bytes, v.mv_data, 8);
 		memcpy(&info->shutoff_bytes, (uint8_t *)v.mv_data + 8, 8);
@@ -348,11 +360,25 @@ out:
 
 int store_mailbox_backup(struct store_mailbox *mbox, const char *dest_dir, const char **error_r)
 {
+	char *path = talloc_asprintf(NULL, "%s/data.mdb", dest_dir);
+	/* The copy is as private as the mailbox: made 0600 from the start,
+	 * and never over an existing file. */
+	int fd = path != NULL ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) : -1;
+	if (fd < 0) {
+		int err = errno;
+		*error_r = talloc_asprintf(mbox, "backup to %s: %s", dest_dir, strerror(err));
+		talloc_free(path);
+		return err == EEXIST ? STORE_E_EXISTS : STORE_E_IO;
+	}
 	/* A read transaction's snapshot, compacted; writers keep going. */
-	int rc = mdb_env_copy2(mbox->env->env, dest_dir, MDB_CP_COMPACT);
+	int rc = mdb_env_copyfd2(mbox->env->env, fd, MDB_CP_COMPACT);
+	if (rc == 0 && fsync(fd) != 0)
+		rc = errno;
+	close(fd);
 	if (rc != 0) {
 		*error_r = talloc_asprintf(mbox, "backup to %s: %s", dest_dir, mdb_strerror(rc));
-		return store_mdb_err(rc);
+		unlink(path);
 	}
-	return 0;
+	talloc_free(path);
+	return rc != 0 ? store_mdb_err(rc) : 0;
 }

@@ -133,6 +133,9 @@ struct store_mailbox {
 int store_env_acquire(struct store *store, const struct mapi_guid *guid, struct store_env **env_r,
                       const char **error_r);
 void store_env_release(struct store_env *env);
+/* Closes the idle env of guid if this process has it open; STORE_E_BUSY
+ * when a mailbox handle still refers to it. */
+int store_env_evict(struct store *store, const struct mapi_guid *guid);
 int store_env_init_dbs(MDB_env *env, MDB_txn *txn, MDB_dbi *dbi);
 int store_mdb_err(int rc);
 int store_txn_begin(struct store_mailbox *mbox, bool write, MDB_txn **txn_r);

@@ -1,5 +1,6 @@
 /*
- * mapiadmin --data-dir DIR <command>: administers the directory.
+ * mapiadmin --data-dir DIR <command>: administers the directory and the
+ * mailbox store.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,12 @@ static const struct ma_command {
     {{"user", "del"}, 1, "user del ADDRESS", ma_user_del},
     {{"user", "passwd"}, 1, "user passwd ADDRESS [--password PW]", ma_user_passwd},
     {{"user", "alias", "add"}, 2, "user alias add ADDRESS ALIAS", ma_user_alias_add},
+    {{"mailbox", "create"}, 1, "mailbox create ADDRESS", ma_mailbox_create},
+    {{"mailbox", "list"}, 0, "mailbox list", ma_mailbox_list},
+    {{"mailbox", "info"}, 1, "mailbox info ADDRESS|GUID", ma_mailbox_info},
+    {{"mailbox", "check"}, 1, "mailbox check ADDRESS|GUID", ma_mailbox_check},
+    {{"mailbox", "backup"}, 2, "mailbox backup ADDRESS|GUID DIR", ma_mailbox_backup},
+    {{"mailbox", "purge"}, 1, "mailbox purge GUID", ma_mailbox_purge},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -33,6 +33,16 @@ ma_handler ma_org_show, ma_org_set_name;
 ma_handler ma_domain_add, ma_domain_list, ma_domain_del;
 ma_handler ma_user_add, ma_user_list, ma_user_show, ma_user_del, ma_user_passwd;
 ma_handler ma_user_alias_add;
+ma_handler ma_mailbox_create, ma_mailbox_info, ma_mailbox_check, ma_mailbox_backup;
+ma_handler ma_mailbox_list, ma_mailbox_purge;
+
+/* The mailbox side of user add / del (mapiadmin_mailbox.c).  create_for:
+ * 0, or -1 with *error_r.  disconnect: prints what it did; 0 or -1. */
+int ma_mailbox_create_for(const struct ma_ctx *ctx, const struct dir_user *user,
+                          const char **error_r);
+int ma_mailbox_disconnect(const struct ma_ctx *ctx, const struct mapi_guid *guid);
+/* [MS-DTYP] 2.3.4.3 text form of a GUID. */
+void ma_guid_format(const struct mapi_guid *g, char out[37]);
 
 /* Prints "mapiadmin: <what>: <error>" on stderr; returns MA_EXIT_FAIL. */
 int ma_fail(const char *what, const char *error);

@@ -8,17 +8,6 @@
 
 #include "mapiadmin.h"
 
-/* Creates the new user's mailbox in the store.  The store's
- * store_mailbox_create() is wired in here when it lands; until then there
- * is nothing to create.  Returns 0, or -1 with *error_r. */
-static int mailbox_create(const char *data_dir, const struct dir_user *user, const char **error_r)
-{
-	(void)data_dir;
-	(void)user;
-	(void)error_r;
-	return 0;
-}
-
 static void wipe(char *password)
 {
 	if (password != NULL)
@@ -31,6 +20,7 @@ int ma_user_add(struct ma_ctx *ctx)
 	struct dir_user *user;
 	char *password = NULL;
 	const char *error;
+	char guid[37];
 	int ret = MA_EXIT_FAIL;
 
 	if (ctx->name == NULL) {
@@ -45,12 +35,20 @@ int ma_user_add(struct ma_ctx *ctx)
 		ret = ma_fail("user add", error);
 		goto out;
 	}
-	if (mailbox_create(ctx->data_dir, user, &error) < 0) {
-		ret =
-		    ma_fail("user add: the user is in the directory but its mailbox is not", error);
+	/* The mailbox comes with the user, as Exchange's New-Mailbox makes
+	 * both: a user without one could log on to nothing.  When it cannot
+	 * be made, the user is taken out again so that add is all or none. */
+	error = NULL;
+	if (ma_mailbox_create_for(ctx, user, &error) < 0) {
+		const char *undo_error;
+		ret = ma_fail("user add: mailbox", error);
+		if (directory_user_del(ctx->dir, user->address, &undo_error) < 0)
+			ma_fail("user add: the user is in the directory without a mailbox",
+			        undo_error);
 		goto out;
 	}
-	printf("user %s added (id %u)\n", user->address, user->id);
+	ma_guid_format(&user->mailbox_guid, guid);
+	printf("user %s added (id %u)\nmailbox %s created\n", user->address, user->id, guid);
 	ret = MA_EXIT_OK;
 out:
 	wipe(password);
@@ -79,36 +77,52 @@ int ma_user_show(struct ma_ctx *ctx)
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct dir_user *u;
 	const char *error = "no such user";
-	const uint8_t *b;
+	char guid[37];
 	int found = directory_user_by_address(ctx->dir, tmp, ctx->args[0], &u, &error);
 
 	if (found <= 0) {
 		talloc_free(tmp);
 		return ma_fail(ctx->args[0], found == 0 ? "not found: no such user" : error);
 	}
-	b = u->mailbox_guid.b;
 	printf("address: %s\ndisplay-name: %s\n", u->address, u->display_name);
 	printf("aliases:");
 	for (unsigned i = 0; i < u->alias_count; i++)
 		printf(" %s", u->aliases[i]);
 	printf("\nid: %u\n", u->id);
-	printf(
-	    "mailbox-guid: %02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n",
-	    b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13],
-	    b[14], b[15]);
+	ma_guid_format(&u->mailbox_guid, guid);
+	printf("mailbox-guid: %s\n", guid);
 	printf("legacy-dn: %s\n", u->legacy_dn);
 	talloc_free(tmp);
 	return MA_EXIT_OK;
 }
 
+/* Deleting a user disconnects its mailbox rather than destroying it, as
+ * Exchange's Remove-Mailbox does (the mailbox is kept for the deleted-
+ * mailbox retention period, 30 days by default, and can be exported or
+ * reconnected until purged).  Here it is kept until "mailbox purge GUID";
+ * "mailbox list" shows it as disconnected. */
 int ma_user_del(struct ma_ctx *ctx)
 {
-	const char *error;
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct dir_user *u;
+	const char *error = "no such user";
+	int ret = MA_EXIT_FAIL;
+	int found = directory_user_by_address(ctx->dir, tmp, ctx->args[0], &u, &error);
 
-	if (directory_user_del(ctx->dir, ctx->args[0], &error) < 0)
-		return ma_fail("user del", error);
-	printf("user %s deleted\n", ctx->args[0]);
-	return MA_EXIT_OK;
+	if (found <= 0) {
+		ret = ma_fail("user del", found == 0 ? "not found: no such user" : error);
+		goto out;
+	}
+	/* By its address only: an alias names the user but does not delete it. */
+	if (directory_user_del(ctx->dir, ctx->args[0], &error) < 0) {
+		ret = ma_fail("user del", error);
+		goto out;
+	}
+	printf("user %s deleted\n", u->address);
+	ret = ma_mailbox_disconnect(ctx, &u->mailbox_guid) < 0 ? MA_EXIT_FAIL : MA_EXIT_OK;
+out:
+	talloc_free(tmp);
+	return ret;
 }
 
 int ma_user_passwd(struct ma_ctx *ctx)

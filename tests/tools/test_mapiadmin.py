@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 
 MAPIADMIN = sys.argv[1]
 failures = 0
@@ -67,6 +68,101 @@ def check(name, got, status, out=None, err=None):
         print(f"  status {rc} (want {status})\n  stdout: {so!r}\n  stderr: {se!r}")
 
 
+GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+def field(text, name):
+    m = re.search(r"^" + name + r": (.*)$", text, re.M)
+    return m.group(1) if m else None
+
+
+def mailbox_tests(d):
+    """mailbox commands and the mailbox side of user add / del; alice, bob
+    and carol exist, made by user add."""
+    show = run(d, "user", "show", "alice@demo.test")[1]
+    guid, dn = field(show, "mailbox-guid"), field(show, "legacy-dn")
+    got = run(d, "mailbox", "info", "alice@demo.test")
+    check("mailbox info after user add", got, 0,
+          out=r"\Amailbox-guid: " + re.escape(guid) + r"\nowner: alice@demo\.test\n"
+              r"owner-name: Alice Demo\nowner-dn: " + re.escape(dn) + r"\nreplica-guid: " +
+              GUID + r"\nreplid: 1\ncreated: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n"
+              r"folders: 26\nmessages: 0\nfai-messages: 0\nmessage-bytes: 0\n"
+              r"disk-bytes: [1-9]\d*\nquota-warning-bytes: unlimited\n"
+              r"quota-shutoff-bytes: unlimited\nmax-message-bytes: unlimited\n"
+              r"next-globcnt: [1-9]\d*\n\Z")
+    check("mailbox info by GUID", run(d, "mailbox", "info", guid), 0,
+          out=r"^owner: alice@demo\.test$")
+    check("mailbox info by alias", run(d, "mailbox", "info", "al@other.test"), 0,
+          out=r"^mailbox-guid: " + re.escape(guid) + "$")
+    check("mailbox info unknown user", run(d, "mailbox", "info", "nobody@demo.test"), 1,
+          err=r"not found: no such user")
+    check("mailbox info unknown GUID",
+          run(d, "mailbox", "info", "01234567-89ab-cdef-0123-456789abcdef"), 1,
+          err=r"not found: no such mailbox")
+    check("mailbox info bad argument", run(d, "mailbox", "info", "0123-zz"), 1,
+          err=r"neither an address nor a mailbox GUID")
+    check("mailbox create existing", run(d, "mailbox", "create", "alice@demo.test"), 1,
+          err=r"already exists")
+    check("mailbox create unknown user", run(d, "mailbox", "create", "x@demo.test"), 1,
+          err=r"not found")
+    check("mailbox check", run(d, "mailbox", "check", "alice@demo.test"), 0,
+          out=r"\Amailbox alice@demo\.test: consistent\n\Z")
+    check("mailbox check unknown", run(d, "mailbox", "check", "nobody@demo.test"), 1,
+          err=r"not found")
+
+    b = tempfile.mkdtemp(prefix="test-mapiadmin-backup-")
+    try:
+        dest = os.path.join(b, "copy")
+        got = run(d, "mailbox", "backup", "alice@demo.test", dest)
+        check("mailbox backup", got, 0,
+              out=r"\Abackup of alice@demo\.test written to " + re.escape(dest) +
+                  r"/data\.mdb \([1-9]\d* bytes\)\n\Z")
+        mode = os.stat(os.path.join(dest, "data.mdb")).st_mode & 0o777
+        check("backup is private", (0 if mode == 0o600 else 1, oct(mode), ""), 0)
+        check("mailbox backup over a backup", run(d, "mailbox", "backup", guid, dest), 1,
+              err=r"already holds a data\.mdb")
+        # The copy is a working mailbox: restore it into another data dir.
+        restored = os.path.join(b, "restored")
+        mdir = os.path.join(restored, "mailboxes", uuid.UUID(guid).bytes_le.hex())
+        os.makedirs(mdir, mode=0o700)
+        shutil.copy(os.path.join(dest, "data.mdb"), mdir)
+        check("restored backup info", run(restored, "mailbox", "info", guid), 0,
+              out=r"^owner: \(none: disconnected\)\nowner-name: Alice Demo\n(.|\n)*"
+                  r"^folders: 26$")
+        check("restored backup check", run(restored, "mailbox", "check", guid), 0,
+              out=r"consistent")
+    finally:
+        shutil.rmtree(b)
+
+    bob = field(run(d, "user", "show", "bob@demo.test")[1], "mailbox-guid")
+    check("mailbox list", run(d, "mailbox", "list"), 0,
+          out=r"^" + re.escape(guid) + r"\talice@demo\.test$(.|\n)*^" + re.escape(bob) +
+              r"\tbob@demo\.test$|^" + re.escape(bob) + r"\tbob@demo\.test$(.|\n)*^" +
+              re.escape(guid) + r"\talice@demo\.test$")
+    check("mailbox purge of a connected mailbox", run(d, "mailbox", "purge", bob), 1,
+          err=r"belongs to bob@demo\.test")
+    check("mailbox purge by address", run(d, "mailbox", "purge", "bob@demo.test"), 1,
+          err=r"GUID")
+    check("user del disconnects the mailbox", run(d, "user", "del", "bob@demo.test"), 0,
+          out=r"\Auser bob@demo\.test deleted\nmailbox " + re.escape(bob) +
+              r" disconnected and kept")
+    check("disconnected mailbox info", run(d, "mailbox", "info", bob), 0,
+          out=r"^owner: \(none: disconnected\)$(.|\n)*^disconnected: \d{4}-")
+    check("mailbox list shows it disconnected", run(d, "mailbox", "list"), 0,
+          out=r"^" + re.escape(bob) + r"\t\(disconnected\)$")
+    check("mailbox purge", run(d, "mailbox", "purge", bob), 0,
+          out=r"\Amailbox " + re.escape(bob) + r" purged\n\Z")
+    got = run(d, "mailbox", "list")
+    check("purged mailbox gone", (0 if bob not in got[1] and guid in got[1] else 1,
+                                  got[1], ""), 0)
+    check("mailbox purge again", run(d, "mailbox", "purge", bob), 1, err=r"not found")
+    check("user add again after purge",
+          run(d, "user", "add", "bob@demo.test", "--name", "Bob Again", "--password", "x"), 0,
+          out=r"mailbox " + GUID + " created")
+    check("new mailbox for the new bob", run(d, "mailbox", "info", "bob@demo.test"), 0,
+          out=r"^owner-name: Bob Again$")
+
+
 def main():
     d = tempfile.mkdtemp(prefix="test-mapiadmin-")
     try:
@@ -95,7 +191,8 @@ def main():
 
         check("user add --password",
               run(d, "user", "add", "Alice@Demo.Test", "--name", "Alice Demo",
-                  "--password", "demo-alice"), 0, out=r"user alice@demo\.test added \(id 1\)")
+                  "--password", "demo-alice"), 0,
+              out=r"\Auser alice@demo\.test added \(id 1\)\nmailbox [0-9a-f-]{36} created\n\Z")
         check("user add password on stdin",
               run(d, "user", "add", "bob@demo.test", "--name", "Bob Demo", stdin="pw-bob\n"),
               0, out=r"id 2")
@@ -165,6 +262,8 @@ def main():
               run(d, "user", "passwd", "nobody@demo.test", "--password", "x"), 1,
               err=r"not found")
 
+        mailbox_tests(d)
+
         check("user del alias refused", run(d, "user", "del", "al@other.test"), 1, err=r"alias")
         check("user del", run(d, "user", "del", "alice@demo.test"), 0, out=r"deleted")
         check("user del again", run(d, "user", "del", "alice@demo.test"), 1, err=r"not found")
@@ -172,7 +271,7 @@ def main():
         check("domain del unknown", run(d, "domain", "del", "other.test"), 1, err=r"not found")
         check("ids not reused",
               run(d, "user", "add", "alice@demo.test", "--name", "A", "--password", "x"), 0,
-              out=r"id 4")
+              out=r"id 5")
 
         modes = {os.path.relpath(os.path.join(r, n), d): os.stat(os.path.join(r, n)).st_mode
                  for r, dirs, files in os.walk(d) for n in dirs + files}
