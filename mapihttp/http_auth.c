@@ -6,6 +6,7 @@
 
 #include "auth_backoff.h"
 #include "auth_cache.h"
+#include "auth_http.h"
 #include "log.h"
 
 #define LOG_USER_MAX  128
@@ -17,13 +18,16 @@ struct http_auth {
 	void *verify_ctx;
 	struct auth_cache *cache;
 	struct auth_backoff *backoff;
+	struct auth_http *conn_schemes; /* NTLM and Negotiate; NULL when off */
 };
 
-/* One authentication scheme.  Multi-leg schemes (NTLM, Negotiate) will
- * keep per-connection state behind the same three operations. */
+/* One authentication scheme.  Multi-leg schemes (NTLM, Negotiate) keep
+ * per-connection state behind the same operations and have no slow
+ * completion step. */
 struct auth_scheme_ops {
 	enum http_auth_scheme id;
 	const char *token; /* as in the Authorization header */
+	bool conn_bound;   /* the identity stays with the TCP connection */
 	bool (*allowed)(const struct http_auth *auth, const struct http_request *req);
 	char *(*challenge)(TALLOC_CTX *mem_ctx, const struct http_auth *auth);
 	enum http_auth_result (*authenticate)(struct http_auth *auth, struct http_request *req,
@@ -239,9 +243,120 @@ static enum http_auth_result basic_authenticate(struct http_auth *auth, struct h
 	return HTTP_AUTH_PENDING;
 }
 
+/* NTLM and Negotiate: no password crosses the wire, so every transport
+ * will do; offered only when the process-wide auth_http exists. */
+static bool ntlm_allowed(const struct http_auth *auth, const struct http_request *req)
+{
+	return auth->conn_schemes != NULL && auth_http_offers_ntlm(auth->conn_schemes);
+}
+
+static bool negotiate_allowed(const struct http_auth *auth, const struct http_request *req)
+{
+	return auth->conn_schemes != NULL && auth_http_offers_negotiate(auth->conn_schemes);
+}
+
+/* [MS-NTHT] 2.2.1 and [RFC 4559] 4.1: the first challenge is the bare
+ * scheme name. */
+static char *ntlm_challenge(TALLOC_CTX *mem_ctx, const struct http_auth *auth)
+{
+	return talloc_strdup(mem_ctx, "NTLM");
+}
+
+static char *negotiate_challenge(TALLOC_CTX *mem_ctx, const struct http_auth *auth)
+{
+	return talloc_strdup(mem_ctx, "Negotiate");
+}
+
+/* The connection's handshake state, made on its first use. */
+static struct auth_http_conn *conn_state(struct http_auth *auth, struct http_request *req)
+{
+	if (req->connection == NULL)
+		return NULL;
+	if (req->connection->auth_state == NULL)
+		req->connection->auth_state =
+		    auth_http_conn_new(req->connection, auth->conn_schemes);
+	return req->connection->auth_state;
+}
+
+/* One leg of an NTLM or Negotiate handshake.  The tokens are cheap to
+ * check (no KDF), so they run here on the event thread.  A failed
+ * AUTHENTICATE counts towards the (peer, user) back-off like a failed
+ * Basic password; while it is in force, a handshake that succeeds is
+ * still refused unless the user authenticated from this address within
+ * known_ttl, so guessing is slowed and the user's own client is not
+ * locked out. */
+static enum http_auth_result conn_authenticate(struct http_auth *auth, struct http_request *req,
+                                               const char *header, enum http_auth_scheme scheme)
+{
+	const char *name = http_auth_scheme_name(scheme), *user = NULL, *reason = NULL;
+	struct auth_http_conn *conn = conn_state(auth, req);
+	char *www = NULL, *address = NULL, *known_key;
+	time_t now = now_monotonic();
+
+	if (conn == NULL)
+		return HTTP_AUTH_INTERNAL;
+	switch (auth_http_step(conn, req, header, &www, &address, &user, &reason)) {
+	case AUTH_HTTP_OK:
+		break;
+	case AUTH_HTTP_CONTINUE:
+		if (www == NULL || http_respond_header(req, "WWW-Authenticate", www) < 0)
+			return HTTP_AUTH_INTERNAL;
+		return HTTP_AUTH_CONTINUE;
+	case AUTH_HTTP_FAILED:
+		if (user != NULL)
+			auth_backoff_failure(auth->backoff, req->peer, user, now);
+		log_warn("auth", "failed scheme=%s user=%.*s peer=%s reason=%s", name, LOG_USER_MAX,
+		         user != NULL ? user : "-", req->peer, reason != NULL ? reason : "-");
+		return HTTP_AUTH_CHALLENGE;
+	case AUTH_HTTP_MALFORMED:
+		log_warn("auth", "failed scheme=%s reason=malformed peer=%s detail=%s", name,
+		         req->peer, reason != NULL ? reason : "-");
+		return HTTP_AUTH_MALFORMED;
+	default:
+		log_error("auth", "error scheme=%s peer=%s detail=%s", name, req->peer,
+		          reason != NULL ? reason : "-");
+		return HTTP_AUTH_INTERNAL;
+	}
+	known_key = talloc_asprintf(req, "%s\n%s\n%s", name, req->peer, address);
+	if (known_key == NULL)
+		return HTTP_AUTH_INTERNAL;
+	if (!auth_cache_known(auth->cache, known_key, now) &&
+	    auth_backoff_wait(auth->backoff, req->peer, address, now) > 0) {
+		log_warn("auth", "refused reason=backoff scheme=%s user=%.*s peer=%s", name,
+		         LOG_USER_MAX, address, req->peer);
+		return HTTP_AUTH_CHALLENGE;
+	}
+	auth_cache_store(auth->cache, known_key, address, now);
+	/* [RFC 4559] 5: Kerberos' mutual-authentication token rides on the
+	 * successful answer. */
+	if (www != NULL && http_respond_header(req, "WWW-Authenticate", www) < 0)
+		return HTTP_AUTH_INTERNAL;
+	req->auth_user = address;
+	req->auth_scheme = scheme;
+	log_debug("auth", "verified scheme=%s user=%s peer=%s", name, address, req->peer);
+	return HTTP_AUTH_OK;
+}
+
+static enum http_auth_result ntlm_authenticate(struct http_auth *auth, struct http_request *req,
+                                               const char *header,
+                                               struct http_auth_pending **pending_r)
+{
+	return conn_authenticate(auth, req, header, HTTP_AUTH_SCHEME_NTLM);
+}
+
+static enum http_auth_result negotiate_authenticate(struct http_auth *auth,
+                                                    struct http_request *req, const char *header,
+                                                    struct http_auth_pending **pending_r)
+{
+	return conn_authenticate(auth, req, header, HTTP_AUTH_SCHEME_NEGOTIATE);
+}
+
 static const struct auth_scheme_ops schemes[] = {
-    {HTTP_AUTH_SCHEME_BASIC, "Basic", basic_allowed, basic_challenge, basic_authenticate,
+    {HTTP_AUTH_SCHEME_BASIC, "Basic", false, basic_allowed, basic_challenge, basic_authenticate,
      basic_complete},
+    {HTTP_AUTH_SCHEME_NTLM, "NTLM", true, ntlm_allowed, ntlm_challenge, ntlm_authenticate, NULL},
+    {HTTP_AUTH_SCHEME_NEGOTIATE, "Negotiate", true, negotiate_allowed, negotiate_challenge,
+     negotiate_authenticate, NULL},
 };
 
 static const struct auth_scheme_ops *scheme_ops(enum http_auth_scheme id)
@@ -274,11 +389,42 @@ struct http_auth *http_auth_new(TALLOC_CTX *mem_ctx, const struct http_config *c
 	return auth;
 }
 
+void http_auth_set_conn_schemes(struct http_auth *auth, struct auth_http *ah)
+{
+	auth->conn_schemes = ah;
+}
+
+/* [MS-NTHT] 3.2.5: once NTLM or Negotiate succeeded on a connection, its
+ * later requests may come without an Authorization header. */
+static bool conn_identity(struct http_auth *auth, struct http_request *req)
+{
+	const struct auth_http_conn *conn =
+	    req->connection != NULL ? req->connection->auth_state : NULL;
+	const char *address;
+
+	if (auth->conn_schemes == NULL || conn == NULL ||
+	    (address = auth_http_conn_address(conn)) == NULL)
+		return false;
+	for (unsigned i = 0; i < req->listener->scheme_count; i++) {
+		const struct auth_scheme_ops *ops = scheme_ops(req->listener->schemes[i]);
+
+		if (ops != NULL && ops->conn_bound && ops->allowed(auth, req)) {
+			req->auth_user = talloc_strdup(req, address);
+			req->auth_scheme = ops->id;
+			return req->auth_user != NULL;
+		}
+	}
+	return false;
+}
+
 enum http_auth_result http_auth_check(struct http_auth *auth, struct http_request *req,
                                       const char *authorization,
                                       struct http_auth_pending **pending_r)
 {
 	bool any_allowed = false;
+
+	if (authorization == NULL && conn_identity(auth, req))
+		return HTTP_AUTH_OK;
 
 	for (unsigned i = 0; i < req->listener->scheme_count; i++) {
 		const struct auth_scheme_ops *ops = scheme_ops(req->listener->schemes[i]);
@@ -314,8 +460,9 @@ enum http_auth_result http_auth_complete(struct http_auth *auth, struct http_req
                                          struct http_auth_pending *pending)
 {
 	const struct auth_scheme_ops *ops = scheme_ops(pending->scheme);
-	enum http_auth_result r =
-	    ops != NULL ? ops->complete(auth, req, pending) : HTTP_AUTH_INTERNAL;
+	enum http_auth_result r = ops != NULL && ops->complete != NULL
+	                              ? ops->complete(auth, req, pending)
+	                              : HTTP_AUTH_INTERNAL;
 
 	talloc_free(pending);
 	return r;

@@ -6,6 +6,10 @@
  *
  * Basic ([RFC 7617]) is accepted only over TLS, on a loopback listener, or
  * when the configuration says a TLS proxy sits in front (tls.offloaded).
+ * NTLM ([MS-NTHT]) and Negotiate ([RFC 4559]) send no password and are
+ * accepted on every transport; their handshake and the identity it yields
+ * belong to the TCP connection (req->connection->auth_state), so later
+ * requests on it need no Authorization header ([MS-NTHT] 3.2.5).
  * Verified credentials are cached (auth_cache.h) and repeated failures
  * back off (auth_backoff.h).  Failures are logged with the user name and
  * peer, never the secret.
@@ -35,10 +39,20 @@ enum http_auth_result {
 	HTTP_AUTH_NO_TRANSPORT, /* no offered scheme is allowed here: 403 */
 	HTTP_AUTH_INTERNAL,     /* 500 */
 	HTTP_AUTH_PENDING,      /* a slow check (the password KDF) is prepared */
+	HTTP_AUTH_CONTINUE,     /* a handshake leg: 401 with only the WWW-Authenticate
+	                           header already added to the response */
+	HTTP_AUTH_MALFORMED,    /* an unreadable token: 400 */
 };
+
+struct auth_http;
 
 struct http_auth *http_auth_new(TALLOC_CTX *mem_ctx, const struct http_config *cfg,
                                 http_password_verify_fn *verify, void *verify_ctx);
+
+/* Enables the connection-bound schemes (NTLM, Negotiate) over ah, which
+ * must outlive auth.  Listeners that offer them without this answer as if
+ * they did not. */
+void http_auth_set_conn_schemes(struct http_auth *auth, struct auth_http *ah);
 
 /* A prepared slow check; allocated on the request. */
 struct http_auth_pending;

@@ -50,6 +50,10 @@ const char *http_auth_scheme_name(enum http_auth_scheme scheme)
 	switch (scheme) {
 	case HTTP_AUTH_SCHEME_BASIC:
 		return "basic";
+	case HTTP_AUTH_SCHEME_NTLM:
+		return "ntlm";
+	case HTTP_AUTH_SCHEME_NEGOTIATE:
+		return "negotiate";
 	}
 	return "unknown";
 }
@@ -65,6 +69,10 @@ int http_auth_schemes_parse(const char *text, enum http_auth_scheme *schemes, un
 
 		if (n == 5 && strncasecmp(p, "basic", 5) == 0)
 			s = HTTP_AUTH_SCHEME_BASIC;
+		else if (n == 4 && strncasecmp(p, "ntlm", 4) == 0)
+			s = HTTP_AUTH_SCHEME_NTLM;
+		else if (n == 9 && strncasecmp(p, "negotiate", 9) == 0)
+			s = HTTP_AUTH_SCHEME_NEGOTIATE;
 		else
 			return -1;
 		for (unsigned i = 0; i < count; i++) {
@@ -308,6 +316,12 @@ static const struct config_key {
     {"auth", "backoff_threshold", K_UINT, F(backoff_threshold), 1000},
     {"auth", "backoff_max", K_UINT, F(backoff_max), 86400},
     {"auth", "known_ttl", K_UINT, F(auth_known_ttl), 30 * 86400},
+    {"auth", "keytab", K_STR, F(auth_keytab), 0},
+    {"auth", "service", K_STR, F(auth_service), 0},
+    {"auth", "domain_map", K_STR, F(auth_domain_map), 0},
+    {"auth", "default_domain", K_STR, F(auth_default_domain), 0},
+    {"auth", "netbios_domain", K_STR, F(auth_netbios_domain), 0},
+    {"auth", "allow_ntlmv1", K_BOOL, F(auth_allow_ntlmv1), 0},
 #undef F
 };
 
@@ -558,6 +572,28 @@ int http_config_finish(struct http_config *cfg, const char **error_r)
 			memcpy(l->schemes, cfg->schemes, sizeof(l->schemes));
 			l->scheme_count = cfg->scheme_count;
 		}
+		/* Negotiate without acceptor keys could only ever fail. */
+		for (unsigned j = 0; j < l->scheme_count; j++) {
+			if (l->schemes[j] == HTTP_AUTH_SCHEME_NEGOTIATE &&
+			    cfg->auth_keytab == NULL) {
+				*error_r = talloc_asprintf(cfg,
+				                           "listener %s offers negotiate: "
+				                           "set auth.keytab",
+				                           l->text);
+				return -1;
+			}
+		}
 	}
 	return 0;
+}
+
+bool http_config_offers(const struct http_config *cfg, enum http_auth_scheme scheme)
+{
+	for (unsigned i = 0; i < cfg->listen_count; i++) {
+		for (unsigned j = 0; j < cfg->listens[i].scheme_count; j++) {
+			if (cfg->listens[i].schemes[j] == scheme)
+				return true;
+		}
+	}
+	return false;
 }

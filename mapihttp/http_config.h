@@ -32,13 +32,23 @@
  *   connection_memory = 32K           (per-connection buffer for headers; the
  *                                      resident cost of an idle connection)
  *   [auth]
- *   schemes = basic                   (default for listeners without auth=)
+ *   schemes = basic                   (default for listeners without auth=;
+ *                                      basic, ntlm, negotiate in the order offered)
  *   cache_ttl = 60                    (seconds a verified credential is kept)
  *   cache_size = 4096                 (entries)
  *   backoff_threshold = 5             (failures before back-off starts)
  *   backoff_max = 60                  (seconds, the longest back-off)
  *   known_ttl = 86400                 (seconds a credential that worked stays
  *                                      exempt from back-off)
+ *   keytab = /etc/mapihttpd/http.keytab  (Negotiate: HTTP/<host> keys)
+ *   service = HTTP@mail.example.com   (Negotiate: the key to use; default any)
+ *   domain_map = EXAMPLE=example.com,EXAMPLE.COM=example.com
+ *                                     (NTLM domains and Kerberos realms to mail
+ *                                      domains)
+ *   default_domain = example.com      (NTLM users who name no domain)
+ *   netbios_domain = EXAMPLE          (NTLM target name; default: the first
+ *                                      label of the host's domain, upper-case)
+ *   allow_ntlmv1 = false              (old clients only: NTLMv1 is weak)
  */
 #ifndef HTTP_CONFIG_H
 #define HTTP_CONFIG_H
@@ -56,6 +66,8 @@
 /* Authentication schemes a listener may offer, in the order it offers them. */
 enum http_auth_scheme {
 	HTTP_AUTH_SCHEME_BASIC = 1,
+	HTTP_AUTH_SCHEME_NTLM,      /* [MS-NTHT], bound to the connection */
+	HTTP_AUTH_SCHEME_NEGOTIATE, /* [RFC 4559]: Kerberos, NTLM inside SPNEGO */
 };
 
 struct http_listen {
@@ -98,6 +110,13 @@ struct http_config {
 	unsigned backoff_threshold;
 	unsigned backoff_max;
 	unsigned auth_known_ttl;
+	/* NTLM and Negotiate (auth/auth_http.h) */
+	char *auth_keytab;         /* Negotiate's acceptor keys; required to offer it */
+	char *auth_service;        /* "HTTP@mail.example.com"; NULL: any key of the keytab */
+	char *auth_domain_map;     /* "EXAMPLE=example.com,EXAMPLE.COM=example.com" */
+	char *auth_default_domain; /* mail domain of NTLM users who name no domain */
+	char *auth_netbios_domain; /* NTLM target name; default from the host name */
+	bool auth_allow_ntlmv1;
 };
 
 /* What the command line asked for besides settings. */
@@ -133,6 +152,9 @@ int http_config_finish(struct http_config *cfg, const char **error_r);
  * " auth=scheme,scheme".  0 / -1 with *error_r (allocated on mem_ctx). */
 int http_listen_parse(TALLOC_CTX *mem_ctx, const char *text, struct http_listen *listen_r,
                       const char **error_r);
+
+/* Whether any listener of a finished configuration offers scheme. */
+bool http_config_offers(const struct http_config *cfg, enum http_auth_scheme scheme);
 
 /* Parses "basic" / "basic,negotiate" ... into schemes.  0 / -1. */
 int http_auth_schemes_parse(const char *text, enum http_auth_scheme *schemes, unsigned *count_r);

@@ -242,6 +242,14 @@ static enum MHD_Result respond_unauthorized(struct http_request *req, enum http_
 		                           "authentication needs TLS on this listener");
 	case HTTP_AUTH_INTERNAL:
 		return respond_error_later(req, 500, 0, "internal error");
+	case HTTP_AUTH_MALFORMED:
+		return respond_error_later(req, 400, 0, "malformed authorization");
+	case HTTP_AUTH_CONTINUE:
+		/* the handshake's next challenge is the only WWW-Authenticate */
+		req->priv->reason = "auth-continue";
+		if (http_respond_text(req, 401, "text/plain; charset=utf-8", "unauthorized") < 0)
+			return MHD_NO;
+		return refuse_after_body(req);
 	default:
 		break;
 	}

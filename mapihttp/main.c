@@ -15,6 +15,7 @@
 #include "http_config.h"
 #include "http_server.h"
 #include "log.h"
+#include "mapihttp_auth.h"
 #include "mapihttp_routes.h"
 
 #define PEM_MAX (1024 * 1024)
@@ -109,6 +110,12 @@ static int serve(TALLOC_CTX *root, const struct http_config *cfg)
 	params.app = &app;
 	params.routes = mapihttp_routes(&params.route_count);
 	params.auth = http_auth_new(root, cfg, verify_password, &app);
+	if (params.auth != NULL &&
+	    mapihttp_auth_setup(root, cfg, app.dir, params.auth, &error) < 0) {
+		log_error("mapihttpd", "auth-setup error=\"%s\"", error);
+		directory_close(&app.dir);
+		return 1;
+	}
 	if (params.auth == NULL || http_server_start(root, &params, &server, &error) < 0) {
 		log_error("mapihttpd", "start error=\"%s\"",
 		          error != NULL ? error : "out of memory");
