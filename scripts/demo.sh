@@ -59,5 +59,6 @@ cat <<-INFO
 	Try: curl -k -u alice@$domain:demo-alice -H 'Content-Type: text/xml' \\
 	       --data @fixtures/autodiscover/request-alice.xml https://$listen/autodiscover/autodiscover.xml
 INFO
-exec build/mapihttp/mapihttpd --data-dir "$data" --listen "$listen" --hostname "$host" \
+# NTLM first, as Outlook prefers it against Exchange; Basic for curl.
+exec build/mapihttp/mapihttpd --data-dir "$data" --listen "$listen auth=ntlm,basic" --hostname "$host" \
 	--tls-cert "$cert" --tls-key "$key"
