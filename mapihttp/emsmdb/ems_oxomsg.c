@@ -1,0 +1,38 @@
+/*
+ * Submission-related ROPs ([MS-OXOMSG] 3.2.5): address types and options
+ * data.  RopSubmitMessage is not served yet (ecNotSupported).
+ */
+#include "ems_private.h"
+
+/* [MS-OXOMSG] 3.2.5.2: the recipient address types the server handles. */
+uint32_t ems_rop_get_address_types(struct ems_rop_ctx *c, const struct rop_request *req,
+                                   struct rop_response *resp)
+{
+	struct rop_string_array *a = &resp->u.get_address_types.address_types;
+	static const char *const types[] = {"EX", "SMTP"};
+
+	a->strs = talloc_array(c->mem, char *, 2);
+	if (a->strs == NULL)
+		return EC_OutOfMemory;
+	for (unsigned i = 0; i < 2; i++) {
+		a->strs[i] = talloc_strdup(a->strs, types[i]);
+		if (a->strs[i] == NULL)
+			return EC_OutOfMemory;
+	}
+	a->count = 2;
+	return 0;
+}
+
+/* [MS-OXOMSG] 2.2.4.4 / 3.2.5.3: no address-type options or help file
+ * exist on this server, so the fields are empty (Reserved is 1). */
+uint32_t ems_rop_options_data(struct ems_rop_ctx *c, const struct rop_request *req,
+                              struct rop_response *resp)
+{
+	struct rop_options_data_resp *r = &resp->u.options_data;
+
+	r->reserved = 1;
+	r->options_info.len = 0;
+	r->help_file.len = 0;
+	r->help_file_name = NULL;
+	return 0;
+}
