@@ -3,19 +3,13 @@
 
 /* [MS-OXCROPS] 2.2.11.1 RopModifyRules: ModifyRulesFlag, RulesCount,
  * RuleData (RuleDataFlags, PropertyValueCount, PropertyValues).  A
- * PidTagRuleActions value needs PtypRuleAction, which the property value
- * codec answers ROP_E_UNSUPPORTED for until rule_actions.h exists. */
+ * PidTagRuleActions value (PtypRuleAction) goes through rule_actions.h. */
 static const struct rop_field modify_rules_req[] = {
     RF(FK_U8, struct rop_modify_table_req, modify_flags),
     RF(FK_FLAGGED_VALS16, struct rop_modify_table_req, rows),
     RF_END,
 };
-const struct rop_codec rop_codec_modify_rules = {modify_rules_req,
-                                                 rop_fields_none,
-                                                 0,
-                                                 NULL,
-                                                 ROP_CODEC_PARTIAL,
-                                                 "PtypRuleAction values await rule_actions.h"};
+const struct rop_codec rop_codec_modify_rules = ROP_CODEC(modify_rules_req, rop_fields_none);
 
 /* [MS-OXCROPS] 2.2.11.2 RopGetRulesTable */
 const struct rop_codec rop_codec_get_rules_table =

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "rop_restriction.h"
+#include "rule_actions.h"
 
 /* [MS-OXCDATA] 2.11.1.1: a COUNT of the given width (16 or 32 bits). */
 static enum rop_err pull_count(struct rop_pull *p, int width, uint32_t *n_r)
@@ -355,9 +356,12 @@ enum rop_err rop_pull_propval_data_depth(struct rop_pull *p, uint16_t type, int 
 			return ROP_E_NOMEM;
 		return rop_pull_restriction_depth(p, count_width, depth + 1, v->v.res);
 	case PT_ACTIONS:
-		/* TODO: rule_actions_pull() of ropcodec/rule_actions.h once the
-		 * ICS part provides it ([MS-OXORULE] 2.2.5). */
-		return ROP_E_UNSUPPORTED;
+		/* [MS-OXORULE] 2.2.5 RuleAction.  Its OP_TAG values may hold a
+		 * restriction, whose values are at depth > 0: a rule action
+		 * there is refused, so the codecs cannot recurse without bound. */
+		if (depth > 0)
+			return ROP_E_UNSUPPORTED;
+		return rule_actions_pull(p, count_width, p->mem_ctx, &v->v.actions);
 	default:
 		return pull_fixed(p, t, v);
 	}
@@ -388,8 +392,11 @@ enum rop_err rop_push_propval_data_depth(struct rop_push *p, uint16_t type, int 
 			return ROP_E_INVALID;
 		return rop_push_restriction_depth(p, count_width, depth + 1, v->v.res);
 	case PT_ACTIONS:
-		/* TODO: rule_actions_push(), as for the decoder. */
-		return ROP_E_UNSUPPORTED;
+		if (depth > 0)
+			return ROP_E_UNSUPPORTED;
+		if (v->v.actions == NULL)
+			return ROP_E_INVALID;
+		return rule_actions_push(p, count_width, v->v.actions);
 	default:
 		return push_fixed(p, t, v);
 	}
@@ -501,6 +508,27 @@ static bool mv_equal(uint16_t t, const struct mapi_propval *a, const struct mapi
 	return true;
 }
 
+/* Two RuleActions are equal when they encode to the same bytes. */
+static bool actions_equal(const struct mapi_rule_actions *a, const struct mapi_rule_actions *b)
+{
+	TALLOC_CTX *tmp;
+	struct rop_push wa, wb;
+	bool eq;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	tmp = talloc_new(NULL);
+	if (tmp == NULL)
+		return false;
+	rop_push_init_growable(&wa, tmp);
+	rop_push_init_growable(&wb, tmp);
+	eq = rule_actions_push(&wa, ROP_COUNT_WIDTH_32, a) == ROP_OK &&
+	     rule_actions_push(&wb, ROP_COUNT_WIDTH_32, b) == ROP_OK && wa.ofs == wb.ofs &&
+	     (wa.ofs == 0 || memcmp(wa.data, wb.data, wa.ofs) == 0);
+	talloc_free(tmp);
+	return eq;
+}
+
 bool rop_propval_equal(const struct mapi_propval *a, const struct mapi_propval *b)
 {
 	uint16_t t = value_type(PROP_TYPE(a->tag));
@@ -540,6 +568,8 @@ bool rop_propval_equal(const struct mapi_propval *a, const struct mapi_propval *
 	case PT_SVREID:
 	case PT_OBJECT:
 		return bin_equal(&a->v.bin, &b->v.bin);
+	case PT_ACTIONS:
+		return actions_equal(a->v.actions, b->v.actions);
 	case PT_SRESTRICTION:
 		return a->v.res != NULL && b->v.res != NULL &&
 		       rop_restriction_equal(a->v.res, b->v.res);

@@ -3,6 +3,7 @@
 
 #include "rop_propval.h"
 #include "rop_restriction.h"
+#include "rule_actions.h"
 #include "test.h"
 
 /* Encodes v as a TaggedPropertyValue, decodes it back, compares the
@@ -167,10 +168,51 @@ static void test_bad_input(void)
 	test_assert_int(rop_pull_tagged_propval(&r, 16, &v), ROP_E_SHORT);
 	rop_pull_init(&r, tmp, unknown, sizeof(unknown));
 	test_assert_int(rop_pull_tagged_propval(&r, 16, &v), ROP_E_INVALID);
+	/* a PtypRuleAction with one byte of its two-byte NoOfActions */
 	rop_pull_init(&r, tmp, actions, sizeof(actions));
-	test_assert_int(rop_pull_tagged_propval(&r, 16, &v), ROP_E_UNSUPPORTED);
+	test_assert_int(rop_pull_tagged_propval(&r, 16, &v), ROP_E_SHORT);
 	rop_pull_init(&r, tmp, huge, sizeof(huge));
 	test_assert_int(rop_pull_tagged_propval(&r, 24, &v), ROP_E_INVALID);
+	test_end();
+	talloc_free(tmp);
+}
+
+static void test_rule_action_value(void)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	/* PidTagRuleActions (0x668000FE): NoOfActions 1, ActionLength 9,
+	 * ActionType OP_DELETE (0x0A), ActionFlavor 0, ActionFlags 0
+	 * ([MS-OXORULE] 2.2.5, 2.2.5.1) */
+	static const uint8_t wire[] = {0xFE, 0x00, 0x80, 0x66, 0x01, 0x00, 0x09, 0x00, 0x0A,
+	                               0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+	struct mapi_propval v, back;
+	struct mapi_restriction res;
+	struct rop_pull r;
+	struct rop_push w;
+
+	test_begin("propval: PtypRuleAction through rule_actions, not inside a restriction");
+	rop_pull_init(&r, tmp, wire, sizeof(wire));
+	test_assert_int(rop_pull_tagged_propval(&r, ROP_COUNT_WIDTH_ROP, &v), ROP_OK);
+	test_assert_int(rop_pull_left(&r), 0);
+	test_assert(v.v.actions != NULL && v.v.actions->count == 1);
+	rop_push_init_growable(&w, tmp);
+	test_assert_int(rop_push_tagged_propval(&w, ROP_COUNT_WIDTH_ROP, &v), ROP_OK);
+	test_assert_int(w.ofs, sizeof(wire));
+	test_assert_mem(w.data, wire, sizeof(wire));
+	rop_pull_init(&r, tmp, w.data, w.ofs);
+	test_assert_int(rop_pull_tagged_propval(&r, ROP_COUNT_WIDTH_ROP, &back), ROP_OK);
+	test_assert(rop_propval_equal(&v, &back));
+	back.v.actions->blocks[0].type ^= 1;
+	test_assert(!rop_propval_equal(&v, &back));
+	/* the same value inside a PropertyRestriction: refused both ways */
+	memset(&res, 0, sizeof(res));
+	res.rt = RES_PROPERTY;
+	res.u.prop.relop = RELOP_EQ;
+	res.u.prop.proptag = v.tag;
+	res.u.prop.val = v;
+	rop_push_init_growable(&w, tmp);
+	test_assert_int(rop_push_restriction_depth(&w, ROP_COUNT_WIDTH_ROP, 1, &res),
+	                ROP_E_UNSUPPORTED);
 	test_end();
 	talloc_free(tmp);
 }
@@ -326,6 +368,7 @@ int main(void)
 	test_scalars();
 	test_multi();
 	test_bad_input();
+	test_rule_action_value();
 	test_rows();
 	test_rowset_problems_names();
 	return test_exit();
