@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rop.h"
+#include "notif.h"
 #include "rop_entryid.h"
 #include "rop_restriction.h"
 #include "rop_sort.h"
@@ -440,6 +441,9 @@ static enum rop_err pull_other(struct rop_pull *p, const struct rop_field *f, vo
 		return ROP_OK;
 	case FK_BACKOFF_ROPS:
 		return pull_backoff(p, AT(base, f->ofs, struct rop_backoff_rops));
+	case FK_NOTIF:
+		return notif_pull(p, env != NULL ? env->columns : NULL,
+		                  AT(base, f->ofs, struct notif_data));
 	default:
 		return pull_rows(p, f, base, env);
 	}
@@ -832,6 +836,9 @@ static enum rop_err push_other(struct rop_push *p, const struct rop_field *f, co
 		}
 		return ROP_OK;
 	}
+	case FK_NOTIF:
+		return notif_push(p, env != NULL ? env->columns : NULL,
+		                  CAT(base, f->ofs, struct notif_data));
 	default:
 		return push_rows(p, f, base, env);
 	}

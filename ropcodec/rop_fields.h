@@ -155,6 +155,7 @@ enum rop_field_kind {
 	FK_ROW_CTX,        /* struct rop_property_row, columns = context columns */
 	FK_ROWS16_CTX,     /* struct rop_row_list, u16 count, context columns */
 	FK_ROWS32_RFT,     /* struct rop_row_list, u32 count, receive-folder table columns */
+	FK_NOTIF,          /* struct notif_data (notif.h), TableModified rows in context columns */
 	/* Conditionals: the next aux descriptors are present only when the
 	 * field at ofs satisfies the test against val. */
 	FK_IF_U8_NZ,

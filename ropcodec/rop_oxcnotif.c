@@ -16,19 +16,15 @@ static const struct rop_field register_notification_req[] = {
 const struct rop_codec rop_codec_register_notification =
     ROP_CODEC(register_notification_req, rop_fields_none);
 
-/* [MS-OXCROPS] 2.2.14.2 RopNotify.  TODO: NotificationData through the
- * ICS part's notif.h ([MS-OXCNOTIF] 2.2.1.4.1.2) once it exists. */
+/* [MS-OXCROPS] 2.2.14.2 RopNotify: NotificationHandle, LogonId,
+ * NotificationData ([MS-OXCNOTIF] 2.2.1.4.1.2, notif.h). */
 static const struct rop_field notify_resp[] = {
     RF(FK_U32, struct rop_notify_resp, notification_handle),
     RF(FK_U8, struct rop_notify_resp, logon_id),
+    RF(FK_NOTIF, struct rop_notify_resp, data),
     RF_END,
 };
-const struct rop_codec rop_codec_notify = {rop_fields_none,
-                                           notify_resp,
-                                           0,
-                                           NULL,
-                                           ROP_CODEC_UNSUPPORTED,
-                                           "NotificationData awaits notif.h"};
+const struct rop_codec rop_codec_notify = ROP_CODEC(rop_fields_none, notify_resp);
 
 /* [MS-OXCROPS] 2.2.14.3 RopPending */
 static const struct rop_field pending_resp[] = {

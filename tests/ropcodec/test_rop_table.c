@@ -175,6 +175,22 @@ static void fill_lists(TALLOC_CTX *ctx, const struct rop_field *f, void *base, u
 			a->strs[i] = talloc_strdup(ctx, "s1");
 		break;
 	}
+	case FK_NOTIF: {
+		/* n 0: NewMail; n 1: TableModified TABLE_CHANGED */
+		struct notif_data *nd = AT(base, f->ofs, struct notif_data);
+		if (n == 0) {
+			nd->flags = NOTIF_NEW_MAIL | NOTIF_FLAG_MESSAGE;
+			nd->fid = 0x0100000000000001ull;
+			nd->mid = 0x0200000000000001ull;
+			nd->message_flags = 0x01;
+			nd->unicode = 1;
+			nd->message_class = talloc_strdup(ctx, "IPM.Note");
+		} else {
+			nd->flags = NOTIF_TABLE_MODIFIED;
+			nd->table_event = NOTIF_TABLE_CHANGED;
+		}
+		break;
+	}
 	case FK_TYPEDSTR: {
 		struct rop_typed_string *s = AT(base, f->ofs, struct rop_typed_string);
 		s->type = n != 0 ? 0x04 : 0x00;
