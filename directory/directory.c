@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
 
 #include "dir_names.h"
 #include "dir_password.h"
@@ -175,6 +176,26 @@ int directory_get_nt_hash(struct directory *dir, const char *address, uint8_t ha
 		ret = 0;
 	if (ret > 0)
 		memcpy(hash_r, secrets->nt_hash, 16);
+	if (secrets != NULL)
+		OPENSSL_cleanse(secrets->nt_hash, sizeof(secrets->nt_hash));
+	talloc_free(tmp);
+	return ret;
+}
+
+int directory_password_stamp(struct directory *dir, const char *address, uint64_t *stamp_r,
+                             const char **error_r)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct dir_secrets *secrets = NULL;
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	int ret = get_secrets(dir, tmp, address, &secrets, error_r);
+
+	if (ret > 0 && secrets->pw_hash == NULL)
+		ret = 0;
+	if (ret > 0) {
+		SHA256((const unsigned char *)secrets->pw_hash, strlen(secrets->pw_hash), md);
+		memcpy(stamp_r, md, sizeof(*stamp_r));
+	}
 	if (secrets != NULL)
 		OPENSSL_cleanse(secrets->nt_hash, sizeof(secrets->nt_hash));
 	talloc_free(tmp);

@@ -74,6 +74,14 @@ int directory_verify_password(struct directory *dir, const char *address, const 
 int directory_get_nt_hash(struct directory *dir, const char *address, uint8_t hash_r[16],
                           const char **error_r);
 
+/* A number that changes whenever the user's password is set: a digest of
+ * the stored verifier, whose salt is new each time.  Caches of verified
+ * credentials compare it so a changed password takes effect at once,
+ * without keeping anything password-equivalent.  1 found, 0 unknown user
+ * or no password set, -1 error. */
+int directory_password_stamp(struct directory *dir, const char *address, uint64_t *stamp_r,
+                             const char **error_r);
+
 /* Calls fn for every user in address order until fn returns non-zero (which
  * is then returned).  Returns 0 at the end, -1 on error. */
 typedef int directory_user_fn(const struct dir_user *user, void *ctx);

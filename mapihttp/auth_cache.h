@@ -7,9 +7,10 @@
  * Authorization header value) under a random per-process key: the cache
  * never holds a password or anything from which one could be checked
  * offline without the key, which never leaves memory.  Only successes are
- * cached, so a corrected password works at once.  A changed password takes
- * effect for cached clients after at most the TTL (the directory exposes no
- * password generation yet), or at once through auth_cache_forget_user().
+ * cached, so a corrected password works at once.  The daemon keys entries
+ * by the credential plus the directory's password stamp, so a changed
+ * password drops them at once (http_auth.h); auth_cache_forget_user() does
+ * the same by name.
  *
  * An entry outlives its TTL as a "known" credential for known_ttl seconds:
  * it no longer skips the KDF, but it is exempt from failure back-off

@@ -15,6 +15,7 @@
 struct http_auth {
 	const struct http_config *cfg;
 	http_password_verify_fn *verify;
+	http_password_stamp_fn *stamp; /* may be NULL: entries live their TTL */
 	void *verify_ctx;
 	struct auth_cache *cache;
 	struct auth_backoff *backoff;
@@ -206,14 +207,10 @@ static enum http_auth_result basic_authenticate(struct http_auth *auth, struct h
                                                 struct http_auth_pending **pending_r)
 {
 	struct http_auth_pending *p;
+	uint64_t stamp = 0;
 	char *cached;
 	unsigned wait;
 
-	if (auth_cache_lookup(auth->cache, req, header, now_monotonic(), &cached) == 1) {
-		req->auth_user = cached;
-		req->auth_scheme = HTTP_AUTH_SCHEME_BASIC;
-		return HTTP_AUTH_OK;
-	}
 	p = talloc_zero(req, struct http_auth_pending);
 	if (p == NULL)
 		return HTTP_AUTH_INTERNAL;
@@ -224,20 +221,34 @@ static enum http_auth_result basic_authenticate(struct http_auth *auth, struct h
 		talloc_free(p);
 		return HTTP_AUTH_CHALLENGE;
 	}
+	/* The cache key is the credential with the password's current stamp,
+	 * so an entry dies the moment the password changes. */
+	if (auth->stamp != NULL && auth->stamp(auth->verify_ctx, p->user, &stamp) < 0) {
+		log_error("auth", "stamp-error user=%.*s peer=%s", LOG_USER_MAX, p->user,
+		          req->peer);
+		talloc_free(p);
+		return HTTP_AUTH_INTERNAL;
+	}
+	p->header = talloc_asprintf(p, "%s\n%016llx", header, (unsigned long long)stamp);
+	if (p->header == NULL) {
+		talloc_free(p);
+		return HTTP_AUTH_INTERNAL;
+	}
+	if (auth_cache_lookup(auth->cache, req, p->header, now_monotonic(), &cached) == 1) {
+		req->auth_user = cached;
+		req->auth_scheme = HTTP_AUTH_SCHEME_BASIC;
+		talloc_free(p);
+		return HTTP_AUTH_OK;
+	}
 	/* A credential that worked recently is never held back: guessing from
 	 * the same address must not lock out the user's own client. */
-	p->known = auth_cache_known(auth->cache, header, now_monotonic());
+	p->known = auth_cache_known(auth->cache, p->header, now_monotonic());
 	wait = p->known ? 0 : auth_backoff_wait(auth->backoff, req->peer, p->user, now_monotonic());
 	if (wait > 0) {
 		log_warn("auth", "refused reason=backoff user=%.*s peer=%s wait=%u", LOG_USER_MAX,
 		         p->user, req->peer, wait);
 		talloc_free(p);
 		return HTTP_AUTH_CHALLENGE;
-	}
-	p->header = talloc_strdup(p, header);
-	if (p->header == NULL) {
-		talloc_free(p);
-		return HTTP_AUTH_INTERNAL;
 	}
 	*pending_r = p;
 	return HTTP_AUTH_PENDING;
@@ -387,6 +398,11 @@ struct http_auth *http_auth_new(TALLOC_CTX *mem_ctx, const struct http_config *c
 		return NULL;
 	}
 	return auth;
+}
+
+void http_auth_set_password_stamp(struct http_auth *auth, http_password_stamp_fn *stamp)
+{
+	auth->stamp = stamp;
 }
 
 void http_auth_set_conn_schemes(struct http_auth *auth, struct auth_http *ah)

@@ -18,6 +18,7 @@
 #define HTTP_AUTH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <talloc.h>
 
 #include "http_config.h"
@@ -30,6 +31,12 @@
  * password wrong, -1 on an internal error with *error_r. */
 typedef int http_password_verify_fn(void *ctx, TALLOC_CTX *mem_ctx, const char *user,
                                     const char *password, char **canonical_r, const char **error_r);
+
+/* A number that changes whenever user's password changes (stored with
+ * cached credentials, so a change drops them at once).  1 with *stamp_r,
+ * 0 when the user is unknown or has no password, -1 on error.  Called with
+ * the verify callback's context. */
+typedef int http_password_stamp_fn(void *ctx, const char *user, uint64_t *stamp_r);
 
 struct http_auth;
 
@@ -48,6 +55,9 @@ struct auth_http;
 
 struct http_auth *http_auth_new(TALLOC_CTX *mem_ctx, const struct http_config *cfg,
                                 http_password_verify_fn *verify, void *verify_ctx);
+
+/* Makes cached credentials depend on the password's stamp. */
+void http_auth_set_password_stamp(struct http_auth *auth, http_password_stamp_fn *stamp);
 
 /* Enables the connection-bound schemes (NTLM, Negotiate) over ah, which
  * must outlive auth.  Listeners that offer them without this answer as if

@@ -74,6 +74,20 @@ static int verify_password(void *ctx, TALLOC_CTX *mem_ctx, const char *user, con
 	return 1;
 }
 
+/* http_password_stamp_fn over the directory. */
+static int password_stamp(void *ctx, const char *user, uint64_t *stamp_r)
+{
+	struct mapihttpd *app = ctx;
+	const char *error = NULL;
+	int r = directory_password_stamp(app->dir, user, stamp_r, &error);
+
+	if (r < 0)
+		log_error("mapihttpd", "password-stamp error=\"%s\"", error);
+	if (r == 0)
+		*stamp_r = 0;
+	return r;
+}
+
 static int wait_for_signal(void)
 {
 	sigset_t set;
@@ -110,6 +124,8 @@ static int serve(TALLOC_CTX *root, const struct http_config *cfg)
 	params.app = &app;
 	params.routes = mapihttp_routes(&params.route_count);
 	params.auth = http_auth_new(root, cfg, verify_password, &app);
+	if (params.auth != NULL)
+		http_auth_set_password_stamp(params.auth, password_stamp);
 	if (params.auth != NULL &&
 	    mapihttp_auth_setup(root, cfg, app.dir, params.auth, &error) < 0) {
 		log_error("mapihttpd", "auth-setup error=\"%s\"", error);

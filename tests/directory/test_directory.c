@@ -267,16 +267,27 @@ static void test_passwords(void)
 	static const uint8_t nt_password[16] = {0xa4, 0xf4, 0x9c, 0x40, 0x65, 0x10, 0xbd, 0xca,
 	                                        0xb6, 0x82, 0x4e, 0xe7, 0xc3, 0x0f, 0xd8, 0x52};
 	uint8_t hash[16];
+	uint64_t stamp1 = 0, stamp2 = 0;
 	const char *error;
 
-	test_begin("passwords: argon2id verify, unknown users, NT hash");
+	test_begin("passwords: argon2id verify, unknown users, NT hash, stamps");
 	test_assert_int(directory_verify_password(dir, "alice@demo.test", "secret", &error), 1);
 	test_assert_int(directory_verify_password(dir, "Alice@Demo.Test", "secret", &error), 1);
 	test_assert_int(directory_verify_password(dir, "alice@demo.test", "Secret", &error), 0);
 	test_assert_int(directory_verify_password(dir, "alice@demo.test", "", &error), 0);
 	test_assert_int(directory_verify_password(dir, "nobody@demo.test", "secret", &error), 0);
 	test_assert_int(directory_verify_password(dir, "not an address", "secret", &error), 0);
+	test_assert_int(directory_password_stamp(dir, "alice@demo.test", &stamp1, &error), 1);
+	test_assert_int(directory_password_stamp(dir, "ALICE@demo.test", &stamp2, &error), 1);
+	test_assert(stamp1 == stamp2);
 	test_assert_int(directory_user_set_password(dir, "alice@demo.test", "Password", &error), 0);
+	/* a new password, even the same one again, is a new stamp */
+	test_assert_int(directory_password_stamp(dir, "alice@demo.test", &stamp2, &error), 1);
+	test_assert(stamp1 != stamp2);
+	test_assert_int(directory_user_set_password(dir, "alice@demo.test", "Password", &error), 0);
+	test_assert_int(directory_password_stamp(dir, "alice@demo.test", &stamp1, &error), 1);
+	test_assert(stamp1 != stamp2);
+	test_assert_int(directory_password_stamp(dir, "nobody@demo.test", &stamp1, &error), 0);
 	test_assert_int(directory_verify_password(dir, "alice@demo.test", "secret", &error), 0);
 	test_assert_int(directory_verify_password(dir, "alice@demo.test", "Password", &error), 1);
 	test_assert_int(directory_get_nt_hash(dir, "alice@demo.test", hash, &error), 1);
@@ -290,6 +301,7 @@ static void test_passwords(void)
 	test_assert_int(directory_user_add(dir, tmp, "np@demo.test", "NP", NULL, NULL, &error), 0);
 	test_assert_int(directory_verify_password(dir, "np@demo.test", "", &error), 0);
 	test_assert_int(directory_get_nt_hash(dir, "np@demo.test", hash, &error), 0);
+	test_assert_int(directory_password_stamp(dir, "np@demo.test", &stamp1, &error), 0);
 	directory_close(&dir);
 	talloc_free(tmp);
 	test_end();

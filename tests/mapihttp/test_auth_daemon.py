@@ -190,6 +190,27 @@ class Basic(unittest.TestCase):
         self.assertEqual(status, 401)
 
 
+class PasswordChange(unittest.TestCase):
+    def test_cached_credential_dropped_at_once(self):
+        """A Basic credential is cached (the KDF runs once per cache_ttl), yet
+        a password changed with mapiadmin takes effect on the next request."""
+        user = "carol@" + DOMAIN
+        it.admin(Env.data, "user", "add", user, "--name", "Carol", "--password", "old-pw")
+        for _ in range(2):  # the second answer comes from the cache
+            status, body = curl("--basic", "-u", user + ":old-pw", email=user)
+            self.assertEqual(status, 200)
+            self.assertEqual(smtp_address(body), user)
+        it.admin(Env.data, "user", "passwd", user, "--password", "new-pw")
+        status, _ = curl("--basic", "-u", user + ":old-pw", email=user)
+        self.assertEqual(status, 401)
+        status, body = curl("--basic", "-u", user + ":new-pw", email=user)
+        self.assertEqual(status, 200)
+        self.assertEqual(smtp_address(body), user)
+        # NTLM reads the NT hash at each handshake: the new password at once.
+        self.assertEqual(curl("--ntlm", "-u", user + ":old-pw", email=user)[0], 401)
+        self.assertEqual(curl("--ntlm", "-u", user + ":new-pw", email=user)[0], 200)
+
+
 class Ntlm(unittest.TestCase):
     def test_right_password(self):
         for user in ("alice@" + DOMAIN, "X\\alice", "alice"):
