@@ -38,6 +38,10 @@ struct http_config *http_config_new(TALLOC_CTX *mem_ctx)
 	cfg->backoff_threshold = 5;
 	cfg->backoff_max = 60;
 	cfg->auth_known_ttl = 86400;
+	cfg->mapi_session_timeout = 900;
+	cfg->mapi_pending_period = 15000;
+	cfg->mapi_notification_wait = 300;
+	cfg->mapi_workers = 4;
 	if (cfg->hostname == NULL || cfg->data_dir == NULL) {
 		talloc_free(cfg);
 		return NULL;
@@ -316,6 +320,10 @@ static const struct config_key {
     {"auth", "backoff_threshold", K_UINT, F(backoff_threshold), 1000},
     {"auth", "backoff_max", K_UINT, F(backoff_max), 86400},
     {"auth", "known_ttl", K_UINT, F(auth_known_ttl), 30 * 86400},
+    {"mapi", "session_timeout", K_UINT, F(mapi_session_timeout), 86400},
+    {"mapi", "pending_period", K_UINT, F(mapi_pending_period), 600000},
+    {"mapi", "notification_wait", K_UINT, F(mapi_notification_wait), 3600},
+    {"mapi", "workers", K_UINT, F(mapi_workers), 256},
     {"auth", "keytab", K_STR, F(auth_keytab), 0},
     {"auth", "service", K_STR, F(auth_service), 0},
     {"auth", "domain_map", K_STR, F(auth_domain_map), 0},

@@ -31,6 +31,13 @@
  *   shutdown_timeout = 30             (seconds in-flight requests get on stop)
  *   connection_memory = 32K           (per-connection buffer for headers; the
  *                                      resident cost of an idle connection)
+ *   [mapi]
+ *   session_timeout = 900             (seconds a MAPI/HTTP session context may
+ *                                      stay idle before it is freed)
+ *   pending_period = 15000            (milliseconds between PENDING keep-alives,
+ *                                      the X-PendingPeriod header)
+ *   notification_wait = 300           (seconds NotificationWait is held open)
+ *   workers = 4                       (threads running EMSMDB / NSPI requests)
  *   [auth]
  *   schemes = basic                   (default for listeners without auth=;
  *                                      basic, ntlm, negotiate in the order offered)
@@ -110,6 +117,11 @@ struct http_config {
 	unsigned backoff_threshold;
 	unsigned backoff_max;
 	unsigned auth_known_ttl;
+	/* MAPI/HTTP endpoints (mh_layer.h) */
+	unsigned mapi_session_timeout;
+	unsigned mapi_pending_period;
+	unsigned mapi_notification_wait;
+	unsigned mapi_workers;
 	/* NTLM and Negotiate (auth/auth_http.h) */
 	char *auth_keytab;         /* Negotiate's acceptor keys; required to offer it */
 	char *auth_service;        /* "HTTP@mail.example.com"; NULL: any key of the keytab */

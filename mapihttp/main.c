@@ -119,6 +119,11 @@ static int serve(TALLOC_CTX *root, const struct http_config *cfg)
 		log_error("mapihttpd", "directory-open dir=%s error=\"%s\"", cfg->data_dir, error);
 		return 1;
 	}
+	if (mapi_endpoints_start(root, cfg, &app, &error) < 0) {
+		log_error("mapihttpd", "mapi-start error=\"%s\"", error);
+		directory_close(&app.dir);
+		return 1;
+	}
 	app.ad.base_url = cfg->external_url;
 	app.ad.hostname = cfg->hostname;
 	params.app = &app;
@@ -135,6 +140,7 @@ static int serve(TALLOC_CTX *root, const struct http_config *cfg)
 	if (params.auth == NULL || http_server_start(root, &params, &server, &error) < 0) {
 		log_error("mapihttpd", "start error=\"%s\"",
 		          error != NULL ? error : "out of memory");
+		mapi_endpoints_stop(&app);
 		directory_close(&app.dir);
 		return 1;
 	}
@@ -144,11 +150,13 @@ static int serve(TALLOC_CTX *root, const struct http_config *cfg)
 	sig = wait_for_signal();
 	log_info("mapihttpd", "stopping signal=%s inflight=%u", sig == SIGINT ? "INT" : "TERM",
 	         http_server_inflight(server));
+	mapi_endpoints_shutdown(&app);
 	http_server_quiesce(server);
 	left = http_server_drain(server, cfg->shutdown_timeout);
 	if (left > 0)
 		log_warn("mapihttpd", "shutdown-timeout inflight=%u", left);
 	http_server_stop(&server);
+	mapi_endpoints_stop(&app);
 	directory_close(&app.dir);
 	log_info("mapihttpd", "stopped");
 	return 0;

@@ -5,11 +5,10 @@
 #include <string.h>
 
 #include "log.h"
+#include "mh_http.h"
 
 #define AD_XML_PATH    "/autodiscover/autodiscover.xml"
 #define AD_JSON_PREFIX "/autodiscover/autodiscover.json/v1.0/"
-/* [MS-OXCMAPIHTTP] 2.2.3.3.3: the endpoint is disabled. */
-#define MAPI_RC_ENDPOINT_DISABLED 16
 
 static enum http_handler_result answer_500(struct http_request *req, const char *what,
                                            const char *error)
@@ -93,26 +92,23 @@ static enum http_handler_result handle_ad_redirect(struct http_request *req)
 	return HTTP_HANDLED;
 }
 
-/* Until the EMSMDB and NSPI endpoints land, answer as [MS-OXCMAPIHTTP]
- * 2.2.3.3.3 says for a disabled endpoint: HTTP 200, X-ResponseCode 16, a
- * diagnostic body, and the request's identifying headers echoed
- * (2.2.3.3.1 X-RequestId, 2.2.3.3.6 X-ClientInfo, 2.2.3.3.2 X-RequestType)
- * so a client can match the answer. */
-static enum http_handler_result handle_mapi_disabled(struct http_request *req)
+/* [MS-OXCMAPIHTTP] 2.2.4 / 2.2.5: the two MAPI/HTTP endpoints. */
+static enum http_handler_result handle_emsmdb(struct http_request *req)
 {
-	static const char *const echo[] = {"X-RequestType", "X-RequestId", "X-ClientInfo"};
-	char code[8];
+	struct mapihttpd *app = req->app;
 
-	for (size_t i = 0; i < sizeof(echo) / sizeof(echo[0]); i++) {
-		const char *v = http_request_header(req, echo[i]);
-		if (v != NULL)
-			http_respond_header(req, echo[i], v);
-	}
-	snprintf(code, sizeof(code), "%d", MAPI_RC_ENDPOINT_DISABLED);
-	http_respond_header(req, "X-ResponseCode", code);
-	http_respond_text(req, 200, "text/html; charset=utf-8",
-	                  "<html><body>The endpoint is disabled.</body></html>\n");
-	return HTTP_HANDLED;
+	if (app->mh == NULL)
+		return mh_http_disabled(req);
+	return mh_http_handle(req, app->mh, MH_EP_EMSMDB);
+}
+
+static enum http_handler_result handle_nspi(struct http_request *req)
+{
+	struct mapihttpd *app = req->app;
+
+	if (app->mh == NULL)
+		return mh_http_disabled(req);
+	return mh_http_handle(req, app->mh, MH_EP_NSPI);
 }
 
 #define PUBLIC  HTTP_ACCESS_PUBLIC
@@ -127,10 +123,10 @@ static const struct http_route routes[] = {
     {"ad-pox", "POST", AD_XML_PATH, EXACT, true, AUTHED, false, false, handle_ad_pox},
     {"ad-redirect", "GET", AD_XML_PATH, EXACT, true, PUBLIC, true, false, handle_ad_redirect},
     {"ad-json", "GET", AD_JSON_PREFIX, SEGMENT, true, AUTHED, false, false, handle_ad_json},
-    {"emsmdb", "POST", "/mapi/emsmdb/", EXACT, false, AUTHED, false, true, handle_mapi_disabled},
-    {"emsmdb", "POST", "/mapi/emsmdb", EXACT, false, AUTHED, false, true, handle_mapi_disabled},
-    {"nspi", "POST", "/mapi/nspi/", EXACT, false, AUTHED, false, true, handle_mapi_disabled},
-    {"nspi", "POST", "/mapi/nspi", EXACT, false, AUTHED, false, true, handle_mapi_disabled},
+    {"emsmdb", "POST", "/mapi/emsmdb/", EXACT, false, AUTHED, false, true, handle_emsmdb},
+    {"emsmdb", "POST", "/mapi/emsmdb", EXACT, false, AUTHED, false, true, handle_emsmdb},
+    {"nspi", "POST", "/mapi/nspi/", EXACT, false, AUTHED, false, true, handle_nspi},
+    {"nspi", "POST", "/mapi/nspi", EXACT, false, AUTHED, false, true, handle_nspi},
 };
 
 const struct http_route *mapihttp_routes(unsigned *count_r)

@@ -366,17 +366,21 @@ class Authentication(unittest.TestCase):
         self.assertIn("warn auth: failed scheme=basic user=bob@x.test peer=127.0.0.1", log)
         self.assertNotIn("guess-123", log)
 
-    def test_mapi_endpoints_disabled(self):
-        for target in ("/mapi/emsmdb/?MailboxId=x@x.test", "/mapi/nspi/?MailboxId=x@x.test"):
-            r = req("POST", target, {"Authorization": basic("alice@x.test", "alice-pw"),
-                                     "X-RequestType": "Connect",
-                                     "X-RequestId": "{E2B5A8E7-0000-4000-8000-000000000001}:1",
-                                     "X-ClientInfo": "{A}:1",
-                                     "Content-Type": "application/mapi-http"})
+    def test_mapi_transport_errors(self):
+        """[MS-OXCMAPIHTTP] 2.2.3.3.3: transport failures are HTTP 200 with an
+        X-ResponseCode and the identifying headers echoed (the request types
+        themselves are tested by test_mapihttp_*)."""
+        base = {"Authorization": basic("alice@x.test", "alice-pw"),
+                "X-RequestId": "{E2B5A8E7-0000-4000-8000-000000000001}:1",
+                "X-ClientInfo": "{A}:1", "Content-Type": "application/mapi-http"}
+        cases = (("/mapi/emsmdb/?MailboxId=x@x.test", "Connect", "12"),  # empty body
+                 ("/mapi/nspi/?MailboxId=x@x.test", "Connect", "5"))     # not an NSPI type
+        for target, rtype, code in cases:
+            r = req("POST", target, dict(base, **{"X-RequestType": rtype}))
             self.assertEqual(r.status, 200)
-            self.assertEqual(r.header("X-ResponseCode"), "16")
+            self.assertEqual(r.header("X-ResponseCode"), code, target)
             self.assertEqual(r.header("X-RequestId"), "{E2B5A8E7-0000-4000-8000-000000000001}:1")
-            self.assertEqual(r.header("X-RequestType"), "Connect")
+            self.assertEqual(r.header("X-RequestType"), rtype)
 
     def test_keep_alive_after_401(self):
         sock = socket.create_connection(("127.0.0.1", Env.daemon.port), timeout=10)
@@ -389,7 +393,7 @@ class Authentication(unittest.TestCase):
                          b"\r\nContent-Length: 0\r\n\r\n")
             r = read_response(sock)
             self.assertEqual(r.status, 200)
-            self.assertEqual(r.header("X-ResponseCode"), "16")
+            self.assertEqual(r.header("X-ResponseCode"), "7")  # no X-RequestType
         finally:
             sock.close()
 
