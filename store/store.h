@@ -71,6 +71,8 @@ enum store_error {
 	STORE_E_BUSY = -17,         /* ecServerBusy (0x80040114): too many open envs */
 	STORE_E_ACCESS = -18,       /* ecAccessDenied (0x80070005): read-only object */
 	STORE_E_MODIFIED = -19,     /* ecObjectModified (0x80040109): save conflict */
+	STORE_E_NOTSEARCH = -20,    /* ecNotSearchFolder (0x00000461) */
+	STORE_E_NOTINIT = -21,      /* ecNotInitialized (0x80040605): no search criteria yet */
 };
 
 /* Returns a static English description of a store_error. */
@@ -290,6 +292,48 @@ int store_folder_delete(struct store_mailbox *mbox, uint64_t fid, unsigned int f
 /* Empties a folder: messages (FAI too with STORE_DEL_ASSOCIATED) and
  * subfolders ([MS-OXCFOLD] 2.2.1.9). */
 int store_folder_empty(struct store_mailbox *mbox, uint64_t fid, unsigned int flags);
+
+/* ---- Search folders ([MS-OXCFOLD] 2.2.1.4, 2.2.1.5, 3.2.5.4) --------- */
+
+/* RopSetSearchCriteria SearchFlags ([MS-OXCFOLD] 2.2.1.4.1). */
+#define STORE_SEARCH_STOP                0x00000001
+#define STORE_SEARCH_RESTART             0x00000002
+#define STORE_SEARCH_RECURSE             0x00000004
+#define STORE_SEARCH_SHALLOW             0x00000008
+#define STORE_SEARCH_CONTENT_INDEXED     0x00010000 /* accepted; the store has no index */
+#define STORE_SEARCH_NON_CONTENT_INDEXED 0x00020000
+#define STORE_SEARCH_STATIC_SET          0x00040000
+#define STORE_SEARCH_SET_FLAGS           0x0007000F
+/* RopGetSearchCriteria SearchFlags ([MS-OXCFOLD] 2.2.1.5.2). */
+#define STORE_SEARCH_RUNNING   0x00000001
+#define STORE_SEARCH_REBUILD   0x00000002
+#define STORE_SEARCH_RECURSIVE 0x00000004
+#define STORE_SEARCH_COMPLETE  0x00001000
+#define STORE_SEARCH_STATIC    0x00010000
+
+/* Sets the criteria of search folder fid (created with STORE_FOLDER_SEARCH)
+ * and fills it: res (NULL = keep the previous one) over the folders scope
+ * (scope_count 0 = keep the previous ones), flags as above.  The first call
+ * needs both (STORE_E_INVALID otherwise).  Population is done before this
+ * returns.  A running, non-static search is kept current in the same
+ * transaction as every later message change, and each row it gains, loses
+ * or changes publishes a created / deleted / modified event with fid = the
+ * search folder.  STORE_SEARCH_STOP freezes the links; STORE_SEARCH_RESTART
+ * re-runs.  Errors: STORE_E_NOTSEARCH for a generic folder,
+ * STORE_E_NOTFOUND for a missing folder or scope folder, STORE_E_INVALID
+ * for a search folder in the scope, conflicting flags or a bad
+ * restriction. */
+int store_search_set_criteria(struct store_mailbox *mbox, uint64_t fid,
+                              const struct mapi_restriction *res, const uint64_t *scope,
+                              uint32_t scope_count, uint32_t flags);
+/* Gets the criteria and state (STORE_SEARCH_RUNNING ...); res_r and scope_r
+ * may be NULL.  STORE_E_NOTINIT when none were ever set. */
+int store_search_get_criteria(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t fid,
+                              struct mapi_restriction **res_r, uint64_t **scope_r,
+                              uint32_t *scope_count_r, uint32_t *state_r);
+/* The contents table of a search folder lists the linked messages (each
+ * row's PidTagParentFolderId is its real folder); normal messages cannot be
+ * created in a search folder (STORE_E_NOTSUPPORTED), FAI messages can. */
 
 /* ---- Messages --------------------------------------------------------- */
 

@@ -80,6 +80,50 @@ static void check_object(MDB_txn *txn, struct store_mailbox *mbox, uint64_t gc,
 	}
 }
 
+/* Search folder links: each names a live message with its current size and
+ * read state, and is counted in its search folder; no dirty marks outlive
+ * a transaction (store_search.c). */
+static void check_links(MDB_txn *txn, struct store_mailbox *mbox, struct counts *c, uint32_t nc,
+                        char **report, int *n)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	if (mdb_cursor_open(txn, mbox->env->dbi[DB_SEARCH], &cur) != 0) {
+		problem(report, n, "search-db-unreadable", 0);
+		return;
+	}
+	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		const uint8_t *kp = k.mv_data;
+		if (kp[0] == 'd' || kp[0] == 'R') {
+			problem(report, n, "search-mark-left",
+			        k.mv_size == 9 ? be64_get(kp + 1) : 0);
+			continue;
+		}
+		if (kp[0] != 'l' || k.mv_size != 17 || v.mv_size != 9)
+			continue;
+		uint64_t sgc = be64_get(kp + 1), mgc = be64_get(kp + 9), size;
+		struct obj m;
+		struct counts *sc = counts_of(c, nc, sgc);
+		if (sc == NULL) {
+			problem(report, n, "search-link-without-folder", sgc);
+			continue;
+		}
+		if (store_obj_get(txn, mbox, mgc, &m) != 1 || m.hdr.kind != KIND_MESSAGE) {
+			problem(report, n, "search-link-dangling", mgc);
+			continue;
+		}
+		memcpy(&size, v.mv_data, 8);
+		uint8_t unread = ((const uint8_t *)v.mv_data)[8];
+		if (size != m.hdr.size || unread != ((m.hdr.flags & OBJ_F_READ) == 0))
+			problem(report, n, "search-link-stale", mgc);
+		sc->content++;
+		sc->unread += unread;
+		sc->size += size;
+	}
+	mdb_cursor_close(cur);
+}
+
 int store_mailbox_check(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, char **report_r)
 {
 	MDB_txn *txn = NULL;
@@ -117,6 +161,7 @@ int store_mailbox_check(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, char **
 		memcpy(&h, v.mv_data, sizeof(h));
 		check_object(txn, mbox, be64_get(k.mv_data), &h, c, nc, &report, &n);
 	}
+	check_links(txn, mbox, c, nc, &report, &n);
 	/* Pass 3: stored folder counters against the counted ones. */
 	for (uint32_t i = 0; i < nc; i++) {
 		struct obj o;

@@ -13,9 +13,9 @@
 #include "store_private.h"
 
 static const char *const db_names[DB_COUNT_] = {
-    [DB_META] = "meta",   [DB_OBJ] = "obj",       [DB_CHILD] = "child", [DB_IDX] = "idx",
-    [DB_TOMB] = "tomb",   [DB_CHUNK] = "chunk",   [DB_NAMED] = "named", [DB_RECV] = "recv",
-    [DB_RECIP] = "recip", [DB_ATTACH] = "attach",
+    [DB_META] = "meta",   [DB_OBJ] = "obj",       [DB_CHILD] = "child",   [DB_IDX] = "idx",
+    [DB_TOMB] = "tomb",   [DB_CHUNK] = "chunk",   [DB_NAMED] = "named",   [DB_RECV] = "recv",
+    [DB_RECIP] = "recip", [DB_ATTACH] = "attach", [DB_SEARCH] = "search",
 };
 
 const char *store_strerror(int err)
@@ -61,6 +61,10 @@ const char *store_strerror(int err)
 		return "property or object is read-only";
 	case STORE_E_MODIFIED:
 		return "object was modified by another session";
+	case STORE_E_NOTSEARCH:
+		return "not a search folder";
+	case STORE_E_NOTINIT:
+		return "no search criteria set";
 	}
 	return "unknown store error";
 }
@@ -201,6 +205,8 @@ static int env_open(struct store *store, const char *path, struct store_env **en
 	pthread_mutex_init(&env->commit_lock, NULL);
 	pthread_cond_init(&env->commit_cond, NULL);
 	rc = mdb_env_create(&env->env);
+	if (rc == 0)
+		rc = mdb_env_set_userctx(env->env, env);
 	if (rc == 0)
 		rc = mdb_env_set_maxdbs(env->env, DB_COUNT_ + 2);
 	if (rc == 0)
@@ -366,11 +372,28 @@ int store_txn_begin(struct store_mailbox *mbox, bool write, MDB_txn **txn_r)
 
 int store_txn_commit(MDB_txn *txn)
 {
+	struct store_env *env = mdb_env_get_userctx(mdb_txn_env(txn));
+	struct store_event *evs = NULL;
+	uint32_t nev = 0;
+	/* Search folders follow the messages in the same transaction. */
+	int ret = env != NULL ? store_search_flush_txn(NULL, txn, env, &evs, &nev) : 0;
+	if (ret < 0) {
+		log_error("store", "search-update error=\"%s\"", store_strerror(ret));
+		mdb_txn_abort(txn);
+		return ret;
+	}
 	int rc = mdb_txn_commit(txn);
 	if (rc != 0) {
 		log_error("store", "txn-commit error=\"%s\"", mdb_strerror(rc));
+		talloc_free(evs);
 		return store_mdb_err(rc);
 	}
+	if (nev > 0) {
+		struct store_mailbox mbox = {.store = env->store, .env = env};
+		for (uint32_t i = 0; i < nev; i++)
+			store_publish(&mbox, &evs[i]);
+	}
+	talloc_free(evs);
 	return 0;
 }
 

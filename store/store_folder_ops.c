@@ -39,6 +39,8 @@ static int remove_folder(MDB_txn *txn, struct store_mailbox *mbox, uint64_t gc, 
 	if (ret < 0)
 		return ret;
 	ret = store_index_del(txn, mbox, gc, &o.hdr);
+	if (ret == 0 && (o.hdr.flags & OBJ_F_SEARCH))
+		ret = store_search_drop_txn(txn, mbox, gc);
 	if (ret == 0)
 		ret = store_blob_drop_chunks(txn, mbox, o.blob, o.blob_len);
 	/* Hierarchy ICS reports the deletion ([MS-OXCFXICS] 3.2.5.9.4). */
@@ -81,7 +83,9 @@ int store_folder_delete(struct store_mailbox *mbox, uint64_t fid, unsigned int f
 	ret = folder_of(txn, mbox, gc, &o);
 	if (ret == 0 && !(flags & STORE_DEL_FOLDERS) && o.hdr.child_count > 0)
 		ret = STORE_E_HASCHILDREN;
-	if (ret == 0 && !(flags & STORE_DEL_MESSAGES) && o.hdr.content_count + o.hdr.fai_count > 0)
+	/* A search folder's contents are links, not messages it holds. */
+	uint32_t held = (o.hdr.flags & OBJ_F_SEARCH) ? 0 : o.hdr.content_count;
+	if (ret == 0 && !(flags & STORE_DEL_MESSAGES) && held + o.hdr.fai_count > 0)
 		ret = STORE_E_HASCHILDREN;
 	if (ret == 0)
 		ret = store_alloc_gc(txn, mbox, 1, &cn);
@@ -181,6 +185,9 @@ int store_folder_move(struct store_mailbox *mbox, uint64_t fid, uint64_t new_par
 		talloc_free(blob);
 		if (ret == 0)
 			ret = store_index_add(txn, mbox, gc, &h);
+		/* Recursive search scopes may have gained or lost the subtree. */
+		if (ret == 0)
+			ret = store_search_mark_txn(txn, mbox, gc, true);
 	}
 	if (ret == 0)
 		ret = store_folder_adjust(txn, mbox, old_parent, KIND_FOLDER, -1, 0, 0);

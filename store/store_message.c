@@ -46,6 +46,10 @@ int store_message_create(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64
 		return ret;
 	if (ret == 0 || o.hdr.kind != KIND_FOLDER)
 		return STORE_E_NOTFOUND;
+	/* A search folder holds links, not messages; its FAI messages (view
+	 * settings) are its own. */
+	if ((o.hdr.flags & OBJ_F_SEARCH) && !associated)
+		return STORE_E_NOTSUPPORTED;
 	struct store_message *msg = msg_new(mem_ctx, mbox, store_gc(fid));
 	if (msg == NULL)
 		return STORE_E_NOMEM;

@@ -95,8 +95,11 @@ static int index_op(MDB_txn *txn, struct store_mailbox *mbox, uint64_t gc,
 		idx_key(key, 0, KIND_FOLDER, 'c', hdr->cn, gc);
 		return key_op(txn, idx, key, 26, add);
 	}
-	if (hdr->kind == KIND_SOFTDEL)
-		return 0;
+	/* Search folders re-evaluate the message at commit. */
+	if (hdr->kind == KIND_MESSAGE || hdr->kind == KIND_SOFTDEL)
+		ret = store_search_mark_txn(txn, mbox, gc, false);
+	if (ret < 0 || hdr->kind == KIND_SOFTDEL)
+		return ret;
 	idx_key(key, hdr->parent, hdr->kind, 'c', hdr->cn, gc);
 	ret = key_op(txn, idx, key, 26, add);
 	idx_key(key, hdr->parent, hdr->kind, 'd', hdr->dtime, gc);

@@ -23,6 +23,7 @@
  *   recv    message class (lower case) -> folder gc
  *   recip   mid gc -> recipient rows
  *   attach  mid gc | num(BE 4) -> property blob
+ *   search  search folder criteria, links and dirty marks (store_search.c)
  */
 #ifndef STORE_PRIVATE_H
 #define STORE_PRIVATE_H
@@ -48,6 +49,7 @@ enum store_db {
 	DB_RECV,
 	DB_RECIP,
 	DB_ATTACH,
+	DB_SEARCH,
 	DB_COUNT_
 };
 
@@ -139,7 +141,10 @@ int store_env_evict(struct store *store, const struct mapi_guid *guid);
 int store_env_init_dbs(MDB_env *env, MDB_txn *txn, MDB_dbi *dbi);
 int store_mdb_err(int rc);
 int store_txn_begin(struct store_mailbox *mbox, bool write, MDB_txn **txn_r);
-/* Commits; returns 0 or a store error. */
+/* Commits; returns 0 or a store error.  Write transactions first bring
+ * the search folders up to date with the messages they changed
+ * (store_search_flush_txn) and publish the resulting events after the
+ * commit; when that fails the transaction is aborted. */
 int store_txn_commit(MDB_txn *txn);
 void store_guid_hex(const struct mapi_guid *guid, char out[33]);
 uint64_t store_now_filetime(void);
@@ -179,6 +184,20 @@ static inline uint64_t store_gc(uint64_t id)
 {
 	return MAPI_ID_REPLID(id) == STORE_REPLID ? MAPI_ID_GLOBCNT(id) : 0;
 }
+
+/* ---- store_search.c ---- */
+/* Marks message gc (or, with folder, "a folder moved") for search folder
+ * re-evaluation at commit; a no-op when the mailbox has no search folder. */
+int store_search_mark_txn(MDB_txn *txn, struct store_mailbox *mbox, uint64_t gc, bool folder);
+/* Re-evaluates what was marked; *evs_r (on mem_ctx) are the events to
+ * publish once committed. */
+int store_search_flush_txn(TALLOC_CTX *mem_ctx, MDB_txn *txn, struct store_env *env,
+                           struct store_event **evs_r, uint32_t *count_r);
+/* Removes a search folder's criteria and links (the folder is deleted). */
+int store_search_drop_txn(MDB_txn *txn, struct store_mailbox *mbox, uint64_t sgc);
+/* The message gcs linked from search folder sgc, in gc order. */
+int store_search_links(TALLOC_CTX *mem_ctx, MDB_txn *txn, struct store_mailbox *mbox, uint64_t sgc,
+                       uint64_t **gcs_r, uint32_t *count_r);
 
 /* Copies len bytes into a new talloc buffer of at least one byte (so an
  * empty value still has a non-NULL pointer). */
@@ -291,6 +310,10 @@ void store_xid(const struct store_mailbox *mbox, uint64_t gc, uint8_t out[22]);
 /* Quota check against the mailbox total after adding delta bytes. */
 int store_quota_check(MDB_txn *txn, struct store_mailbox *mbox, int64_t delta, uint64_t msg_size);
 bool store_tag_readonly(uint32_t tag);
+/* store_table.c: evaluates a restriction on a stored message, with
+ * sub-restrictions over its recipients and attachments: 1 / 0 / <0. */
+int store_obj_match(MDB_txn *txn, struct store_mailbox *mbox, const struct obj *obj,
+                    const struct mapi_restriction *res);
 
 /* ---- store_folder.c ---- */
 int store_folder_create_txn(MDB_txn *txn, struct store_mailbox *mbox, uint64_t parent,

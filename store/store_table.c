@@ -36,6 +36,7 @@ struct store_table {
 	uint64_t fgc;
 	enum store_table_kind kind;
 	unsigned int flags;
+	bool search; /* contents of a search folder: its links */
 	struct mapi_proptag_array cols;
 	struct mapi_sort_order_set sort;
 	struct mapi_restriction *res;
@@ -87,6 +88,7 @@ int store_table_open(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t f
 	t->fgc = store_gc(fid);
 	t->kind = kind;
 	t->flags = flags;
+	t->search = kind == STORE_TABLE_CONTENTS && (o.hdr.flags & OBJ_F_SEARCH) != 0;
 	t->next_bm = 1;
 	*table_r = t;
 	return 0;
@@ -227,6 +229,14 @@ static int sub_eval(void *ctx, uint32_t subobject, const struct mapi_restriction
 
 static const struct mapi_restrict_ops obj_ops = {obj_getter, sub_eval};
 
+int store_obj_match(MDB_txn *txn, struct store_mailbox *mbox, const struct obj *obj,
+                    const struct mapi_restriction *res)
+{
+	struct row_ctx rc = {txn, mbox, obj, NULL};
+	int ret = mapi_restrict_eval(res, &obj_ops, &rc);
+	return ret < 0 ? STORE_E_INVALID : ret;
+}
+
 /* ---- materialised row sets ---- */
 
 struct sort_row {
@@ -329,7 +339,13 @@ static int materialise(struct store_table *t)
 	} else {
 		uint64_t *gcs;
 		uint32_t n;
-		ret = store_children(c.keys_ctx, c.txn, t->mbox, t->fgc, kind_byte(t), &gcs, &n);
+		if (t->search && !(t->flags & STORE_TABLE_SOFTDELETED))
+			ret = store_search_links(c.keys_ctx, c.txn, t->mbox, t->fgc, &gcs, &n);
+		else if (t->search)
+			ret = 0, gcs = NULL, n = 0;
+		else
+			ret = store_children(c.keys_ctx, c.txn, t->mbox, t->fgc, kind_byte(t), &gcs,
+			                     &n);
 		for (uint32_t i = 0; i < n && ret == 0; i++)
 			ret = collect_one(&c, gcs[i], 0);
 	}
@@ -353,7 +369,7 @@ static int materialise(struct store_table *t)
 
 static bool lazy_possible(struct store_table *t)
 {
-	if (t->kind == STORE_TABLE_HIERARCHY || t->res != NULL || t->sort.count > 1)
+	if (t->kind == STORE_TABLE_HIERARCHY || t->search || t->res != NULL || t->sort.count > 1)
 		return false;
 	if (t->sort.count == 0)
 		return true;
