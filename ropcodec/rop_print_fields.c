@@ -211,13 +211,22 @@ static void print_notif(struct rop_printer *pr, const struct notif_data *nd)
 	           (nd->flags & NOTIF_FLAG_UNREAD) ? " U" : "",
 	           (nd->flags & NOTIF_FLAG_SEARCH) ? " S" : "", m ? " M" : "");
 	if (type == NOTIF_TABLE_MODIFIED) {
-		rop_printf(pr, "TableEventType: 0x%04X", nd->table_event);
-		rop_printf(pr, "TableRowFolderID: 0x%016" PRIX64, nd->table_row_fid);
-		rop_printf(pr, "TableRowMessageID: 0x%016" PRIX64 " Instance %" PRIu32,
-		           nd->table_row_mid, nd->table_row_instance);
-		rop_printf(pr, "InsertAfterTableRowFolderID: 0x%016" PRIX64, nd->insert_after_fid);
-		rop_printf(pr, "InsertAfterTableRowID: 0x%016" PRIX64 " Instance %" PRIu32,
-		           nd->insert_after_mid, nd->insert_after_instance);
+		uint16_t ev = nd->table_event;
+		bool row = ev == NOTIF_TABLE_ROW_ADDED || ev == NOTIF_TABLE_ROW_DELETED ||
+		           ev == NOTIF_TABLE_ROW_MODIFIED;
+		bool insert = ev == NOTIF_TABLE_ROW_ADDED || ev == NOTIF_TABLE_ROW_MODIFIED;
+		rop_printf(pr, "TableEventType: 0x%04X", ev);
+		if (row)
+			rop_printf(pr, "TableRowFolderID: 0x%016" PRIX64, nd->table_row_fid);
+		if (row && m)
+			rop_printf(pr, "TableRowMessageID: 0x%016" PRIX64 " Instance %" PRIu32,
+			           nd->table_row_mid, nd->table_row_instance);
+		if (insert)
+			rop_printf(pr, "InsertAfterTableRowFolderID: 0x%016" PRIX64,
+			           nd->insert_after_fid);
+		if (insert && m)
+			rop_printf(pr, "InsertAfterTableRowID: 0x%016" PRIX64 " Instance %" PRIu32,
+			           nd->insert_after_mid, nd->insert_after_instance);
 		if (nd->row.vals.count > 0)
 			print_rows(pr, "TableRowData", 1, &nd->row);
 		else if (nd->row_raw.len > 0)

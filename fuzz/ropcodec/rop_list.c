@@ -10,7 +10,8 @@
  * of the RopGetPropertiesSpecific request answered); byte 0 bit 1 marks a
  * public logon; the rest is responses decoded one by one with
  * rop_pull_response, each re-encoded and compared with its bytes (with a
- * PT_UNSPECIFIED column: see check_stable()).
+ * PT_UNSPECIFIED column: see check_stable()).  Everything decoded is also
+ * printed (rop_print.h).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,12 +19,14 @@
 #include <string.h>
 
 #include "rop.h"
+#include "rop_print.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void fuzz_requests(TALLOC_CTX *tmp, const uint8_t *data, size_t size)
 {
 	struct rop_request_list list;
+	struct rop_printer pr;
 	struct rop_push w;
 	size_t at = 0;
 
@@ -32,6 +35,9 @@ static void fuzz_requests(TALLOC_CTX *tmp, const uint8_t *data, size_t size)
 		at = size;
 	else if (at > size)
 		abort();
+	rop_printer_init(&pr, tmp);
+	for (uint32_t i = 0; i < list.count; i++)
+		rop_print_request(&pr, &list.reqs[i]);
 	rop_push_init_growable(&w, tmp);
 	if (rop_push_request_list(&w, &list) != ROP_OK || w.ofs != at ||
 	    (at > 0 && memcmp(w.data, data, at) != 0))
@@ -88,6 +94,7 @@ static void fuzz_responses(TALLOC_CTX *tmp, uint8_t flags, const uint8_t *data, 
 	rop_pull_init(&r, tmp, data, size);
 	while (rop_pull_left(&r) > 0) {
 		struct rop_response resp;
+		struct rop_printer pr;
 		struct rop_push w;
 		size_t start = r.ofs;
 		const struct rop_request *rq =
@@ -98,6 +105,8 @@ static void fuzz_responses(TALLOC_CTX *tmp, uint8_t flags, const uint8_t *data, 
 				abort(); /* a failed decode leaves the cursor */
 			break;
 		}
+		rop_printer_init(&pr, tmp);
+		rop_print_response(&pr, &resp);
 		rop_push_init_growable(&w, tmp);
 		if (rop_push_response(&w, &resp, &ectx) != ROP_OK)
 			abort();
