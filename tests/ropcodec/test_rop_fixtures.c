@@ -182,11 +182,43 @@ static void test_request_list(void)
 	talloc_free(tmp);
 }
 
+static void test_move_folder(void)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	size_t len = 0;
+	uint8_t *wire = fixture_load(tmp, "MS-OXCFOLD-4.5.1-movefolder-request.hex", &len);
+	struct rop_request req;
+	struct rop_pull r;
+
+	test_begin("[MS-OXCFOLD] 4.5.1 RopMoveFolder request");
+	test_assert(wire != NULL && len == 30);
+	if (wire != NULL) {
+		rop_pull_init(&r, tmp, wire, len);
+		test_assert_int(rop_pull_request(&r, &req), ROP_OK);
+		test_assert_int(rop_pull_left(&r), 0);
+		test_assert_int(req.rop_id, ROP_ID_MoveFolder);
+		test_assert_int(req.logon_id, 0);
+		test_assert_int(req.input_handle, 1); /* SourceHandleIndex */
+		test_assert_int(req.dest_handle, 2);
+		const struct rop_move_folder_req *m = &req.u.move_folder;
+		test_assert_int(m->want_asynchronous, 1);
+		test_assert_int(m->use_unicode, 1);
+		/* FolderId 0001-00000E8EDF36: ReplicaId 0x0001, then the
+		 * GlobalCounter bytes 00 00 0E 8E DF 36 ([MS-OXCDATA] 2.2.1.1) */
+		test_assert(m->folder_id == 0x36DF8E0E00000001ull);
+		test_assert_str(m->new_folder_name, "Folder1");
+		check_request_bytes(tmp, &req, wire, len);
+	}
+	test_end();
+	talloc_free(tmp);
+}
+
 int main(void)
 {
 	test_set_properties();
 	test_rules_table();
 	test_tables();
 	test_request_list();
+	test_move_folder();
 	return test_exit();
 }
