@@ -1,0 +1,215 @@
+/*
+ * mapiclient: the project's own Outlook stand-in on the command line.
+ *
+ *   mapiclient [global options] COMMAND [arguments]
+ *
+ * Global options: --server URL, --user ADDRESS, --password PW |
+ * --password-stdin, --auth basic|ntlm|negotiate, --insecure, --trace.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <talloc.h>
+
+#include "mapiclient_cli.h"
+
+static const struct mc_command commands[] = {
+    {"discover", "ADDRESS", 1, 1, mc_cmd_discover,
+     "Autodiscover (JSON, then POX) and print the MAPI/HTTP endpoints"},
+    {"resolve", "NAME", 1, 1, mc_cmd_resolve, "NSPI ResolveNames of NAME"},
+    {"gal", "", 0, 0, mc_cmd_gal, "NSPI: address book containers and the whole GAL"},
+    {"ping", "", 0, 0, mc_cmd_ping, "PING both endpoints"},
+    {"connect", "", 0, 0, mc_cmd_connect, "EMSMDB Connect, then Disconnect"},
+    {"folders", "", 0, 0, mc_cmd_folders, "the folder hierarchy with counts"},
+    {"ladder", "", 0, 0, mc_cmd_ladder,
+     "Outlook's startup sequence step by step, reporting which steps pass"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: mapiclient [options] COMMAND [ARGS]\n"
+	           "options:\n"
+	           "  --server URL          server base URL (default: discover from the address)\n"
+	           "  --user ADDRESS        mailbox address, also the login name\n"
+	           "  --password PW         password\n"
+	           "  --password-stdin      read the password from the first line of stdin\n"
+	           "  --auth SCHEME         basic (default), ntlm or negotiate\n"
+	           "  --insecure            accept any TLS certificate\n"
+	           "  --trace               print every request and response to stderr\n"
+	           "commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %-10s %s\n", commands[i].name, commands[i].args,
+		        commands[i].help);
+}
+
+static char *read_password_stdin(TALLOC_CTX *mem_ctx)
+{
+	char buf[1024];
+	if (fgets(buf, sizeof(buf), stdin) == NULL)
+		return NULL;
+	size_t n = strcspn(buf, "\r\n");
+	char *pw = talloc_strndup(mem_ctx, buf, n);
+	memset(buf, 0, sizeof(buf));
+	return pw;
+}
+
+static int parse_auth(const char *name, enum mc_auth *auth_r)
+{
+	if (strcmp(name, "basic") == 0)
+		*auth_r = MC_AUTH_BASIC;
+	else if (strcmp(name, "ntlm") == 0)
+		*auth_r = MC_AUTH_NTLM;
+	else if (strcmp(name, "negotiate") == 0)
+		*auth_r = MC_AUTH_NEGOTIATE;
+	else
+		return -1;
+	return 0;
+}
+
+int mc_cli_fail(struct mc_cli *cli)
+{
+	fprintf(stderr, "mapiclient: %s\n", mc_session_error(cli->s));
+	switch (mc_session_error_kind(cli->s)) {
+	case MC_E_USAGE:
+		return MC_EXIT_USAGE;
+	case MC_E_AUTH:
+		return MC_EXIT_AUTH;
+	case MC_E_NETWORK:
+		return MC_EXIT_NETWORK;
+	default:
+		return MC_EXIT_FAIL;
+	}
+}
+
+enum {
+	OPT_SERVER = 256,
+	OPT_USER,
+	OPT_PASSWORD,
+	OPT_PASSWORD_STDIN,
+	OPT_AUTH,
+	OPT_INSECURE,
+	OPT_TRACE,
+	OPT_HELP
+};
+
+static int parse_options(TALLOC_CTX *mem_ctx, int argc, char **argv, struct mc_session_opts *o,
+                         bool *pw_stdin_r)
+{
+	static const struct option longopts[] = {
+	    {"server", required_argument, NULL, OPT_SERVER},
+	    {"user", required_argument, NULL, OPT_USER},
+	    {"password", required_argument, NULL, OPT_PASSWORD},
+	    {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+	    {"auth", required_argument, NULL, OPT_AUTH},
+	    {"insecure", no_argument, NULL, OPT_INSECURE},
+	    {"trace", no_argument, NULL, OPT_TRACE},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_SERVER:
+			o->server = optarg;
+			break;
+		case OPT_USER:
+			o->user = optarg;
+			break;
+		case OPT_PASSWORD:
+			o->password = talloc_strdup(mem_ctx, optarg);
+			/* keep it out of ps output where the system allows */
+			memset(optarg, '*', strlen(optarg));
+			break;
+		case OPT_PASSWORD_STDIN:
+			*pw_stdin_r = true;
+			break;
+		case OPT_AUTH:
+			if (parse_auth(optarg, &o->auth) < 0) {
+				fprintf(stderr,
+				        "mapiclient: unknown --auth %s "
+				        "(basic, ntlm or negotiate)\n",
+				        optarg);
+				return -1;
+			}
+			break;
+		case OPT_INSECURE:
+			o->insecure = true;
+			break;
+		case OPT_TRACE:
+			o->trace = stderr;
+			break;
+		case OPT_HELP:
+		case 'h':
+			usage(stdout);
+			exit(MC_EXIT_OK);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const struct mc_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	TALLOC_CTX *mem_ctx = talloc_new(NULL);
+	struct mc_session_opts o = {.auth = MC_AUTH_BASIC};
+	bool pw_stdin = false;
+	int ret = MC_EXIT_USAGE;
+	if (parse_options(mem_ctx, argc, argv, &o, &pw_stdin) < 0)
+		goto out;
+	if (optind >= argc) {
+		usage(stderr);
+		goto out;
+	}
+	const struct mc_command *cmd = find_command(argv[optind]);
+	int nargs = argc - optind - 1;
+	if (cmd == NULL) {
+		fprintf(stderr, "mapiclient: unknown command %s\n", argv[optind]);
+		usage(stderr);
+		goto out;
+	}
+	if (nargs < cmd->min_args || nargs > cmd->max_args) {
+		fprintf(stderr, "usage: mapiclient [options] %s %s\n", cmd->name, cmd->args);
+		goto out;
+	}
+	/* discover ADDRESS logs in as ADDRESS unless --user says otherwise */
+	if (o.user == NULL && strcmp(cmd->name, "discover") == 0)
+		o.user = argv[optind + 1];
+	if (o.user == NULL) {
+		fprintf(stderr, "mapiclient: --user ADDRESS is required\n");
+		goto out;
+	}
+	if (pw_stdin && (o.password = read_password_stdin(mem_ctx)) == NULL) {
+		fprintf(stderr, "mapiclient: no password on standard input\n");
+		goto out;
+	}
+	if (o.password == NULL && o.auth != MC_AUTH_NEGOTIATE) {
+		fprintf(stderr, "mapiclient: --password or --password-stdin is required\n");
+		goto out;
+	}
+	struct mc_cli cli = {.address = o.user};
+	cli.s = mc_session_new(mem_ctx, &o);
+	if (cli.s == NULL) {
+		fprintf(stderr, "mapiclient: cannot start a session (out of memory or libcurl)\n");
+		ret = MC_EXIT_FAIL;
+		goto out;
+	}
+	if (o.password != NULL)
+		memset((char *)(uintptr_t)o.password, 0, strlen(o.password));
+	ret = cmd->run(&cli, nargs, argv + optind + 1);
+	mc_session_free(&cli.s);
+out:
+	talloc_free(mem_ctx);
+	return ret;
+}

@@ -1,0 +1,43 @@
+/*
+ * mapiclient CLI: the commands, each over a session made from the global
+ * options.  A command prints its result to stdout and returns the process
+ * exit status (mapiclient_exit_status()); failures are printed to stderr
+ * as "mapiclient: <what went wrong>".
+ */
+#ifndef MAPICLIENT_CLI_H
+#define MAPICLIENT_CLI_H
+
+#include "mc_session.h"
+
+/* Exit statuses. */
+#define MC_EXIT_OK      0
+#define MC_EXIT_FAIL    1 /* the server answered an error, or the answer was bad */
+#define MC_EXIT_USAGE   2
+#define MC_EXIT_AUTH    3 /* credentials refused */
+#define MC_EXIT_NETWORK 4 /* server unreachable */
+
+struct mc_cli {
+	struct mc_session *s;
+	const char *address; /* --user */
+};
+
+struct mc_command {
+	const char *name;
+	const char *args; /* usage text of the arguments */
+	int min_args, max_args;
+	int (*run)(struct mc_cli *cli, int argc, char **argv);
+	const char *help;
+};
+
+/* The exit status for the session's last error, after printing it. */
+int mc_cli_fail(struct mc_cli *cli);
+
+int mc_cmd_discover(struct mc_cli *cli, int argc, char **argv);
+int mc_cmd_resolve(struct mc_cli *cli, int argc, char **argv);
+int mc_cmd_gal(struct mc_cli *cli, int argc, char **argv);
+int mc_cmd_ping(struct mc_cli *cli, int argc, char **argv);
+int mc_cmd_connect(struct mc_cli *cli, int argc, char **argv);
+int mc_cmd_folders(struct mc_cli *cli, int argc, char **argv);
+int mc_cmd_ladder(struct mc_cli *cli, int argc, char **argv);
+
+#endif

@@ -1,0 +1,226 @@
+/*
+ * mapiclient commands: discover, resolve, gal, ping, connect.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mapiclient_cli.h"
+#include "mc_autodiscover.h"
+#include "mc_emsmdb.h"
+#include "mc_nspi.h"
+
+static void print_field(const char *name, const char *value)
+{
+	if (value != NULL)
+		printf("%s: %s\n", name, value);
+}
+
+int mc_cmd_discover(struct mc_cli *cli, int argc, char **argv)
+{
+	TALLOC_CTX *tmp = talloc_new(cli->s);
+	struct mc_discovery d;
+	int ret = MC_EXIT_OK;
+	if (mc_discover(tmp, cli->s, argv[0], &d) < 0) {
+		ret = mc_cli_fail(cli);
+		goto out;
+	}
+	print_field("address", d.address);
+	print_field("json-url", d.json_url);
+	print_field("autodiscover-url", d.pox_url);
+	print_field("display-name", d.display_name);
+	print_field("legacy-dn", d.legacy_dn);
+	print_field("smtp-address", d.smtp_address);
+	print_field("deployment-id", d.deployment_id);
+	print_field("mapihttp-version", d.mapi_version);
+	print_field("mailstore-internal-url", d.mailstore_internal);
+	print_field("mailstore-external-url", d.mailstore_external);
+	print_field("addressbook-internal-url", d.addressbook_internal);
+	print_field("addressbook-external-url", d.addressbook_external);
+	print_field("ews-url", d.ews_url);
+out:
+	talloc_free(tmp);
+	return ret;
+}
+
+/* Discovery for the --user address: every command but discover starts so. */
+static int discover_user(TALLOC_CTX *mem_ctx, struct mc_cli *cli)
+{
+	struct mc_discovery d;
+	return mc_discover(mem_ctx, cli->s, cli->address, &d);
+}
+
+static const char *str_value(const struct nspi_rowset *rows, size_t row, uint32_t tag)
+{
+	const struct mapi_propval *v = mc_nspi_row_value(rows, row, tag);
+	return v != NULL && v->v.str != NULL ? v->v.str : "";
+}
+
+/* [MS-OXNSPI] 2.2.1.8 */
+#define MID_UNRESOLVED 0x0
+#define MID_AMBIGUOUS  0x1
+#define MID_RESOLVED   0x2
+
+int mc_cmd_resolve(struct mc_cli *cli, int argc, char **argv)
+{
+	TALLOC_CTX *tmp = talloc_new(cli->s);
+	int ret = MC_EXIT_FAIL;
+	uint32_t tags[] = {MC_TAG_DISPLAY_NAME, MC_TAG_SMTP_ADDRESS, MC_TAG_EMAIL_ADDRESS,
+	                   MC_TAG_ADDRESS_TYPE, MC_TAG_DISPLAY_TYPE};
+	struct mapi_proptag_array cols = {sizeof(tags) / sizeof(tags[0]), tags};
+	char *names[] = {argv[0]};
+	struct nspi_strings strs = {1, names};
+	struct nspi_stat st;
+	struct nspi_resolve_names_resp resp;
+	if (discover_user(tmp, cli) < 0 || mc_nspi_bind(tmp, cli->s, NULL) < 0)
+		goto fail;
+	mc_nspi_default_stat(&st);
+	/* [MS-OXCMAPIHTTP] 2.2.5.14 */
+	struct nspi_resolve_names_req req = {.state = &st, .tags = &cols, .names = &strs};
+	if (mc_nspi_call(tmp, cli->s, NSPI_RESOLVE_NAMES, &req, &resp) < 0)
+		goto fail;
+	if (resp.mids == NULL || resp.mids->count != 1) {
+		fprintf(stderr, "mapiclient: ResolveNames answered %" PRIu32 " MIds for 1 name\n",
+		        resp.mids ? resp.mids->count : 0);
+		goto out;
+	}
+	uint32_t mid = resp.mids->ids[0];
+	if (mid == MID_UNRESOLVED || mid == MID_AMBIGUOUS) {
+		printf("%s: %s\n", argv[0], mid == MID_UNRESOLVED ? "not found" : "ambiguous");
+		goto unbind;
+	}
+	printf("%s: resolved\n", argv[0]);
+	printf("display-name: %s\n", str_value(resp.rows, 0, MC_TAG_DISPLAY_NAME));
+	printf("smtp-address: %s\n", str_value(resp.rows, 0, MC_TAG_SMTP_ADDRESS));
+	printf("email-address: %s\n", str_value(resp.rows, 0, MC_TAG_EMAIL_ADDRESS));
+	printf("address-type: %s\n", str_value(resp.rows, 0, MC_TAG_ADDRESS_TYPE));
+	ret = MC_EXIT_OK;
+unbind:
+	if (mc_nspi_unbind(tmp, cli->s) < 0)
+		goto fail;
+	goto out;
+fail:
+	ret = mc_cli_fail(cli);
+out:
+	talloc_free(tmp);
+	return ret;
+}
+
+static int gal_containers(TALLOC_CTX *mem_ctx, struct mc_cli *cli)
+{
+	struct nspi_stat st;
+	struct nspi_get_special_table_resp resp;
+	mc_nspi_default_stat(&st);
+	/* [MS-OXCMAPIHTTP] 2.2.5.8, flags 0x4 NspiUnicodeStrings: the
+	 * hierarchy table of the address book containers. */
+	struct nspi_get_special_table_req req = {.flags = 0x4, .state = &st};
+	if (mc_nspi_call(mem_ctx, cli->s, NSPI_GET_SPECIAL_TABLE, &req, &resp) < 0)
+		return -1;
+	uint32_t n = resp.rows ? resp.rows->count : 0;
+	printf("containers: %" PRIu32 "\n", n);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct mapi_propval_array *l = &resp.rows->lists[i];
+		const char *name = "";
+		int32_t depth = 0;
+		for (uint32_t k = 0; k < l->count; k++) {
+			if (l->vals[k].tag == MC_TAG_DISPLAY_NAME && l->vals[k].v.str)
+				name = l->vals[k].v.str;
+			if (l->vals[k].tag == MC_TAG_DEPTH)
+				depth = l->vals[k].v.i32;
+		}
+		printf("  %*s%s\n", (int)(depth > 0 && depth < 16 ? depth * 2 : 0), "", name);
+	}
+	return 0;
+}
+
+/* [MS-OXNSPI] 2.2.1.8: MID_END_OF_TABLE */
+#define MID_END_OF_TABLE 0x2
+
+static int gal_rows(TALLOC_CTX *mem_ctx, struct mc_cli *cli)
+{
+	uint32_t tags[] = {MC_TAG_DISPLAY_NAME, MC_TAG_SMTP_ADDRESS, MC_TAG_EMAIL_ADDRESS};
+	struct mapi_proptag_array cols = {3, tags};
+	struct nspi_stat st;
+	uint32_t total = 0;
+	mc_nspi_default_stat(&st);
+	/* [MS-OXCMAPIHTTP] 2.2.5.12: pages of 50 rows until the end. */
+	for (int page = 0; page < 10000; page++) {
+		struct nspi_query_rows_resp resp;
+		struct nspi_query_rows_req req = {
+		    .flags = 0, .state = &st, .row_count = 50, .columns = &cols};
+		if (mc_nspi_call(mem_ctx, cli->s, NSPI_QUERY_ROWS, &req, &resp) < 0)
+			return -1;
+		uint32_t n = resp.rows ? resp.rows->count : 0;
+		if (n > 50) {
+			return mc_fail(cli->s, MC_E_PROTOCOL,
+			               "QueryRows answered %" PRIu32 " rows for a Count of 50 "
+			               "([MS-OXNSPI] 3.1.4.1.8 forbids more)",
+			               n);
+		}
+		for (uint32_t i = 0; i < n; i++)
+			printf("%s\t%s\t%s\n", str_value(resp.rows, i, MC_TAG_DISPLAY_NAME),
+			       str_value(resp.rows, i, MC_TAG_SMTP_ADDRESS),
+			       str_value(resp.rows, i, MC_TAG_EMAIL_ADDRESS));
+		total += n;
+		if (resp.state == NULL || n == 0 || resp.state->current_rec == MID_END_OF_TABLE)
+			break;
+		st = *resp.state;
+	}
+	printf("entries: %" PRIu32 "\n", total);
+	return 0;
+}
+
+int mc_cmd_gal(struct mc_cli *cli, int argc, char **argv)
+{
+	TALLOC_CTX *tmp = talloc_new(cli->s);
+	int ret = MC_EXIT_OK;
+	if (discover_user(tmp, cli) < 0 || mc_nspi_bind(tmp, cli->s, NULL) < 0 ||
+	    gal_containers(tmp, cli) < 0 || gal_rows(tmp, cli) < 0 ||
+	    mc_nspi_unbind(tmp, cli->s) < 0)
+		ret = mc_cli_fail(cli);
+	talloc_free(tmp);
+	return ret;
+}
+
+int mc_cmd_ping(struct mc_cli *cli, int argc, char **argv)
+{
+	TALLOC_CTX *tmp = talloc_new(cli->s);
+	int ret = MC_EXIT_OK;
+	if (discover_user(tmp, cli) < 0 || mc_mapi_ping(tmp, cli->s, false) < 0) {
+		ret = mc_cli_fail(cli);
+		goto out;
+	}
+	printf("emsmdb: PING ok\n");
+	if (mc_mapi_ping(tmp, cli->s, true) < 0) {
+		ret = mc_cli_fail(cli);
+		goto out;
+	}
+	printf("nspi: PING ok\n");
+out:
+	talloc_free(tmp);
+	return ret;
+}
+
+int mc_cmd_connect(struct mc_cli *cli, int argc, char **argv)
+{
+	TALLOC_CTX *tmp = talloc_new(cli->s);
+	struct mh_connect_resp resp;
+	int ret = MC_EXIT_OK;
+	if (discover_user(tmp, cli) < 0 || mc_emsmdb_connect(tmp, cli->s, &resp) < 0) {
+		ret = mc_cli_fail(cli);
+		goto out;
+	}
+	printf("connected: %s\n", resp.display_name ? resp.display_name : "");
+	printf("dn-prefix: %s\n", resp.dn_prefix ? resp.dn_prefix : "");
+	printf("polls-max: %" PRIu32 "\n", resp.polls_max);
+	printf("retry-count: %" PRIu32 "\n", resp.retry_count);
+	printf("retry-delay: %" PRIu32 "\n", resp.retry_delay);
+	if (mc_emsmdb_disconnect(tmp, cli->s) < 0) {
+		ret = mc_cli_fail(cli);
+		goto out;
+	}
+	printf("disconnected\n");
+out:
+	talloc_free(tmp);
+	return ret;
+}

@@ -1,0 +1,154 @@
+/*
+ * mapiclient commands that walk the mailbox: folders, ladder.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mapiclient_cli.h"
+#include "mc_autodiscover.h"
+#include "mc_emsmdb.h"
+#include "mc_nspi.h"
+#include "mc_store.h"
+
+static const struct mapi_propval *row_value(const struct rop_property_row *row, uint32_t tag)
+{
+	for (uint32_t i = 0; i < row->vals.count; i++) {
+		if (row->vals.vals[i].tag == tag)
+			return &row->vals.vals[i];
+	}
+	return NULL;
+}
+
+static uint32_t folder_tags[] = {MC_TAG_FID, MC_TAG_DISPLAY_NAME, MC_TAG_CONTENT_COUNT,
+                                 MC_TAG_CONTENT_UNREAD, MC_TAG_DEPTH};
+
+static void print_folder_rows(const struct rop_row_list *rows)
+{
+	for (uint32_t i = 0; i < rows->count; i++) {
+		const struct rop_property_row *r = &rows->rows[i];
+		const struct mapi_propval *name = row_value(r, MC_TAG_DISPLAY_NAME);
+		const struct mapi_propval *count = row_value(r, MC_TAG_CONTENT_COUNT);
+		const struct mapi_propval *unread = row_value(r, MC_TAG_CONTENT_UNREAD);
+		const struct mapi_propval *depth = row_value(r, MC_TAG_DEPTH);
+		int d = depth && depth->v.i32 > 0 && depth->v.i32 < 32 ? depth->v.i32 : 0;
+		printf("%*s%s (%" PRId32 " items, %" PRId32 " unread)\n", d * 2, "",
+		       name && name->v.str ? name->v.str : "?", count ? count->v.i32 : 0,
+		       unread ? unread->v.i32 : 0);
+	}
+}
+
+int mc_cmd_folders(struct mc_cli *cli, int argc, char **argv)
+{
+	TALLOC_CTX *tmp = talloc_new(cli->s);
+	struct mc_discovery d;
+	struct mh_connect_resp cr;
+	struct mc_logon logon;
+	struct rop_row_list rows;
+	struct mapi_proptag_array cols = {sizeof(folder_tags) / sizeof(folder_tags[0]),
+	                                  folder_tags};
+	int ret = MC_EXIT_OK;
+	if (mc_discover(tmp, cli->s, cli->address, &d) < 0 ||
+	    mc_emsmdb_connect(tmp, cli->s, &cr) < 0 || mc_store_logon(tmp, cli->s, &logon) < 0 ||
+	    mc_store_hierarchy(tmp, cli->s, &logon, logon.resp.folder_ids[0], true, &cols, 1000,
+	                       &rows) < 0) {
+		ret = mc_cli_fail(cli);
+		goto out;
+	}
+	print_folder_rows(&rows);
+	if (mc_emsmdb_disconnect(tmp, cli->s) < 0)
+		ret = mc_cli_fail(cli);
+out:
+	talloc_free(tmp);
+	return ret;
+}
+
+/* The ladder: Outlook's startup (OUTLOOK-LADDER.md stages 1-5), each step
+ * reported PASS / FAIL (with the error) / SKIP (an earlier step it needs
+ * failed). */
+struct ladder {
+	struct mc_cli *cli;
+	TALLOC_CTX *mem_ctx;
+	unsigned passed, failed, skipped;
+};
+
+static bool step(struct ladder *l, const char *name, bool can_run, int rc)
+{
+	if (!can_run) {
+		printf("SKIP %s\n", name);
+		l->skipped++;
+		return false;
+	}
+	if (rc < 0) {
+		printf("FAIL %s: %s\n", name, mc_session_error(l->cli->s));
+		l->failed++;
+		return false;
+	}
+	printf("PASS %s\n", name);
+	l->passed++;
+	return true;
+}
+
+static void ladder_nspi(struct ladder *l, bool ok)
+{
+	struct mc_session *s = l->cli->s;
+	struct nspi_stat st;
+	mc_nspi_default_stat(&st);
+	bool bound = step(l, "nspi Bind", ok, ok ? mc_nspi_bind(l->mem_ctx, s, NULL) : 0);
+	struct nspi_get_special_table_resp gst;
+	struct nspi_get_special_table_req gstq = {.flags = 0x4, .state = &st};
+	step(l, "nspi GetSpecialTable", bound,
+	     bound ? mc_nspi_call(l->mem_ctx, s, NSPI_GET_SPECIAL_TABLE, &gstq, &gst) : 0);
+	uint32_t tags[] = {MC_TAG_DISPLAY_NAME, MC_TAG_SMTP_ADDRESS, MC_TAG_EMAIL_ADDRESS};
+	struct mapi_proptag_array cols = {3, tags};
+	struct nspi_query_rows_resp qr;
+	struct nspi_query_rows_req qrq = {.state = &st, .row_count = 50, .columns = &cols};
+	step(l, "nspi QueryRows", bound,
+	     bound ? mc_nspi_call(l->mem_ctx, s, NSPI_QUERY_ROWS, &qrq, &qr) : 0);
+	char *names[] = {(char *)(uintptr_t)l->cli->address};
+	struct nspi_strings strs = {1, names};
+	struct nspi_resolve_names_resp rn;
+	struct nspi_resolve_names_req rnq = {.state = &st, .tags = &cols, .names = &strs};
+	step(l, "nspi ResolveNames", bound,
+	     bound ? mc_nspi_call(l->mem_ctx, s, NSPI_RESOLVE_NAMES, &rnq, &rn) : 0);
+	step(l, "nspi Unbind", bound, bound ? mc_nspi_unbind(l->mem_ctx, s) : 0);
+}
+
+static void ladder_emsmdb(struct ladder *l, bool ok)
+{
+	struct mc_session *s = l->cli->s;
+	struct mh_connect_resp cr;
+	struct mc_logon logon;
+	uint64_t inbox = 0;
+	struct rop_row_list rows;
+	struct rop_property_row props;
+	uint32_t ptags[] = {MC_TAG_DISPLAY_NAME, MC_TAG_CONTENT_COUNT};
+	struct mapi_proptag_array pcols = {2, ptags};
+	struct mapi_proptag_array hcols = {sizeof(folder_tags) / sizeof(folder_tags[0]),
+	                                   folder_tags};
+	bool conn = step(l, "emsmdb Connect", ok, ok ? mc_emsmdb_connect(l->mem_ctx, s, &cr) : 0);
+	bool lg =
+	    step(l, "emsmdb RopLogon", conn, conn ? mc_store_logon(l->mem_ctx, s, &logon) : 0);
+	bool rf = step(l, "emsmdb RopGetReceiveFolder IPM", lg,
+	               lg ? mc_store_receive_folder(l->mem_ctx, s, &logon, "IPM", &inbox) : 0);
+	step(l, "emsmdb RopOpenFolder Inbox + RopGetPropertiesSpecific", rf,
+	     rf ? mc_store_folder_props(l->mem_ctx, s, &logon, inbox, &pcols, &props) : 0);
+	step(l, "emsmdb hierarchy table of Root", lg,
+	     lg ? mc_store_hierarchy(l->mem_ctx, s, &logon, logon.resp.folder_ids[0], true, &hcols,
+	                             100, &rows)
+	        : 0);
+	step(l, "emsmdb PING", conn, conn ? mc_mapi_ping(l->mem_ctx, s, false) : 0);
+	step(l, "emsmdb Disconnect", conn, conn ? mc_emsmdb_disconnect(l->mem_ctx, s) : 0);
+}
+
+int mc_cmd_ladder(struct mc_cli *cli, int argc, char **argv)
+{
+	struct ladder l = {.cli = cli, .mem_ctx = talloc_new(cli->s)};
+	struct mc_discovery d;
+	bool ok = step(&l, "autodiscover", true, mc_discover(l.mem_ctx, cli->s, cli->address, &d));
+	ladder_nspi(&l, ok);
+	ladder_emsmdb(&l, ok);
+	printf("ladder: %u passed, %u failed, %u skipped\n", l.passed, l.failed, l.skipped);
+	talloc_free(l.mem_ctx);
+	return l.failed == 0 && l.skipped == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
+}

@@ -1,0 +1,156 @@
+/*
+ * mc_store: RopLogon and folder ROPs of the client.
+ */
+#include "mc_store.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "rop_errors.h"
+#include "rpc_ext.h"
+
+/* Requests compressed and obfuscated, responses allowed both, as Outlook
+ * ([MS-OXCRPC] 3.1.4.2.1, 3.1.4.1.1.3). */
+static const struct mc_execute_opts outlook_opts = {
+    .flags = 0,
+    .encode_flags = RPC_EXT_ENCODE_COMPRESS | RPC_EXT_ENCODE_XOR,
+};
+
+#define NEW_HANDLE 0xFFFFFFFFu
+
+static int check_rops(struct mc_session *s, const struct rop_response *resps, size_t n,
+                      size_t expected)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t rv = resps[i].return_value;
+		if (rv != 0)
+			return mc_fail(s, MC_E_SERVER, "%s: ReturnValue 0x%08" PRIx32 " (%s)",
+			               rop_name(resps[i].rop_id), rv,
+			               rop_error_name(rv) ? rop_error_name(rv) : "unknown");
+	}
+	if (n != expected)
+		return mc_fail(s, MC_E_PROTOCOL, "Execute: %zu ROP responses for %zu requests", n,
+		               expected);
+	return 0;
+}
+
+int mc_store_logon(TALLOC_CTX *mem_ctx, struct mc_session *s, struct mc_logon *logon_r)
+{
+	TALLOC_CTX *tmp = talloc_new(mem_ctx);
+	struct rop_response *resps;
+	uint32_t *handles, in_handles[1] = {NEW_HANDLE};
+	size_t n, nh;
+	int ret = -1;
+	struct rop_request req = {.rop_id = ROP_ID_Logon, .logon_id = 0, .output_handle = 0};
+	req.u.logon.logon_flags = 0x01;      /* Private */
+	req.u.logon.open_flags = 0x0100040C; /* HOME_LOGON|TAKE_OWNERSHIP|NO_MAIL|PER_MDB_REPLID */
+	req.u.logon.store_state = 0;
+	req.u.logon.essdn = talloc_strdup(tmp, s->legacy_dn ? s->legacy_dn : "");
+	if (mc_emsmdb_execute(mem_ctx, s, &outlook_opts, &req, 1, in_handles, 1, NULL, &resps, &n,
+	                      &handles, &nh) < 0 ||
+	    check_rops(s, resps, n, 1) < 0)
+		goto out;
+	if (nh < 1 || resps[0].rop_id != ROP_ID_Logon) {
+		mc_fail(s, MC_E_PROTOCOL, "RopLogon: no handle in the response");
+		goto out;
+	}
+	logon_r->handle = handles[resps[0].handle_index < nh ? resps[0].handle_index : 0];
+	logon_r->resp = resps[0].u.logon;
+	ret = 0;
+out:
+	talloc_free(tmp);
+	return ret;
+}
+
+int mc_store_receive_folder(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                            const char *message_class, uint64_t *fid_r)
+{
+	TALLOC_CTX *tmp = talloc_new(mem_ctx);
+	struct rop_response *resps;
+	uint32_t *handles, in_handles[1] = {logon->handle};
+	size_t n, nh;
+	int ret = -1;
+	struct rop_request req = {.rop_id = ROP_ID_GetReceiveFolder, .input_handle = 0};
+	req.u.get_receive_folder.message_class = talloc_strdup(tmp, message_class);
+	if (mc_emsmdb_execute(mem_ctx, s, &outlook_opts, &req, 1, in_handles, 1, NULL, &resps, &n,
+	                      &handles, &nh) < 0 ||
+	    check_rops(s, resps, n, 1) < 0)
+		goto out;
+	*fid_r = resps[0].u.get_receive_folder.folder_id;
+	ret = 0;
+out:
+	talloc_free(tmp);
+	return ret;
+}
+
+int mc_store_hierarchy(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                       uint64_t fid, bool deep, const struct mapi_proptag_array *columns,
+                       uint16_t max_rows, struct rop_row_list *rows_r)
+{
+	TALLOC_CTX *tmp = talloc_new(mem_ctx);
+	struct rop_response *resps;
+	uint32_t *handles, in_handles[3] = {logon->handle, NEW_HANDLE, NEW_HANDLE};
+	size_t n, nh;
+	int ret = -1;
+	struct rop_request reqs[5];
+	memset(reqs, 0, sizeof(reqs));
+	reqs[0].rop_id = ROP_ID_OpenFolder; /* [MS-OXCFOLD] 2.2.1.1 */
+	reqs[0].input_handle = 0;
+	reqs[0].output_handle = 1;
+	reqs[0].u.open_folder.folder_id = fid;
+	reqs[1].rop_id = ROP_ID_GetHierarchyTable; /* 2.2.1.13, Depth 0x04 */
+	reqs[1].input_handle = 1;
+	reqs[1].output_handle = 2;
+	reqs[1].u.get_hierarchy_table.table_flags = deep ? 0x04 : 0x00;
+	reqs[2].rop_id = ROP_ID_SetColumns; /* [MS-OXCTABL] 2.2.2.2 */
+	reqs[2].input_handle = 2;
+	reqs[2].u.set_columns.tags = *columns;
+	reqs[3].rop_id = ROP_ID_QueryRows; /* [MS-OXCTABL] 2.2.2.5 */
+	reqs[3].input_handle = 2;
+	reqs[3].u.query_rows.forward_read = 1;
+	reqs[3].u.query_rows.row_count = max_rows;
+	reqs[4].rop_id = ROP_ID_Release;
+	reqs[4].input_handle = 2;
+	struct rop_decode_ctx ctx = {.columns = columns};
+	if (mc_emsmdb_execute(mem_ctx, s, &outlook_opts, reqs, 5, in_handles, 3, &ctx, &resps, &n,
+	                      &handles, &nh) < 0 ||
+	    check_rops(s, resps, n, 4) < 0)
+		goto out;
+	*rows_r = resps[3].u.query_rows.rows;
+	ret = 0;
+out:
+	talloc_free(tmp);
+	return ret;
+}
+
+int mc_store_folder_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                          uint64_t fid, const struct mapi_proptag_array *tags,
+                          struct rop_property_row *row_r)
+{
+	TALLOC_CTX *tmp = talloc_new(mem_ctx);
+	struct rop_response *resps;
+	uint32_t *handles, in_handles[2] = {logon->handle, NEW_HANDLE};
+	size_t n, nh;
+	int ret = -1;
+	struct rop_request reqs[3];
+	memset(reqs, 0, sizeof(reqs));
+	reqs[0].rop_id = ROP_ID_OpenFolder;
+	reqs[0].input_handle = 0;
+	reqs[0].output_handle = 1;
+	reqs[0].u.open_folder.folder_id = fid;
+	reqs[1].rop_id = ROP_ID_GetPropertiesSpecific; /* [MS-OXCPRPT] 2.2.2 */
+	reqs[1].input_handle = 1;
+	reqs[1].u.get_properties_specific.want_unicode = 1;
+	reqs[1].u.get_properties_specific.tags = *tags;
+	reqs[2].rop_id = ROP_ID_Release;
+	reqs[2].input_handle = 1;
+	if (mc_emsmdb_execute(mem_ctx, s, &outlook_opts, reqs, 3, in_handles, 2, NULL, &resps, &n,
+	                      &handles, &nh) < 0 ||
+	    check_rops(s, resps, n, 2) < 0)
+		goto out;
+	*row_r = resps[1].u.get_properties_specific.row;
+	ret = 0;
+out:
+	talloc_free(tmp);
+	return ret;
+}

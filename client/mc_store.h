@@ -1,0 +1,50 @@
+/*
+ * mc_store: the first ROPs of an online session as Outlook sends them
+ * (OUTLOOK-LADDER stage 5): RopLogon to the user's own mailbox, opening a
+ * folder, reading its hierarchy table.  Built on mc_emsmdb_execute; the
+ * ROPs' ReturnValues are checked here and a failing one is reported with
+ * its name ([MS-OXCDATA] 2.4).
+ */
+#ifndef MC_STORE_H
+#define MC_STORE_H
+
+#include <stdint.h>
+#include <talloc.h>
+
+#include "mc_emsmdb.h"
+
+/* [MS-OXPROPS] folder properties the client reads. */
+#define MC_TAG_FID            0x67480014u
+#define MC_TAG_CONTENT_COUNT  0x36020003u
+#define MC_TAG_CONTENT_UNREAD 0x36030003u
+#define MC_TAG_SUBFOLDERS     0x360A000Bu
+#define MC_TAG_FOLDER_CLASS   0x3613001Fu
+
+struct mc_logon {
+	uint32_t handle; /* the server's handle of the logon object */
+	struct rop_logon_resp resp;
+};
+
+/* RopLogon, private mailbox, as Outlook: LogonFlags 0x01, OpenFlags
+ * 0x0100040C ([MS-OXCSTOR] 2.2.1.1.1), Essdn = the user's LegacyDN. */
+int mc_store_logon(TALLOC_CTX *mem_ctx, struct mc_session *s, struct mc_logon *logon_r);
+
+/* RopGetReceiveFolder for message_class; *fid_r the folder. */
+int mc_store_receive_folder(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                            const char *message_class, uint64_t *fid_r);
+
+/*
+ * RopOpenFolder on fid, RopGetHierarchyTable (Depth when deep), RopSetColumns
+ * with columns, RopQueryRows of up to max_rows, RopRelease: one Execute.
+ * *rows_r holds the rows (allocated on mem_ctx).
+ */
+int mc_store_hierarchy(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                       uint64_t fid, bool deep, const struct mapi_proptag_array *columns,
+                       uint16_t max_rows, struct rop_row_list *rows_r);
+
+/* RopOpenFolder + RopGetPropertiesSpecific of tags on fid. */
+int mc_store_folder_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                          uint64_t fid, const struct mapi_proptag_array *tags,
+                          struct rop_property_row *row_r);
+
+#endif
