@@ -14,44 +14,63 @@
 #define STREAM  EMS_T(EMS_OBJ_STREAM)
 /* ROPs that act on the logon, whichever object of it the handle names
  * (Outlook sends them on the logon handle; Exchange accepts any). */
-#define ANY (LOGON | FOLDER | MESSAGE | ATTACH | TABLE | STREAM)
+#define ANY   (LOGON | FOLDER | MESSAGE | ATTACH | TABLE | STREAM)
+#define PROPS (LOGON | FOLDER | MESSAGE | ATTACH)
 
-#define ROW(name, in) [ROP_ID_##name] = {ems_rop_##name##_fn, in, 0}
-
-/* Handler names follow the codec's member names (rop_ids.def). */
-#define ems_rop_Logon_fn                 ems_rop_logon
-#define ems_rop_GetReceiveFolder_fn      ems_rop_get_receive_folder
-#define ems_rop_SetReceiveFolder_fn      ems_rop_set_receive_folder
-#define ems_rop_GetReceiveFolderTable_fn ems_rop_get_receive_folder_table
-#define ems_rop_LongTermIdFromId_fn      ems_rop_long_term_id_from_id
-#define ems_rop_IdFromLongTermId_fn      ems_rop_id_from_long_term_id
-#define ems_rop_GetPerUserLongTermIds_fn ems_rop_get_per_user_long_term_ids
-#define ems_rop_GetPerUserGuid_fn        ems_rop_get_per_user_guid
-#define ems_rop_GetStoreState_fn         ems_rop_get_store_state
-#define ems_rop_GetOwningServers_fn      ems_rop_get_owning_servers
-#define ems_rop_PublicFolderIsGhosted_fn ems_rop_public_folder_is_ghosted
-#define ems_rop_GetAddressTypes_fn       ems_rop_get_address_types
-#define ems_rop_OptionsData_fn           ems_rop_options_data
-#define ems_rop_TellVersion_fn           ems_rop_tell_version
+#define ROW(name, member, in)        [ROP_ID_##name] = {ems_rop_##member, in, 0}
+#define ROW2(name, member, in, dest) [ROP_ID_##name] = {ems_rop_##member, in, dest}
 
 static const struct ems_rop_def rop_defs[256] = {
     /* [MS-OXCSTOR] */
-    ROW(Logon, 0),
-    ROW(GetReceiveFolder, LOGON),
-    ROW(SetReceiveFolder, LOGON),
-    ROW(GetReceiveFolderTable, LOGON),
-    ROW(LongTermIdFromId, ANY),
-    ROW(IdFromLongTermId, ANY),
-    ROW(GetPerUserLongTermIds, LOGON),
-    ROW(GetPerUserGuid, LOGON),
-    ROW(GetStoreState, LOGON),
-    ROW(GetOwningServers, ANY),
-    ROW(PublicFolderIsGhosted, ANY),
+    ROW(Logon, logon, 0),
+    ROW(GetReceiveFolder, get_receive_folder, LOGON),
+    ROW(SetReceiveFolder, set_receive_folder, LOGON),
+    ROW(GetReceiveFolderTable, get_receive_folder_table, LOGON),
+    ROW(LongTermIdFromId, long_term_id_from_id, ANY),
+    ROW(IdFromLongTermId, id_from_long_term_id, ANY),
+    ROW(GetPerUserLongTermIds, get_per_user_long_term_ids, LOGON),
+    ROW(GetPerUserGuid, get_per_user_guid, LOGON),
+    ROW(GetStoreState, get_store_state, LOGON),
+    ROW(GetOwningServers, get_owning_servers, ANY),
+    ROW(PublicFolderIsGhosted, public_folder_is_ghosted, ANY),
     /* [MS-OXOMSG] */
-    ROW(GetAddressTypes, ANY),
-    ROW(OptionsData, ANY),
+    ROW(GetAddressTypes, get_address_types, ANY),
+    ROW(OptionsData, options_data, ANY),
     /* [MS-OXCFXICS] */
-    ROW(TellVersion, ANY),
+    ROW(TellVersion, tell_version, ANY),
+    /* [MS-OXCFOLD] */
+    ROW(OpenFolder, open_folder, LOGON | FOLDER),
+    ROW(CreateFolder, create_folder, FOLDER),
+    ROW(DeleteFolder, delete_folder, FOLDER),
+    ROW(GetHierarchyTable, get_hierarchy_table, FOLDER),
+    ROW(GetContentsTable, get_contents_table, FOLDER),
+    /* [MS-OXCPRPT] */
+    ROW(GetPropertiesSpecific, get_properties_specific, PROPS),
+    ROW(GetPropertiesAll, get_properties_all, PROPS),
+    ROW(GetPropertiesList, get_properties_list, PROPS),
+    ROW(SetProperties, set_properties, PROPS),
+    ROW(SetPropertiesNoReplicate, set_properties_no_replicate, PROPS),
+    ROW(DeleteProperties, delete_properties, PROPS),
+    ROW(DeletePropertiesNoReplicate, delete_properties_no_replicate, PROPS),
+    ROW(GetPropertyIdsFromNames, get_property_ids_from_names, PROPS),
+    ROW(GetNamesFromPropertyIds, get_names_from_property_ids, PROPS),
+    ROW(QueryNamedProperties, query_named_properties, PROPS),
+    /* [MS-OXCTABL] */
+    ROW(SetColumns, set_columns, TABLE),
+    ROW(SortTable, sort_table, TABLE),
+    ROW(Restrict, restrict_, TABLE),
+    ROW(QueryRows, query_rows, TABLE),
+    ROW(GetStatus, get_status, TABLE),
+    ROW(QueryPosition, query_position, TABLE),
+    ROW(SeekRow, seek_row, TABLE),
+    ROW(SeekRowBookmark, seek_row_bookmark, TABLE),
+    ROW(SeekRowFractional, seek_row_fractional, TABLE),
+    ROW(CreateBookmark, create_bookmark, TABLE),
+    ROW(FreeBookmark, free_bookmark, TABLE),
+    ROW(FindRow, find_row, TABLE),
+    ROW(ResetTable, reset_table, TABLE),
+    ROW(QueryColumnsAll, query_columns_all, TABLE),
+    ROW(Abort, abort_, TABLE),
 };
 
 const struct ems_rop_def *ems_rop_def(uint8_t rop_id)

@@ -312,3 +312,144 @@ uint32_t ems_rop_tell_version(struct ems_rop_ctx *c, const struct rop_request *r
 {
 	return 0;
 }
+
+/* ---- Store object properties ([MS-OXCSTOR] 2.2.2) ---- */
+
+/* [MS-OXCDATA] 2.2.5.2 Address Book EntryID of a user's DN. */
+static int ab_entryid(TALLOC_CTX *mem, const char *dn, struct mapi_binary *bin)
+{
+	static const uint8_t provider[16] = {0xDC, 0xA7, 0x40, 0xC8, 0xC0, 0x42, 0x10, 0x1A,
+	                                     0xB4, 0xB9, 0x08, 0x00, 0x2B, 0x2F, 0xE1, 0x82};
+	size_t dn_len = strlen(dn) + 1;
+
+	bin->len = (uint32_t)(28 + dn_len);
+	bin->data = talloc_zero_size(mem, bin->len);
+	if (bin->data == NULL)
+		return STORE_E_NOMEM;
+	memcpy(bin->data + 4, provider, 16);
+	bin->data[20] = 1; /* Version */
+	/* Type 0: DT_MAILUSER */
+	memcpy(bin->data + 28, dn, dn_len);
+	return 0;
+}
+
+#define STORE_SUPPORT_MASK                                                                         \
+	(0x00000001 | 0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00000040 |             \
+	 0x00000080 | 0x00000100 | 0x00000200 | 0x00000800 | 0x00001000 | 0x00002000 |             \
+	 0x00010000 | 0x00020000 | 0x00040000)
+
+/* Exchange's private store provider ([MS-OXCSTOR] 2.2.2.1 PidTagMdbProvider). */
+static const uint8_t mdb_provider_private[16] = {0x54, 0x94, 0xA1, 0xC0, 0x29, 0x7F, 0x10, 0x1B,
+                                                 0xA5, 0x87, 0x08, 0x00, 0x2B, 0x2A, 0x25, 0x17};
+
+static const struct {
+	uint32_t tag;
+	int special; /* folder entry ID of this special folder, or -1 */
+} logon_tags[] = {
+    {PROP_TAG(PT_UNICODE, 0x3001), -1}, /* PidTagDisplayName */
+    {PROP_TAG(PT_UNICODE, 0x661C), -1}, /* PidTagMailboxOwnerName */
+    {PROP_TAG(PT_BINARY, 0x661B), -1},  /* PidTagMailboxOwnerEntryId */
+    {PROP_TAG(PT_BINARY, 0x6619), -1},  /* PidTagUserEntryId */
+    {PROP_TAG(PT_UNICODE, 0x661A), -1}, /* PidTagUserName */
+    {PROP_TAG(PT_LONG, 0x340D), -1},    /* PidTagStoreSupportMask */
+    {PROP_TAG(PT_LONG, 0x340E), -1},    /* PidTagStoreState */
+    {PROP_TAG(PT_BINARY, 0x0FF9), -1},  /* PidTagRecordKey */
+    {PROP_TAG(PT_BINARY, 0x0FFA), -1},  /* PidTagStoreRecordKey */
+    {PROP_TAG(PT_BINARY, 0x0FFB), -1},  /* PidTagStoreEntryId */
+    {PROP_TAG(PT_BINARY, 0x3414), -1},  /* PidTagMdbProvider */
+    {PROP_TAG(PT_LONG, 0x66C3), -1},    /* PidTagCodePageId */
+    {PROP_TAG(PT_LONG, 0x66A1), -1},    /* PidTagLocaleId */
+    {PROP_TAG(PT_BOOLEAN, 0x661D), -1}, /* PidTagOutOfOfficeState */
+    {PROP_TAG(PT_BINARY, 0x35E0), STORE_FOLDER_IPM_SUBTREE},
+    {PROP_TAG(PT_BINARY, 0x35E2), STORE_FOLDER_OUTBOX},
+    {PROP_TAG(PT_BINARY, 0x35E3), STORE_FOLDER_DELETED_ITEMS},
+    {PROP_TAG(PT_BINARY, 0x35E4), STORE_FOLDER_SENT_ITEMS},
+    {PROP_TAG(PT_BINARY, 0x35E5), STORE_FOLDER_VIEWS},
+    {PROP_TAG(PT_BINARY, 0x35E6), STORE_FOLDER_COMMON_VIEWS},
+    {PROP_TAG(PT_BINARY, 0x35E7), STORE_FOLDER_FINDER},
+};
+#define LOGON_TAG_COUNT (sizeof(logon_tags) / sizeof(logon_tags[0]))
+
+static int logon_value(TALLOC_CTX *mem, struct ems_session *s, unsigned k, struct mapi_propval *v)
+{
+	struct store_mailbox_ident ident;
+
+	v->tag = logon_tags[k].tag;
+	if (logon_tags[k].special >= 0)
+		return store_folder_entryid(
+		    mem, s->mbox,
+		    store_special_fid(s->mbox, (enum store_special)logon_tags[k].special),
+		    &v->v.bin);
+	switch (PROP_ID(v->tag)) {
+	case 0x3001:
+		v->v.str = talloc_asprintf(mem, "Mailbox - %s", s->user->display_name);
+		return v->v.str != NULL ? 0 : STORE_E_NOMEM;
+	case 0x661C:
+	case 0x661A:
+		v->v.str = talloc_strdup(mem, s->user->display_name);
+		return v->v.str != NULL ? 0 : STORE_E_NOMEM;
+	case 0x661B:
+	case 0x6619:
+		return ab_entryid(mem, s->user->legacy_dn, &v->v.bin);
+	case 0x340D:
+		v->v.i32 = STORE_SUPPORT_MASK;
+		return 0;
+	case 0x340E:
+		v->v.i32 = 0;
+		return 0;
+	case 0x0FF9:
+	case 0x0FFA:
+		store_mailbox_ident(s->mbox, &ident);
+		v->v.bin.len = 16;
+		v->v.bin.data = talloc_memdup(mem, ident.mailbox_guid.b, 16);
+		return v->v.bin.data != NULL ? 0 : STORE_E_NOMEM;
+	case 0x0FFB:
+		return store_store_entryid(mem, s->srv->hostname, s->user->legacy_dn, &v->v.bin);
+	case 0x3414:
+		v->v.bin.len = 16;
+		v->v.bin.data = talloc_memdup(mem, mdb_provider_private, 16);
+		return v->v.bin.data != NULL ? 0 : STORE_E_NOMEM;
+	case 0x66C3:
+		v->v.i32 = (int32_t)s->code_page;
+		return 0;
+	case 0x66A1:
+		v->v.i32 = 0x0409;
+		return 0;
+	default: /* 0x661D */
+		v->v.b = false;
+		return 0;
+	}
+}
+
+int ems_logon_get_props(TALLOC_CTX *mem, struct ems_object *logon,
+                        const struct mapi_proptag_array *tags, struct mapi_propval_array *vals_r)
+{
+	uint32_t n = tags != NULL ? tags->count : LOGON_TAG_COUNT;
+	int ret;
+
+	vals_r->count = n;
+	vals_r->vals = talloc_zero_array(mem, struct mapi_propval, n ? n : 1);
+	if (vals_r->vals == NULL)
+		return STORE_E_NOMEM;
+	for (uint32_t i = 0; i < n; i++) {
+		struct mapi_propval *v = &vals_r->vals[i];
+		unsigned k = LOGON_TAG_COUNT;
+		if (tags == NULL)
+			k = i;
+		for (unsigned j = 0; tags != NULL && j < LOGON_TAG_COUNT; j++) {
+			if (PROP_ID(logon_tags[j].tag) == PROP_ID(tags->tags[i]) &&
+			    (PROP_TYPE(tags->tags[i]) == PT_UNSPECIFIED ||
+			     PROP_TYPE(tags->tags[i]) == PROP_TYPE(logon_tags[j].tag)))
+				k = j;
+		}
+		if (k == LOGON_TAG_COUNT) {
+			v->tag = CHANGE_PROP_TYPE(tags->tags[i], PT_ERROR);
+			v->v.err = EC_NotFound;
+			continue;
+		}
+		ret = logon_value(vals_r->vals, logon->session, k, v);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}

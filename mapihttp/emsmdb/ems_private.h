@@ -162,25 +162,79 @@ const struct ems_rop_def *ems_rop_def(uint8_t rop_id);
 /* One place to map store errors to MAPI error codes (store.h names them). */
 uint32_t ems_ec_from_store(int err);
 
+/* ---- properties (ems_props.c) ---- */
+
+/* Reads tags (NULL: every property) of a logon, folder, message or
+ * attachment object; string types follow the request ([MS-OXCPRPT]
+ * 3.2.5.1), missing values are PT_ERROR ecNotFound. */
+uint32_t ems_props_get(TALLOC_CTX *mem, struct ems_object *obj,
+                       const struct mapi_proptag_array *tags, bool want_unicode,
+                       struct mapi_propval_array *vals_r);
+uint32_t ems_props_set(TALLOC_CTX *mem, struct ems_object *obj,
+                       const struct mapi_propval_array *vals,
+                       struct rop_property_problem_array *problems_r);
+uint32_t ems_props_delete(TALLOC_CTX *mem, struct ems_object *obj,
+                          const struct mapi_proptag_array *tags,
+                          struct rop_property_problem_array *problems_r);
+/* After a store read of ems_store_tags(asked): the types asked. */
+void ems_props_fix_types(TALLOC_CTX *mem, const struct mapi_proptag_array *asked, bool want_unicode,
+                         struct mapi_propval_array *vals);
+const struct mapi_proptag_array *ems_store_tags(TALLOC_CTX *mem,
+                                                const struct mapi_proptag_array *tags);
+char *ems_str8_to_utf8(TALLOC_CTX *mem, const char *s);
+char *ems_utf8_to_str8(TALLOC_CTX *mem, const char *s);
+/* The store object's properties ([MS-OXCSTOR] 2.2.2), ems_oxcstor.c;
+ * store.h conventions (tags NULL: all of them). */
+int ems_logon_get_props(TALLOC_CTX *mem, struct ems_object *logon,
+                        const struct mapi_proptag_array *tags, struct mapi_propval_array *vals_r);
+
 /* ---- handlers, by governing specification ---- */
-#define EMS_HANDLER(name) ems_rop_fn ems_rop_##name
-/* [MS-OXCSTOR] ems_oxcstor.c */
-EMS_HANDLER(logon);
-EMS_HANDLER(get_receive_folder);
-EMS_HANDLER(set_receive_folder);
-EMS_HANDLER(get_receive_folder_table);
-EMS_HANDLER(long_term_id_from_id);
-EMS_HANDLER(id_from_long_term_id);
-EMS_HANDLER(get_per_user_long_term_ids);
-EMS_HANDLER(get_per_user_guid);
-EMS_HANDLER(get_store_state);
-EMS_HANDLER(get_owning_servers);
-EMS_HANDLER(public_folder_is_ghosted);
-/* [MS-OXOMSG] ems_oxomsg.c */
-EMS_HANDLER(get_address_types);
-EMS_HANDLER(options_data);
-/* [MS-OXCFXICS] RopTellVersion (ems_oxcstor.c: logon-level bookkeeping) */
-EMS_HANDLER(tell_version);
+/* Handlers (ems_ox*.c, after the governing specification); the names
+ * are the codec's union members (rop_ids.def). */
+ems_rop_fn ems_rop_logon;
+ems_rop_fn ems_rop_get_receive_folder;
+ems_rop_fn ems_rop_set_receive_folder;
+ems_rop_fn ems_rop_get_receive_folder_table;
+ems_rop_fn ems_rop_long_term_id_from_id;
+ems_rop_fn ems_rop_id_from_long_term_id;
+ems_rop_fn ems_rop_get_per_user_long_term_ids;
+ems_rop_fn ems_rop_get_per_user_guid;
+ems_rop_fn ems_rop_get_store_state;
+ems_rop_fn ems_rop_get_owning_servers;
+ems_rop_fn ems_rop_public_folder_is_ghosted;
+ems_rop_fn ems_rop_get_address_types;
+ems_rop_fn ems_rop_options_data;
+ems_rop_fn ems_rop_tell_version;
+ems_rop_fn ems_rop_open_folder;
+ems_rop_fn ems_rop_create_folder;
+ems_rop_fn ems_rop_delete_folder;
+ems_rop_fn ems_rop_get_hierarchy_table;
+ems_rop_fn ems_rop_get_contents_table;
+ems_rop_fn ems_rop_get_properties_specific;
+ems_rop_fn ems_rop_get_properties_all;
+ems_rop_fn ems_rop_get_properties_list;
+ems_rop_fn ems_rop_set_properties;
+ems_rop_fn ems_rop_set_properties_no_replicate;
+ems_rop_fn ems_rop_delete_properties;
+ems_rop_fn ems_rop_delete_properties_no_replicate;
+ems_rop_fn ems_rop_get_property_ids_from_names;
+ems_rop_fn ems_rop_get_names_from_property_ids;
+ems_rop_fn ems_rop_query_named_properties;
+ems_rop_fn ems_rop_set_columns;
+ems_rop_fn ems_rop_sort_table;
+ems_rop_fn ems_rop_restrict_;
+ems_rop_fn ems_rop_query_rows;
+ems_rop_fn ems_rop_get_status;
+ems_rop_fn ems_rop_query_position;
+ems_rop_fn ems_rop_seek_row;
+ems_rop_fn ems_rop_seek_row_bookmark;
+ems_rop_fn ems_rop_seek_row_fractional;
+ems_rop_fn ems_rop_create_bookmark;
+ems_rop_fn ems_rop_free_bookmark;
+ems_rop_fn ems_rop_find_row;
+ems_rop_fn ems_rop_reset_table;
+ems_rop_fn ems_rop_query_columns_all;
+ems_rop_fn ems_rop_abort_;
 
 /* Notifications (ems_oxcnotif.c) */
 void ems_notify_session_init(struct ems_session *s);

@@ -1,0 +1,407 @@
+/*
+ * Table ROPs ([MS-OXCTABL] 3.2.5) on hierarchy and contents tables, over
+ * store_table.  Columns keep the types the client asked; string columns
+ * are read from the store as PtypUnspecified and converted (ems_props.c).
+ */
+#include <string.h>
+
+#include "ems_table.h"
+
+#define TBLSTAT_COMPLETE   0x00 /* [MS-OXCTABL] 2.2.2.1.3 */
+#define BOOKMARK_BEGINNING 0x00
+#define BOOKMARK_CURRENT   0x01
+#define BOOKMARK_END       0x02
+#define BOOKMARK_CUSTOM    0x03
+
+uint32_t ems_table_open(struct ems_rop_ctx *c, enum store_table_kind kind, uint64_t fid,
+                        unsigned flags, bool unicode, uint32_t *row_count_r)
+{
+	struct ems_object *obj;
+	struct ems_table *t;
+	uint32_t ec, pos;
+	int ret;
+
+	obj = ems_object_new(c->s, c->in, EMS_OBJ_TABLE, c->logon, &ec);
+	if (obj == NULL)
+		return ec;
+	t = talloc_zero(obj, struct ems_table);
+	if (t == NULL) {
+		ems_object_release(obj);
+		return EC_OutOfMemory;
+	}
+	obj->u.table = t;
+	t->kind = kind;
+	t->unicode = unicode;
+	ret = store_table_open(t, c->logon->mbox, fid, kind, flags, &t->st);
+	if (ret == 0)
+		ret = store_table_position(t->st, &pos, row_count_r);
+	if (ret != 0) {
+		ems_object_release(obj);
+		return ems_ec_from_store(ret);
+	}
+	c->out = obj;
+	return 0;
+}
+
+static struct ems_table *table_of(struct ems_rop_ctx *c)
+{
+	return c->in->u.table;
+}
+
+/* [MS-OXCTABL] 3.2.5.2 */
+uint32_t ems_rop_set_columns(struct ems_rop_ctx *c, const struct rop_request *req,
+                             struct rop_response *resp)
+{
+	const struct mapi_proptag_array *cols = &req->u.set_columns.tags;
+	struct ems_table *t = table_of(c);
+	const struct mapi_proptag_array *st;
+	uint32_t *copy;
+	int ret;
+
+	if (cols->count == 0)
+		return EC_InvalidParameter;
+	for (uint32_t i = 0; i < cols->count; i++) {
+		uint16_t type = PROP_TYPE(cols->tags[i]);
+		/* [MS-OXCTABL] 3.2.5.2: PtypUnspecified and error types are
+		 * not columns */
+		if (type == PT_UNSPECIFIED || type == PT_ERROR)
+			return EC_InvalidParameter;
+	}
+	copy = talloc_memdup(t, cols->tags, cols->count * sizeof(uint32_t));
+	st = ems_store_tags(t, cols);
+	if (copy == NULL || st == NULL)
+		return EC_OutOfMemory;
+	ret = store_table_set_columns(t->st, st);
+	if (ret != 0)
+		return ems_ec_from_store(ret);
+	talloc_free(t->columns.tags);
+	talloc_free((void *)t->store_columns);
+	t->columns.tags = copy;
+	t->columns.count = cols->count;
+	t->store_columns = st;
+	t->columns_set = true;
+	resp->u.set_columns.table_status = TBLSTAT_COMPLETE;
+	return 0;
+}
+
+/* [MS-OXCTABL] 3.2.5.3 */
+uint32_t ems_rop_sort_table(struct ems_rop_ctx *c, const struct rop_request *req,
+                            struct rop_response *resp)
+{
+	int ret = store_table_sort(table_of(c)->st, &req->u.sort_table.sorts);
+
+	resp->u.sort_table.table_status = TBLSTAT_COMPLETE;
+	return ems_ec_from_store(ret);
+}
+
+/* [MS-OXCTABL] 3.2.5.4 */
+uint32_t ems_rop_restrict_(struct ems_rop_ctx *c, const struct rop_request *req,
+                           struct rop_response *resp)
+{
+	int ret = store_table_restrict(table_of(c)->st, req->u.restrict_.restriction);
+
+	resp->u.restrict_.table_status = TBLSTAT_COMPLETE;
+	return ems_ec_from_store(ret);
+}
+
+static uint8_t origin_now(struct store_table *st)
+{
+	uint32_t pos = 0, total = 0;
+
+	store_table_position(st, &pos, &total);
+	if (pos == 0)
+		return BOOKMARK_BEGINNING;
+	return pos >= total ? BOOKMARK_END : BOOKMARK_CURRENT;
+}
+
+/* Reads up to count rows and keeps those whose encoding fits in space;
+ * the cursor ends after the rows kept (or where it was with no_advance). */
+static uint32_t read_rows(struct ems_rop_ctx *c, struct ems_table *t, uint32_t count, bool forward,
+                          bool no_advance, size_t space, struct rop_row_list *out)
+{
+	struct mapi_propval_array *rows;
+	struct rop_push g;
+	uint32_t n = 0, fit = 0;
+	int ret;
+
+	ret = store_table_query_rows(c->mem, t->st, count, forward, &rows, &n);
+	if (ret != 0)
+		return ems_ec_from_store(ret);
+	out->rows = talloc_zero_array(c->mem, struct rop_property_row, n ? n : 1);
+	if (out->rows == NULL)
+		return EC_OutOfMemory;
+	rop_push_init_growable(&g, c->mem);
+	for (; fit < n; fit++) {
+		struct rop_property_row *r = &out->rows[fit];
+		ems_props_fix_types(c->mem, &t->columns, t->unicode, &rows[fit]);
+		r->vals = rows[fit];
+		r->flag = rop_property_row_flag(&t->columns, &r->vals);
+		if (rop_push_property_row(&g, &t->columns, ROP_COUNT_WIDTH_ROP, r) != ROP_OK)
+			return EC_GeneralFailure;
+		if (g.ofs > space)
+			break;
+	}
+	if (fit == 0 && n > 0) {
+		/* not even one row fits: it goes out anyway so that the
+		 * response overflows into RopBufferTooSmall, and the cursor
+		 * stays for the client's retry */
+		fit = 1;
+		no_advance = true;
+		n = 1;
+	}
+	if (no_advance || fit < n) {
+		int32_t back = (int32_t)(no_advance ? n : n - fit);
+		store_table_seek(t->st, STORE_BOOKMARK_CURRENT, forward ? -back : back, NULL);
+	}
+	out->count = fit;
+	return 0;
+}
+
+#define QUERY_ROWS_NO_ADVANCE 0x01
+
+/* [MS-OXCTABL] 3.2.5.5 */
+uint32_t ems_rop_query_rows(struct ems_rop_ctx *c, const struct rop_request *req,
+                            struct rop_response *resp)
+{
+	const struct rop_query_rows_req *q = &req->u.query_rows;
+	struct ems_table *t = table_of(c);
+	uint32_t ec;
+
+	/* [MS-OXCTABL] 3.2.5.5: columns must have been set */
+	if (!t->columns_set)
+		return EC_NullObject;
+	ec = read_rows(c, t, q->row_count, q->forward_read != 0,
+	               (q->query_rows_flags & QUERY_ROWS_NO_ADVANCE) != 0,
+	               c->space > 16 ? c->space - 16 : 0, &resp->u.query_rows.rows);
+	if (ec != 0)
+		return ec;
+	resp->u.query_rows.origin = origin_now(t->st);
+	c->columns = &t->columns;
+	return 0;
+}
+
+/* [MS-OXCTABL] 3.2.5.7 */
+uint32_t ems_rop_get_status(struct ems_rop_ctx *c, const struct rop_request *req,
+                            struct rop_response *resp)
+{
+	resp->u.get_status.table_status = TBLSTAT_COMPLETE;
+	return 0;
+}
+
+/* [MS-OXCTABL] 3.2.5.8 */
+uint32_t ems_rop_query_position(struct ems_rop_ctx *c, const struct rop_request *req,
+                                struct rop_response *resp)
+{
+	return ems_ec_from_store(store_table_position(table_of(c)->st,
+	                                              &resp->u.query_position.numerator,
+	                                              &resp->u.query_position.denominator));
+}
+
+static int origin_of(uint8_t origin, enum store_bookmark *b_r)
+{
+	switch (origin) {
+	case BOOKMARK_BEGINNING:
+		*b_r = STORE_BOOKMARK_BEGINNING;
+		return 0;
+	case BOOKMARK_CURRENT:
+		*b_r = STORE_BOOKMARK_CURRENT;
+		return 0;
+	case BOOKMARK_END:
+		*b_r = STORE_BOOKMARK_END;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* [MS-OXCTABL] 3.2.5.9 */
+uint32_t ems_rop_seek_row(struct ems_rop_ctx *c, const struct rop_request *req,
+                          struct rop_response *resp)
+{
+	const struct rop_seek_row_req *q = &req->u.seek_row;
+	int32_t want = (int32_t)q->row_count, moved = 0;
+	enum store_bookmark origin;
+	int ret;
+
+	if (origin_of(q->origin, &origin) != 0)
+		return EC_InvalidParameter;
+	ret = store_table_seek(table_of(c)->st, origin, want, &moved);
+	if (ret != 0)
+		return ems_ec_from_store(ret);
+	resp->u.seek_row.has_sought_less = moved != want;
+	resp->u.seek_row.rows_sought = (uint32_t)moved;
+	return 0;
+}
+
+static int bookmark_value(const struct mapi_binary *b, uint32_t *v_r)
+{
+	if (b->len != 4)
+		return -1;
+	memcpy(v_r, b->data, 4);
+	return 0;
+}
+
+/* [MS-OXCTABL] 3.2.5.10 */
+uint32_t ems_rop_seek_row_bookmark(struct ems_rop_ctx *c, const struct rop_request *req,
+                                   struct rop_response *resp)
+{
+	const struct rop_seek_row_bookmark_req *q = &req->u.seek_row_bookmark;
+	struct ems_table *t = table_of(c);
+	int32_t want = (int32_t)q->row_count, moved = 0;
+	bool gone = false;
+	uint32_t bm;
+	int ret;
+
+	if (bookmark_value(&q->bookmark, &bm) != 0)
+		return EC_InvalidBookmark;
+	ret = store_table_bookmark_seek(t->st, bm, 0, &gone);
+	if (ret == STORE_E_NOTFOUND)
+		return EC_InvalidBookmark;
+	if (ret == 0)
+		ret = store_table_seek(t->st, STORE_BOOKMARK_CURRENT, want, &moved);
+	if (ret != 0)
+		return ems_ec_from_store(ret);
+	resp->u.seek_row_bookmark.row_no_longer_visible = gone;
+	resp->u.seek_row_bookmark.has_sought_less = moved != want;
+	resp->u.seek_row_bookmark.rows_sought = (uint32_t)moved;
+	return 0;
+}
+
+/* [MS-OXCTABL] 3.2.5.11 */
+uint32_t ems_rop_seek_row_fractional(struct ems_rop_ctx *c, const struct rop_request *req,
+                                     struct rop_response *resp)
+{
+	const struct rop_seek_row_fractional_req *q = &req->u.seek_row_fractional;
+
+	if (q->denominator == 0)
+		return EC_InvalidParameter;
+	return ems_ec_from_store(
+	    store_table_seek_fraction(table_of(c)->st, q->numerator, q->denominator));
+}
+
+/* [MS-OXCTABL] 3.2.5.12 */
+uint32_t ems_rop_create_bookmark(struct ems_rop_ctx *c, const struct rop_request *req,
+                                 struct rop_response *resp)
+{
+	struct mapi_binary *b = &resp->u.create_bookmark.bookmark;
+	uint32_t bm;
+	int ret = store_table_bookmark_create(table_of(c)->st, &bm);
+
+	if (ret != 0)
+		return ems_ec_from_store(ret);
+	b->len = 4;
+	b->data = talloc_memdup(c->mem, &bm, 4);
+	return b->data != NULL ? 0 : EC_OutOfMemory;
+}
+
+/* [MS-OXCTABL] 3.2.5.15 */
+uint32_t ems_rop_free_bookmark(struct ems_rop_ctx *c, const struct rop_request *req,
+                               struct rop_response *resp)
+{
+	uint32_t bm;
+
+	if (bookmark_value(&req->u.free_bookmark.bookmark, &bm) != 0)
+		return EC_InvalidBookmark;
+	return store_table_bookmark_free(table_of(c)->st, bm) == 0 ? 0 : EC_InvalidBookmark;
+}
+
+#define FIND_ROW_BACKWARD 0x01
+
+/* [MS-OXCTABL] 3.2.5.14 */
+uint32_t ems_rop_find_row(struct ems_rop_ctx *c, const struct rop_request *req,
+                          struct rop_response *resp)
+{
+	const struct rop_find_row_req *q = &req->u.find_row;
+	struct rop_find_row_resp *r = &resp->u.find_row;
+	struct ems_table *t = table_of(c);
+	enum store_bookmark origin;
+	struct rop_row_list rows;
+	bool gone = false;
+	uint32_t bm, ec;
+	int ret;
+
+	if (!t->columns_set)
+		return EC_NullObject;
+	if (q->restriction == NULL)
+		return EC_InvalidParameter;
+	if (q->origin == BOOKMARK_CUSTOM) {
+		if (bookmark_value(&q->bookmark, &bm) != 0)
+			return EC_InvalidBookmark;
+		ret = store_table_bookmark_seek(t->st, bm, 0, &gone);
+		if (ret != 0)
+			return ret == STORE_E_NOTFOUND ? EC_InvalidBookmark
+			                               : ems_ec_from_store(ret);
+	} else if (origin_of(q->origin, &origin) != 0) {
+		return EC_InvalidParameter;
+	} else if (origin != STORE_BOOKMARK_CURRENT) {
+		store_table_seek(t->st, origin, 0, NULL);
+	}
+	ret = store_table_find_row(t->st, q->restriction,
+	                           (q->find_row_flags & FIND_ROW_BACKWARD) == 0);
+	if (ret < 0)
+		return ems_ec_from_store(ret);
+	if (ret == 0)
+		return EC_NotFound;
+	ec = read_rows(c, t, 1, true, true, c->space > 16 ? c->space - 16 : 0, &rows);
+	if (ec != 0)
+		return ec;
+	r->row_no_longer_visible = gone;
+	r->has_row_data = rows.count > 0;
+	if (rows.count > 0)
+		r->row = rows.rows[0];
+	c->columns = &t->columns;
+	return 0;
+}
+
+/* [MS-OXCTABL] 3.2.5.16: restriction, sort and columns are dropped and the
+ * cursor goes to the beginning. */
+uint32_t ems_rop_reset_table(struct ems_rop_ctx *c, const struct rop_request *req,
+                             struct rop_response *resp)
+{
+	struct ems_table *t = table_of(c);
+	struct mapi_sort_order_set none = {0, 0, 0, NULL};
+	int ret = store_table_restrict(t->st, NULL);
+
+	if (ret == 0)
+		ret = store_table_sort(t->st, &none);
+	if (ret == 0)
+		ret = store_table_seek(t->st, STORE_BOOKMARK_BEGINNING, 0, NULL);
+	t->columns_set = false;
+	return ems_ec_from_store(ret);
+}
+
+static const uint32_t hierarchy_columns[] = {
+    PROP_TAG(PT_I8, 0x6748),     PROP_TAG(PT_UNICODE, 0x3001), PROP_TAG(PT_LONG, 0x3602),
+    PROP_TAG(PT_LONG, 0x3603),   PROP_TAG(PT_BOOLEAN, 0x360A), PROP_TAG(PT_UNICODE, 0x3613),
+    PROP_TAG(PT_BINARY, 0x0FFF), PROP_TAG(PT_BINARY, 0x0E09),  PROP_TAG(PT_LONG, 0x3601),
+    PROP_TAG(PT_LONG, 0x3005),   PROP_TAG(PT_SYSTIME, 0x3008),
+};
+static const uint32_t contents_columns[] = {
+    PROP_TAG(PT_I8, 0x674A),     PROP_TAG(PT_UNICODE, 0x0037), PROP_TAG(PT_UNICODE, 0x001A),
+    PROP_TAG(PT_LONG, 0x0E07),   PROP_TAG(PT_LONG, 0x0E08),    PROP_TAG(PT_SYSTIME, 0x0E06),
+    PROP_TAG(PT_BINARY, 0x0FFF), PROP_TAG(PT_I8, 0x674D),      PROP_TAG(PT_LONG, 0x674E),
+    PROP_TAG(PT_LONG, 0x0017),   PROP_TAG(PT_SYSTIME, 0x3008), PROP_TAG(PT_UNICODE, 0x0C1A),
+};
+
+/* [MS-OXCTABL] 3.2.5.13: the columns every row of this table can answer. */
+uint32_t ems_rop_query_columns_all(struct ems_rop_ctx *c, const struct rop_request *req,
+                                   struct rop_response *resp)
+{
+	struct mapi_proptag_array *tags = &resp->u.query_columns_all.tags;
+	bool h = table_of(c)->kind == STORE_TABLE_HIERARCHY;
+	size_t n = h ? sizeof(hierarchy_columns) / 4 : sizeof(contents_columns) / 4;
+
+	tags->tags = talloc_memdup(c->mem, h ? hierarchy_columns : contents_columns, n * 4);
+	if (tags->tags == NULL)
+		return EC_OutOfMemory;
+	tags->count = (uint32_t)n;
+	return 0;
+}
+
+/* [MS-OXCTABL] 3.2.5.6: no table operation here runs asynchronously, so
+ * there is never anything to abort. */
+uint32_t ems_rop_abort_(struct ems_rop_ctx *c, const struct rop_request *req,
+                        struct rop_response *resp)
+{
+	return EC_AbortFailed;
+}
