@@ -471,9 +471,37 @@ int store_table_open(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t f
                      enum store_table_kind kind, unsigned int flags, struct store_table **table_r);
 /* Columns returned by query_rows; the default set is the row's ID. */
 int store_table_set_columns(struct store_table *table, const struct mapi_proptag_array *cols);
-/* Multi-key sort ([MS-OXCDATA] 2.13); categories not yet supported
- * (categorized_count > 0 gives STORE_E_NOTSUPPORTED). */
+/* Multi-key sort ([MS-OXCDATA] 2.13).  With categorized_count > 0 a
+ * contents table is a categorised view ([MS-OXCTABL] 2.2.2.14.1): the first
+ * categorized_count sort columns are category levels, each distinct value
+ * gets a header row before its rows, and the outer expanded_count levels
+ * start expanded (deeper ones collapsed).  Header rows answer PidTagInstID
+ * (a category ID, REPLID 0), PidTagInstanceNum 0, PidTagRowType
+ * (3 expanded / 4 collapsed), PidTagDepth (level), PidTagContentCount and
+ * PidTagContentUnreadCount (messages below) and the category columns of
+ * their level and above; other columns are PT_ERROR MAPI_E_NOT_FOUND.  Leaf
+ * rows of any contents table answer PidTagInstID (the MID),
+ * PidTagInstanceNum 0, PidTagRowType 1; in a categorised view PidTagDepth
+ * is categorized_count.  STORE_E_NOTSUPPORTED: categories of a hierarchy
+ * table, TABLE_SORT_MAXIMUM/MINIMUM_CATEGORY, multi-valued instance
+ * category columns.  STORE_E_INVALID: counts out of range. */
 int store_table_sort(struct store_table *table, const struct mapi_sort_order_set *sort);
+/* RopExpandRow / RopCollapseRow ([MS-OXCTABL] 2.2.2.17, 2.2.2.18): shows or
+ * hides the rows below the category; *rows_r is how many rows appeared or
+ * disappeared (0 when it already was in that state).  The cursor stays on
+ * its row, or moves to the row after the category when that row was
+ * hidden.  STORE_E_NOTFOUND for an unknown category ID. */
+int store_table_expand(struct store_table *table, uint64_t category_id, bool expand,
+                       uint32_t *rows_r);
+/* RopGetCollapseState / RopSetCollapseState ([MS-OXCTABL] 2.2.2.19,
+ * 2.2.2.20): an opaque blob (on mem_ctx) of every category's expanded state
+ * and the anchor row_id; set applies it to categories with the same values
+ * (also in another table of the same view) and returns a bookmark on the
+ * anchor row.  A malformed blob gives STORE_E_INVALID. */
+int store_table_get_collapse_state(TALLOC_CTX *mem_ctx, struct store_table *table, uint64_t row_id,
+                                   struct mapi_binary *state_r);
+int store_table_set_collapse_state(struct store_table *table, const struct mapi_binary *state,
+                                   uint32_t *bookmark_r);
 /* Restriction ([MS-OXCDATA] 2.12); NULL clears it.  The table keeps a copy. */
 int store_table_restrict(struct store_table *table, const struct mapi_restriction *res);
 /* Re-reads the row set at the next query (position kept when possible). */

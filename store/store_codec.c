@@ -395,8 +395,7 @@ struct pbag_entry *store_pbag_find(struct pbag *bag, uint32_t tag)
 	return NULL;
 }
 
-/* Deep copy of a value onto mem_ctx. */
-static int propval_dup(TALLOC_CTX *mem_ctx, const struct mapi_propval *in, struct mapi_propval *out)
+int store_propval_dup(TALLOC_CTX *mem_ctx, const struct mapi_propval *in, struct mapi_propval *out)
 {
 	struct store_buf buf = {.mem_ctx = NULL};
 	int ret = store_propval_encode(&buf, in);
@@ -420,7 +419,7 @@ int store_pbag_set(TALLOC_CTX *mem_ctx, struct pbag *bag, const struct mapi_prop
 	e = &bag->e[bag->count];
 	memset(e, 0, sizeof(*e));
 	e->tag = val->tag;
-	ret = propval_dup(bag->e, val, &e->val);
+	ret = store_propval_dup(bag->e, val, &e->val);
 	if (ret < 0)
 		return ret;
 	bag->count++;

@@ -237,6 +237,8 @@ int store_propval_check(const struct mapi_propval *val);
 int store_propval_encode(struct store_buf *buf, const struct mapi_propval *val);
 int store_propval_decode(TALLOC_CTX *mem_ctx, uint32_t tag, const uint8_t *data, size_t len,
                          struct mapi_propval *val_r);
+/* Deep copy of a value onto mem_ctx. */
+int store_propval_dup(TALLOC_CTX *mem_ctx, const struct mapi_propval *in, struct mapi_propval *out);
 /* Size of a value as PidTagMessageSize and RES_SIZE count it. */
 uint64_t store_propval_size(const struct mapi_propval *val);
 int store_pbag_decode(TALLOC_CTX *mem_ctx, const uint8_t *blob, size_t len, struct pbag *bag_r);

@@ -17,43 +17,7 @@
 
 #include "mapi_restrict.h"
 #include "store_private.h"
-
-#define LAZY_BATCH 256
-
-struct trow {
-	uint64_t gc;
-	uint32_t depth;
-};
-
-struct tbookmark {
-	uint32_t id;
-	uint64_t gc;
-	uint32_t pos;
-};
-
-struct store_table {
-	struct store_mailbox *mbox;
-	uint64_t fgc;
-	enum store_table_kind kind;
-	unsigned int flags;
-	bool search; /* contents of a search folder: its links */
-	struct mapi_proptag_array cols;
-	struct mapi_sort_order_set sort;
-	struct mapi_restriction *res;
-	bool loaded;
-	struct trow *rows;
-	uint32_t count;
-	uint32_t pos;
-	/* lazy */
-	bool lazy, lazy_done, lazy_desc, have_last;
-	uint8_t prefix[10];
-	size_t prefix_len;
-	uint8_t last_key[26];
-	size_t last_len;
-	uint32_t total;
-	struct tbookmark *bms;
-	uint32_t bm_count, next_bm;
-};
+#include "store_table_int.h"
 
 static uint8_t kind_byte(const struct store_table *t)
 {
@@ -117,8 +81,24 @@ int store_table_set_columns(struct store_table *t, const struct mapi_proptag_arr
 
 int store_table_sort(struct store_table *t, const struct mapi_sort_order_set *sort)
 {
-	if (sort->categorized_count > 0)
+	/* [MS-OXCDATA] 2.13: categories are the first CategorizedCount
+	 * columns; ExpandedCount of them start expanded.  Categories ordered
+	 * by the maximum or minimum of a column, and categories over
+	 * multi-valued instances, are not implemented. */
+	if (sort->categorized_count > sort->count || sort->expanded_count > sort->categorized_count)
+		return STORE_E_INVALID;
+	if (sort->categorized_count > 0 && t->kind == STORE_TABLE_HIERARCHY)
 		return STORE_E_NOTSUPPORTED;
+	for (uint16_t i = 0; i < sort->count; i++) {
+		uint8_t order = sort->sorts[i].order;
+		if (order != TABLE_SORT_ASCEND && order != TABLE_SORT_DESCEND)
+			return order == TABLE_SORT_MAXIMUM_CATEGORY ||
+			               order == TABLE_SORT_MINIMUM_CATEGORY
+			           ? STORE_E_NOTSUPPORTED
+			           : STORE_E_INVALID;
+		if (i < sort->categorized_count && (sort->sorts[i].proptag & MV_INSTANCE))
+			return STORE_E_NOTSUPPORTED;
+	}
 	struct mapi_sort_order *s = talloc_array(t, struct mapi_sort_order, sort->count + 1);
 	if (s == NULL)
 		return STORE_E_NOMEM;
@@ -239,11 +219,6 @@ int store_obj_match(MDB_txn *txn, struct store_mailbox *mbox, const struct obj *
 
 /* ---- materialised row sets ---- */
 
-struct sort_row {
-	struct trow row;
-	struct mapi_propval *keys; /* one per sort column; tag PT_ERROR when absent */
-};
-
 static int sort_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct store_table *t = arg;
@@ -293,6 +268,8 @@ static int collect_one(struct collect *c, uint64_t gc, uint32_t depth)
 	struct sort_row *r = &c->rows[c->count++];
 	r->row.gc = gc;
 	r->row.depth = depth;
+	r->row.cat = 0;
+	r->unread = (o.hdr.flags & OBJ_F_READ) == 0;
 	r->keys = NULL;
 	if (t->sort.count == 0)
 		return 0;
@@ -352,7 +329,9 @@ static int materialise(struct store_table *t)
 	mdb_txn_abort(c.txn);
 	if (ret == 0 && t->sort.count > 0 && c.count > 1)
 		qsort_r(c.rows, c.count, sizeof(c.rows[0]), sort_cmp, t);
-	if (ret == 0) {
+	if (ret == 0 && t->sort.categorized_count > 0) {
+		ret = store_table_categorise(t, c.rows, c.count);
+	} else if (ret == 0) {
 		t->rows = talloc_array(t, struct trow, c.count + 1);
 		if (t->rows == NULL)
 			ret = STORE_E_NOMEM;
@@ -369,7 +348,8 @@ static int materialise(struct store_table *t)
 
 static bool lazy_possible(struct store_table *t)
 {
-	if (t->kind == STORE_TABLE_HIERARCHY || t->search || t->res != NULL || t->sort.count > 1)
+	if (t->kind == STORE_TABLE_HIERARCHY || t->search || t->res != NULL || t->sort.count > 1 ||
+	    t->sort.categorized_count > 0)
 		return false;
 	if (t->sort.count == 0)
 		return true;
@@ -467,6 +447,7 @@ static int lazy_fill(struct store_table *t, uint32_t need)
 			break;
 		}
 		t->rows[t->count].gc = be64_get((const uint8_t *)k.mv_data + k.mv_size - 8);
+		t->rows[t->count].cat = 0;
 		t->rows[t->count++].depth = 0;
 		memcpy(t->last_key, k.mv_data, k.mv_size);
 		t->last_len = k.mv_size;
@@ -497,6 +478,11 @@ static int table_load(struct store_table *t)
 	return ret;
 }
 
+int store_table_load(struct store_table *t)
+{
+	return table_load(t);
+}
+
 /* Makes rows [0, need) available when they exist. */
 static int table_need(struct store_table *t, uint32_t need)
 {
@@ -523,10 +509,14 @@ static int row_values(TALLOC_CTX *mem_ctx, struct store_table *t, MDB_txn *txn,
 	uint32_t id_tag = t->kind == STORE_TABLE_HIERARCHY ? PR_FOLDER_ID : PR_MID;
 	struct mapi_proptag_array def = {1, &id_tag};
 	const struct mapi_proptag_array *cols = t->cols.count ? &t->cols : &def;
+	if (row->cat != 0)
+		return store_table_header_values(mem_ctx, t, row, cols, out) ?: 1;
 	int ret = store_obj_get(txn, t->mbox, row->gc, &o);
 	if (ret <= 0)
 		return ret;
 	ret = store_obj_props(mem_ctx, txn, t->mbox, &o, cols, out);
+	if (ret == 0 && t->kind != STORE_TABLE_HIERARCHY)
+		store_table_leaf_extras(t, row, cols, out);
 	for (uint32_t i = 0; ret == 0 && i < cols->count; i++) {
 		if (PROP_ID(cols->tags[i]) == PROP_ID(PR_DEPTH)) {
 			out->vals[i].tag = PR_DEPTH;
@@ -623,7 +613,7 @@ uint64_t store_table_current_id(struct store_table *t)
 {
 	if (table_need(t, t->pos + 1) < 0 || t->pos >= t->count)
 		return 0;
-	return store_id(t->rows[t->pos].gc);
+	return store_table_row_inst(t, &t->rows[t->pos]);
 }
 
 int store_table_bookmark_create(struct store_table *t, uint32_t *bookmark_r)
@@ -637,7 +627,7 @@ int store_table_bookmark_create(struct store_table *t, uint32_t *bookmark_r)
 	t->bms = b;
 	b = &t->bms[t->bm_count++];
 	b->id = t->next_bm++;
-	b->gc = t->pos < t->count ? t->rows[t->pos].gc : 0;
+	b->gc = t->pos < t->count ? store_table_row_inst(t, &t->rows[t->pos]) : 0;
 	b->pos = t->pos;
 	*bookmark_r = b->id;
 	return 0;
@@ -664,7 +654,7 @@ int store_table_bookmark_seek(struct store_table *t, uint32_t bookmark, int32_t 
 	uint32_t i;
 	bool gone = true;
 	for (i = 0; i < t->count; i++) {
-		if (b->gc != 0 && t->rows[i].gc == b->gc) {
+		if (b->gc != 0 && store_table_row_inst(t, &t->rows[i]) == b->gc) {
 			gone = false;
 			break;
 		}
@@ -705,7 +695,8 @@ int store_table_find_row(struct store_table *t, const struct mapi_restriction *r
 		if (ret < 0 || i < 0 || (uint64_t)i >= t->count)
 			break;
 		struct obj o;
-		ret = store_obj_get(txn, t->mbox, t->rows[i].gc, &o);
+		/* Header rows of a categorised view are not searched. */
+		ret = t->rows[i].cat != 0 ? 0 : store_obj_get(txn, t->mbox, t->rows[i].gc, &o);
 		if (ret == 1) {
 			struct row_ctx rc = {txn, t->mbox, &o, NULL};
 			ret = mapi_restrict_eval(res, &obj_ops, &rc);

@@ -315,8 +315,10 @@ static void test_stop_static(void)
 	store_mailbox_close(&w.mbox);
 	store_close(&store);
 	const char *error;
-	test_assert_int(
-	    store_open(NULL, dir, &(struct store_settings){.nosync = true}, &store, &error), 0);
+	test_assert_int(store_open(NULL, dir,
+	                           &(struct store_settings){.nosync = true, .mapsize = 1ULL << 30},
+	                           &store, &error),
+	                0);
 	test_assert_int(store_mailbox_open(NULL, store, &g, &w.mbox, &error), 0);
 	struct mapi_restriction *got;
 	test_assert_int(store_search_get_criteria(NULL, w.mbox, w.sf, &got, NULL, NULL, &state), 0);
@@ -472,7 +474,7 @@ int main(void)
 {
 	const char *error;
 	dir = tmp_data_dir(NULL);
-	struct store_settings s = {.nosync = true};
+	struct store_settings s = {.nosync = true, .mapsize = 1ULL << 30};
 	if (store_open(NULL, dir, &s, &store, &error) != 0)
 		return 1;
 	test_errors();
