@@ -71,6 +71,25 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(ResetTable, reset_table, TABLE),
     ROW(QueryColumnsAll, query_columns_all, TABLE),
     ROW(Abort, abort_, TABLE),
+    /* [MS-OXCMSG] */
+    ROW(CreateMessage, create_message, LOGON | FOLDER),
+    ROW(OpenMessage, open_message, LOGON | FOLDER),
+    ROW(SaveChangesMessage, save_changes_message, MESSAGE),
+    ROW(RemoveAllRecipients, remove_all_recipients, MESSAGE),
+    ROW(SetMessageReadFlag, set_message_read_flag, MESSAGE),
+    ROW(SetReadFlags, set_read_flags, FOLDER),
+    ROW(CreateAttachment, create_attachment, MESSAGE),
+    ROW(OpenAttachment, open_attachment, MESSAGE),
+    ROW(SaveChangesAttachment, save_changes_attachment, ATTACH),
+    ROW(DeleteAttachment, delete_attachment, MESSAGE),
+    /* [MS-OXCFOLD] message and folder moves */
+    ROW(DeleteMessages, delete_messages, FOLDER),
+    ROW(HardDeleteMessages, hard_delete_messages, FOLDER),
+    ROW2(MoveCopyMessages, move_copy_messages, FOLDER, FOLDER),
+    ROW(EmptyFolder, empty_folder, FOLDER),
+    ROW(HardDeleteMessagesAndSubfolders, hard_delete_messages_and_subfolders, FOLDER),
+    ROW2(MoveFolder, move_folder, FOLDER, FOLDER),
+    ROW2(CopyFolder, copy_folder, FOLDER, FOLDER),
 };
 
 const struct ems_rop_def *ems_rop_def(uint8_t rop_id)

@@ -235,6 +235,23 @@ ems_rop_fn ems_rop_find_row;
 ems_rop_fn ems_rop_reset_table;
 ems_rop_fn ems_rop_query_columns_all;
 ems_rop_fn ems_rop_abort_;
+ems_rop_fn ems_rop_create_message;
+ems_rop_fn ems_rop_open_message;
+ems_rop_fn ems_rop_save_changes_message;
+ems_rop_fn ems_rop_remove_all_recipients;
+ems_rop_fn ems_rop_set_message_read_flag;
+ems_rop_fn ems_rop_set_read_flags;
+ems_rop_fn ems_rop_create_attachment;
+ems_rop_fn ems_rop_open_attachment;
+ems_rop_fn ems_rop_save_changes_attachment;
+ems_rop_fn ems_rop_delete_attachment;
+ems_rop_fn ems_rop_delete_messages;
+ems_rop_fn ems_rop_hard_delete_messages;
+ems_rop_fn ems_rop_move_copy_messages;
+ems_rop_fn ems_rop_empty_folder;
+ems_rop_fn ems_rop_hard_delete_messages_and_subfolders;
+ems_rop_fn ems_rop_move_folder;
+ems_rop_fn ems_rop_copy_folder;
 
 /* Notifications (ems_oxcnotif.c) */
 void ems_notify_session_init(struct ems_session *s);
