@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "rop_print_priv.h"
 #include "rop_propval.h"
 #include "rop_restriction.h"
 
@@ -35,6 +36,7 @@ enum nspi_kind {
 struct nspi_field {
 	uint8_t kind;
 	uint16_t at;
+	const char *name; /* the struct member, for nspi_print_body */
 };
 
 #define NSPI_MAX_FIELDS 10
@@ -51,7 +53,7 @@ struct nspi_def {
 
 #define F(kind, st, member)                                                                        \
 	{                                                                                          \
-		kind, (uint16_t)offsetof(struct st, member)                                        \
+		kind, (uint16_t)offsetof(struct st, member), #member                               \
 	}
 #define BODY(st, ...)                                                                              \
 	{                                                                                          \
@@ -502,4 +504,210 @@ enum rop_err nspi_resp_push(struct rop_push *p, enum nspi_request_type type, con
 	if ((unsigned)type >= NSPI_REQUEST_TYPE_COUNT)
 		return ROP_E_INVALID;
 	return body_push(p, &defs[type].resp, resp);
+}
+
+/* ---- printing (rop_print.h), from the same field lists ---- */
+
+static void print_strings(struct rop_printer *pr, const char *name, const struct nspi_strings *a)
+{
+	rop_printf(pr, "%s: %u strings", name, a->count);
+	pr->depth++;
+	for (uint32_t i = 0; i < a->count; i++)
+		rop_print_string(pr, "string", a->strs[i]);
+	pr->depth--;
+}
+
+static void print_list(struct rop_printer *pr, const char *name, const struct mapi_propval_array *l)
+{
+	rop_printf(pr, "%s: %u values", name, l->count);
+	pr->depth++;
+	for (uint32_t i = 0; i < l->count; i++)
+		rop_print_propval(pr, "value", &l->vals[i]);
+	pr->depth--;
+}
+
+static void print_tags(struct rop_printer *pr, const char *name, const struct mapi_proptag_array *a)
+{
+	rop_printf(pr, "%s: %u tags", name, a->count);
+	pr->depth++;
+	for (uint32_t i = 0; i < a->count; i++)
+		rop_print_proptag(pr, "tag", a->tags[i]);
+	pr->depth--;
+}
+
+static void print_mids(struct rop_printer *pr, const char *name, const struct nspi_mids *m)
+{
+	rop_printf(pr, "%s: %u MIds", name, m->count);
+	for (uint32_t i = 0; i < m->count; i++)
+		rop_printf(pr, "  [%u] 0x%08X", i, m->ids[i]);
+}
+
+static void print_stat(struct rop_printer *pr, const char *name, const struct nspi_stat *s)
+{
+	/* [MS-OXNSPI] 2.2.8 */
+	rop_printf(pr,
+	           "%s: SortType %u ContainerID 0x%08X CurrentRec 0x%08X Delta %d NumPos %u "
+	           "TotalRecs %u CodePage %u TemplateLocale 0x%04X SortLocale 0x%04X",
+	           name, s->sort_type, s->container_id, s->current_rec, s->delta, s->num_pos,
+	           s->total_recs, s->code_page, s->template_locale, s->sort_locale);
+}
+
+static void print_rowset(struct rop_printer *pr, const char *name, const struct nspi_rowset *r)
+{
+	print_tags(pr, name, &r->columns);
+	rop_printf(pr, "RowCount: %u", r->count);
+	pr->depth++;
+	for (uint32_t i = 0; i < r->count; i++) {
+		rop_printf(pr, "row %u (flags 0x%02X)", i, r->rows[i].flags);
+		pr->depth++;
+		for (uint32_t k = 0; k < r->rows[i].vals.count; k++)
+			rop_print_propval(pr, "value", &r->rows[i].vals.vals[k]);
+		pr->depth--;
+	}
+	pr->depth--;
+}
+
+/* Optional fields are NULL pointers when their Has byte is 0. */
+static void print_opt(struct rop_printer *pr, uint8_t kind, const char *name, const void *at)
+{
+	const void *v = *(const void *const *)at;
+
+	if (v == NULL) {
+		rop_printf(pr, "%s: (absent)", name);
+		return;
+	}
+	switch (kind) {
+	case K_STAT_OPT:
+		print_stat(pr, name, v);
+		break;
+	case K_MIDS_OPT:
+		print_mids(pr, name, v);
+		break;
+	case K_TAGS_OPT:
+		print_tags(pr, name, v);
+		break;
+	case K_RES_OPT:
+		rop_print_restriction(pr, name, v);
+		break;
+	case K_NAME_OPT: {
+		const struct nspi_prop_name *n = v;
+		rop_print_guid(pr, name, &n->guid);
+		rop_printf(pr, "  PropertyNameId: 0x%08X", n->id);
+		break;
+	}
+	case K_LIST_OPT:
+		print_list(pr, name, v);
+		break;
+	case K_TAGGED_OPT:
+		rop_print_propval(pr, name, v);
+		break;
+	case K_STR8S_OPT:
+	case K_WSTRS_OPT:
+		print_strings(pr, name, v);
+		break;
+	case K_STR8_OPT:
+		rop_print_string(pr, name, v);
+		break;
+	case K_ROWS_OPT:
+		print_rowset(pr, name, v);
+		break;
+	case K_LISTS_OPT: {
+		const struct nspi_value_lists *l = v;
+		rop_printf(pr, "%s: %u lists", name, l->count);
+		pr->depth++;
+		for (uint32_t i = 0; i < l->count; i++)
+			print_list(pr, "list", &l->lists[i]);
+		pr->depth--;
+		break;
+	}
+	default: { /* K_BINS_OPT */
+		const struct nspi_binaries *b = v;
+		rop_printf(pr, "%s: %u arrays", name, b->count);
+		pr->depth++;
+		for (uint32_t i = 0; i < b->count; i++)
+			rop_print_hex(pr, "bytes", b->bins[i].data, b->bins[i].len);
+		pr->depth--;
+		break;
+	}
+	}
+}
+
+static void print_field(struct rop_printer *pr, const struct nspi_field *f, const void *at)
+{
+	switch (f->kind) {
+	case K_STATUS:
+	case K_U32: {
+		uint32_t v;
+		memcpy(&v, at, sizeof(v));
+		rop_printf(pr, "%s: %u (0x%08X)", f->name, v, v);
+		break;
+	}
+	case K_U8:
+		rop_printf(pr, "%s: %u", f->name, *(const uint8_t *)at);
+		break;
+	case K_GUID:
+		rop_print_guid(pr, f->name, at);
+		break;
+	case K_WSTR:
+		rop_print_string(pr, f->name, *(const char *const *)at);
+		break;
+	case K_MIDS:
+		print_mids(pr, f->name, at);
+		break;
+	case K_U32_OPT: {
+		const struct nspi_opt_u32 *o = at;
+		if (o->present)
+			rop_printf(pr, "%s: %u (0x%08X)", f->name, o->value, o->value);
+		else
+			rop_printf(pr, "%s: (absent)", f->name);
+		break;
+	}
+	case K_AUX: {
+		const struct mh_blob *b = at;
+		rop_printf(pr, "AuxiliaryBufferSize: %u", b->len);
+		pr->depth++;
+		rop_print_aux_buffer(pr, b->data, b->len);
+		pr->depth--;
+		break;
+	}
+	default:
+		print_opt(pr, f->kind, f->name, at);
+		break;
+	}
+}
+
+enum rop_err rop_print_nspi_body(struct rop_printer *pr, enum nspi_request_type type,
+                                 enum rop_print_dir dir, const uint8_t *data, size_t len)
+{
+	const struct nspi_body *b;
+	enum rop_err err;
+	void *obj;
+
+	if ((unsigned)type >= NSPI_REQUEST_TYPE_COUNT)
+		return ROP_E_INVALID;
+	b = dir == ROP_PRINT_REQUEST ? &defs[type].req : &defs[type].resp;
+	obj = talloc_zero_size(pr->mem_ctx, b->size);
+	if (obj == NULL)
+		return ROP_E_NOMEM;
+	err = body_pull(pr->mem_ctx, b, data, len, obj);
+	if (err != ROP_OK) {
+		rop_printf(pr, "! %s %s: %s", defs[type].name,
+		           dir == ROP_PRINT_REQUEST ? "request" : "response", rop_strerror(err));
+		rop_print_hex(pr, "undecoded", data, len);
+		return err;
+	}
+	rop_printf(pr, "%s %s", defs[type].name, dir == ROP_PRINT_REQUEST ? "request" : "response");
+	for (unsigned i = 0; i < b->nfields; i++) {
+		const struct nspi_field *f = &b->fields[i];
+		const uint8_t *at = (const uint8_t *)obj + f->at;
+		uint32_t status;
+		print_field(pr, f, at);
+		/* a failure response carries the auxiliary buffer only */
+		if (f->kind == K_STATUS && (memcpy(&status, at, 4), status != 0)) {
+			print_field(pr, &b->fields[b->nfields - 1],
+			            (const uint8_t *)obj + b->fields[b->nfields - 1].at);
+			break;
+		}
+	}
+	return ROP_OK;
 }

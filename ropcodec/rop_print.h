@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <talloc.h>
 
+#include "mh_nspi.h"
 #include "rop.h"
 
 struct rop_printer {
@@ -102,5 +103,9 @@ enum rop_print_body {
 enum rop_err rop_print_mh_body(struct rop_printer *pr, enum rop_print_body body,
                                enum rop_print_dir dir, const uint8_t *data, size_t len,
                                const struct rop_decode_ctx *ctx);
+/* The MAPI/HTTP NSPI bodies of [MS-OXCMAPIHTTP] 2.2.5 (mh_nspi.c), from
+ * the codec's field lists; type is an enum nspi_request_type (mh_nspi.h). */
+enum rop_err rop_print_nspi_body(struct rop_printer *pr, enum nspi_request_type type,
+                                 enum rop_print_dir dir, const uint8_t *data, size_t len);
 
 #endif

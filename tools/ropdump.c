@@ -8,7 +8,8 @@
  * T: rops (a bare ROP list, the default), ropbuffer (RopSize, ROP list,
  * handle table), ext (an RPC_HEADER_EXT chain of ROP buffers, as in the
  * RopBuffer of an Execute body), aux (an AuxiliaryBuffer), connect,
- * execute, disconnect, notificationwait (the MAPI/HTTP EMSMDB bodies).
+ * execute, disconnect, notificationwait (the MAPI/HTTP EMSMDB bodies),
+ * nspi:NAME (an NSPI body, NAME its X-RequestType: nspi:Bind, nspi:GetProps).
  * The input is binary unless --hex or a FILE ending in ".hex": hex text,
  * whitespace ignored, '#' to end of line a comment (fixtures/ format).
  * --columns gives the table columns response rows are read in (RopQueryRows
@@ -32,7 +33,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: ropdump [--response] [--type rops|ropbuffer|ext|aux|connect|execute|"
-	           "disconnect|notificationwait]\n"
+	           "disconnect|notificationwait|nspi:REQUESTTYPE]\n"
 	           "               [--hex] [--columns TAG,...] [--public] [FILE|-]\n"
 	           "       ropdump --coverage\n");
 }
@@ -134,9 +135,15 @@ static void coverage(void)
 static const char *const types[] = {"rops",    "ropbuffer", "ext",        "aux",
                                     "connect", "execute",   "disconnect", "notificationwait"};
 
+/* --type nspi:NAME, NAME an X-RequestType of [MS-OXCMAPIHTTP] 2.2.5 */
+#define TYPE_NSPI 100
+static enum nspi_request_type nspi;
+
 static enum rop_err dump(struct rop_printer *pr, int type, enum rop_print_dir dir,
                          const uint8_t *data, size_t len, const struct rop_decode_ctx *ctx)
 {
+	if (type == TYPE_NSPI)
+		return rop_print_nspi_body(pr, nspi, dir, data, len);
 	switch (type) {
 	case 0:
 		return rop_print_rop_list(pr, dir, data, len, ctx);
@@ -178,6 +185,9 @@ int main(int argc, char **argv)
 		case 't':
 			for (type = 0; type < 8 && strcmp(optarg, types[type]) != 0; type++)
 				;
+			if (type == 8 && strncmp(optarg, "nspi:", 5) == 0 &&
+			    nspi_request_lookup(optarg + 5, &nspi) == 1)
+				type = TYPE_NSPI;
 			if (type == 8) {
 				usage(stderr);
 				goto done;

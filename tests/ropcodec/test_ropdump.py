@@ -89,6 +89,17 @@ rc, out, err = run("-t", "aux", fixture("MS-OXCRPC-2.2.2.2-aux-connect-request.h
 check("aux buffer", rc == 0 and re.search(r"AuxiliaryBuffer: \d+ blocks", out) is not None and
       "AUX_PERF_" in out, out + err)
 
+# [MS-OXCMAPIHTTP] 2.2.5: NSPI bodies by X-RequestType
+rc, out, err = run("-t", "nspi:Bind", fixture("MS-OXCMAPIHTTP-2.2.5.1-bind-request.hex"))
+check("nspi Bind request", rc == 0 and out.startswith("Bind request\nflags: 0 (0x00000000)\n")
+      and "state: SortType" in out and "AuxiliaryBufferSize: 0" in out, out + err)
+rc, out, err = run("-r", "-t", "nspi:GetProps",
+                   fixture("MS-OXCMAPIHTTP-2.2.5.7-get-props-response.hex"))
+check("nspi GetProps response", rc == 0 and out.startswith("GetProps response\n") and
+      "PidTagDisplayName" in out, out + err)
+rc, out, err = run("-t", "nspi:NoSuchRequest", "-")
+check("nspi unknown request type", rc == 2 and "usage:" in err, err)
+
 # truncated input: what decodes, then the error; exit 1
 rc, out, err = run("-", stdin=bytes.fromhex("150000000132"))
 check("truncated request", rc == 1 and "! offset 0: input ends inside a field" in out, out + err)
