@@ -3,13 +3,15 @@
  * type (low 7 bits, modulo the type count) and direction (high bit set =
  * response).  What decodes is encoded, decoded and encoded again; the two
  * encodings must be equal bytes (Has bytes are normalised to 0xFF, so the
- * first encoding may differ from the input).
+ * first encoding may differ from the input).  What decodes is also printed
+ * (rop_print_nspi_body).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mh_nspi.h"
+#include "rop_print.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,6 +39,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rop_push w1, w2;
 
 	if (pull(tmp, resp, t, data + 1, size - 1, a) == ROP_OK) {
+		struct rop_printer pr;
+		rop_printer_init(&pr, tmp);
+		if (rop_print_nspi_body(&pr, t, resp ? ROP_PRINT_RESPONSE : ROP_PRINT_REQUEST,
+		                        data + 1, size - 1) != ROP_OK)
+			abort(); /* the printer decodes what the codec decoded */
 		rop_push_init_growable(&w1, tmp);
 		if (push(&w1, resp, t, a) == ROP_OK) {
 			if (pull(tmp, resp, t, w1.data, w1.ofs, b) != ROP_OK)
