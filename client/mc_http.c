@@ -385,11 +385,8 @@ int mc_mapi_request(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *url,
 		        h.body_len ? ": " : "", h.body_len ? resp_r->diagnostic : "");
 		goto out;
 	}
-	/* [MS-OXCMAPIHTTP] 2.2.2.2 / 3.2.5.2: the response is chunked. */
-	const char *te = mc_http_header(&h, "Transfer-Encoding");
-	if (te == NULL || strcasecmp(te, "chunked") != 0)
-		mc_trace(s, "! note: %s response not sent with Transfer-Encoding: chunked\n",
-		         request_type);
+	/* The body is framed whether it travels chunked (Execute, 4.2) or
+	 * with a Content-Length (Connect, [MS-OXCMAPIHTTP] 4.1). */
 	if (mapi_body(mem_ctx, s, request_type, &h, resp_r) < 0)
 		goto out;
 	if (resp_r->response_code != 0) {

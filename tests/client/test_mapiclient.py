@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""mapiclient against the real daemon: mapihttpd on 127.0.0.1 with a
+temporary data directory provisioned by mapiadmin, plain HTTP on loopback,
+Basic and NTLM.  Every test checks what the command PRINTS, not only its
+exit status.  Run by meson (suites 'client' and 'integration'):
+
+    test_mapiclient.py MAPICLIENT MAPIHTTPD MAPIADMIN
+"""
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mapihttp"))
+import test_integration as it  # noqa: E402  (Daemon, admin, user_show, free_port)
+
+MAPICLIENT = None
+GUID_RE = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# exit statuses (client/mapiclient_cli.h)
+EXIT_FAIL, EXIT_USAGE, EXIT_AUTH, EXIT_NETWORK = 1, 2, 3, 4
+
+
+class Env:
+    tmp = data = daemon = None
+    alice = bob = None
+
+
+def setUpModule():
+    Env.tmp = tempfile.TemporaryDirectory(prefix="mapiclient-it-")
+    Env.data = os.path.join(Env.tmp.name, "data")
+    os.mkdir(Env.data)
+    it.admin(Env.data, "domain", "add", "x.test")
+    it.admin(Env.data, "user", "add", "alice@x.test", "--name", "Alice Example",
+             "--password", "alice-pw")
+    it.admin(Env.data, "user", "add", "bob@x.test", "--name", "Bob Example",
+             "--password", "bob-pw")
+    Env.alice = it.user_show(Env.data, "alice@x.test")
+    Env.bob = it.user_show(Env.data, "bob@x.test")
+    conf = os.path.join(Env.tmp.name, "mapihttpd.conf")
+    with open(conf, "w") as f:
+        f.write("[auth]\nschemes = basic,ntlm\ndefault_domain = x.test\n")
+    Env.daemon = it.Daemon(Env.data, it.free_port(), config=conf)
+
+
+def tearDownModule():
+    code = Env.daemon.stop()
+    log = Env.daemon.text()
+    Env.tmp.cleanup()
+    if code != 0:
+        raise AssertionError("daemon exit status %d\n%s" % (code, log))
+
+
+def server():
+    return "http://127.0.0.1:%d" % Env.daemon.port
+
+
+def run(*args, user="alice@x.test", password="alice-pw", auth=None, stdin=None, srv=True):
+    cmd = [MAPICLIENT]
+    if srv:
+        cmd += ["--server", server()]
+    if user is not None:
+        cmd += ["--user", user]
+    if password is not None:
+        cmd += ["--password", password]
+    if auth is not None:
+        cmd += ["--auth", auth]
+    cmd += list(args)
+    p = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def fields(out):
+    return dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
+
+
+class Discover(unittest.TestCase):
+    def check_alice(self, out):
+        f = fields(out)
+        base = "http://localhost:%d" % Env.daemon.port
+        mbx = "?MailboxId=%s@x.test" % Env.alice["mailbox-guid"]
+        self.assertEqual(f["address"], "alice@x.test")
+        self.assertEqual(f["json-url"], server() +
+                         "/autodiscover/autodiscover.json/v1.0/alice@x.test")
+        self.assertEqual(f["autodiscover-url"], base + "/autodiscover/autodiscover.xml")
+        self.assertEqual(f["display-name"], "Alice Example")
+        self.assertEqual(f["legacy-dn"], Env.alice["legacy-dn"])
+        self.assertEqual(f["smtp-address"], "alice@x.test")
+        self.assertRegex(f["deployment-id"], "^" + GUID_RE + "$")
+        self.assertEqual(f["mapihttp-version"], "1")
+        for kind in ("internal", "external"):
+            self.assertEqual(f["mailstore-%s-url" % kind], base + "/mapi/emsmdb/" + mbx)
+            self.assertEqual(f["addressbook-%s-url" % kind], base + "/mapi/nspi/" + mbx)
+        self.assertTrue(f["ews-url"].startswith(base + "/"))
+
+    def test_basic(self):
+        rc, out, err = run("discover", "alice@x.test", user=None)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(err, "")
+        self.check_alice(out)
+
+    def test_ntlm(self):
+        rc, out, err = run("discover", "alice@x.test", auth="ntlm")
+        self.assertEqual(rc, 0, err)
+        self.check_alice(out)
+
+    def test_password_stdin(self):
+        rc, out, err = run("--password-stdin", "discover", "alice@x.test", password=None,
+                           stdin="alice-pw\n")
+        self.assertEqual(rc, 0, err)
+        self.check_alice(out)
+
+    def test_wrong_password(self):
+        for auth in ("basic", "ntlm"):
+            rc, out, err = run("discover", "alice@x.test", password="not-the-pw", auth=auth)
+            self.assertEqual(rc, EXIT_AUTH, (auth, out, err))
+            self.assertEqual(out, "")
+            self.assertRegex(err, r"^mapiclient: \S+: authentication failed \(HTTP 401\)")
+            self.assertIn("alice@x.test", err)
+            self.assertNotIn("not-the-pw", err)
+
+    def test_unknown_address(self):
+        rc, out, err = run("discover", "nobody@x.test")
+        self.assertEqual(rc, EXIT_FAIL)
+        self.assertEqual(out, "")
+        self.assertRegex(err, r"^mapiclient: autodiscover for nobody@x.test: error 500: \S")
+
+    def test_other_users_address(self):
+        rc, out, err = run("discover", "bob@x.test")
+        self.assertEqual(rc, EXIT_FAIL)
+        self.assertIn("autodiscover for bob@x.test: error 500", err)
+        self.assertNotIn("Bob Example", out + err)
+
+    def test_unreachable(self):
+        port = it.free_port()
+        p = subprocess.run([MAPICLIENT, "--server", "http://127.0.0.1:%d" % port,
+                            "--password", "x", "discover", "alice@x.test"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, EXIT_NETWORK)
+        self.assertRegex(p.stderr, r"^mapiclient: http://127\.0\.0\.1:%d/.*[Cc]onnect" % port)
+
+
+class Usage(unittest.TestCase):
+    def test_errors(self):
+        cases = [
+            ([], "usage: mapiclient"),
+            (["frobnicate"], "unknown command frobnicate"),
+            (["--auth", "kerberos", "gal"], "unknown --auth kerberos"),
+            (["discover"], "usage: mapiclient [options] discover ADDRESS"),
+            (["resolve", "a", "b"], "usage: mapiclient [options] resolve NAME"),
+        ]
+        for args, msg in cases:
+            rc, out, err = run(*args)
+            self.assertEqual(rc, EXIT_USAGE, args)
+            self.assertIn(msg, err, args)
+        rc, out, err = run("gal", password=None)
+        self.assertEqual(rc, EXIT_USAGE)
+        self.assertIn("--password or --password-stdin is required", err)
+        rc, out, err = run("gal", user=None)
+        self.assertEqual(rc, EXIT_USAGE)
+        self.assertIn("--user ADDRESS is required", err)
+
+    def test_help(self):
+        p = subprocess.run([MAPICLIENT, "--help"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0)
+        for cmd in ("discover", "resolve", "gal", "folders", "ladder"):
+            self.assertRegex(p.stdout, r"\n  %s " % cmd)
+
+
+class Trace(unittest.TestCase):
+    def test_trace_discover(self):
+        rc, out, err = run("--trace", "discover", "alice@x.test")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("> GET %s/autodiscover/autodiscover.json/v1.0/alice@x.test" % server(), err)
+        self.assertIn("> X-MapiHttpCapability: 1", err)
+        self.assertIn("<EMailAddress>alice@x.test</EMailAddress>", err)
+        self.assertIn("< HTTP 200", err)
+        self.assertIn("<DisplayName>Alice Example</DisplayName>", err)
+        self.assertNotIn("alice-pw", err)
+        self.assertNotIn("YWxpY2VAeC50ZXN0OmFsaWNlLXB3", err)  # base64 of the credentials
+
+    def test_trace_mapi_headers_cookies_ids(self):
+        rc, out, err = run("--trace", "connect")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("> Content-Type: application/mapi-http", err)
+        self.assertIn("> X-RequestType: Connect", err)
+        self.assertIn("> X-RequestType: Disconnect", err)
+        self.assertRegex(err, r"> X-ClientApplication: Outlook/16\.")
+        ids = re.findall(r"> X-RequestId: (\{[0-9A-F-]{36}\}):(\d+)", err)
+        self.assertGreaterEqual(len(ids), 2)
+        self.assertEqual(len({g for g, _ in ids}), 1)  # one GUID per session
+        self.assertEqual([int(n) for _, n in ids], list(range(1, len(ids) + 1)))
+        # the server's answers echo them
+        echoed = re.findall(r"< X-RequestId: (\{[0-9A-F-]{36}\}:\d+)", err)
+        self.assertEqual(echoed, ["%s:%s" % i for i in ids])
+        # cookies set by Connect go back with Disconnect, values never printed
+        self.assertRegex(err, r"< Set-Cookie: \w+=\(value not shown\)")
+        disconnect = err[err.index("> X-RequestType: Disconnect"):]
+        self.assertRegex(disconnect, r"> Cookie: \(\d+ bytes\)")
+        # the framing: PROCESSING ... DONE in the body dump
+        self.assertIn("PROCESSING..", err)
+        self.assertNotIn("alice-pw", err)
+
+
+class AddressBook(unittest.TestCase):
+    def test_resolve(self):
+        rc, out, err = run("resolve", "bob")
+        self.assertEqual(rc, 0, err)
+        f = fields(out)
+        self.assertEqual(out.splitlines()[0], "bob: resolved")
+        self.assertEqual(f["display-name"], "Bob Example")
+        self.assertEqual(f["smtp-address"], "bob@x.test")
+        self.assertEqual(f["email-address"], Env.bob["legacy-dn"])
+        self.assertEqual(f["address-type"], "EX")
+
+    def test_resolve_ntlm(self):
+        rc, out, err = run("resolve", "alice@x.test", auth="ntlm")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(fields(out)["email-address"], Env.alice["legacy-dn"])
+
+    def test_resolve_not_found(self):
+        rc, out, err = run("resolve", "zz-no-such-name")
+        self.assertEqual(rc, EXIT_FAIL)
+        self.assertEqual(out, "zz-no-such-name: not found\n")
+
+    def test_gal(self):
+        rc, out, err = run("gal")
+        self.assertEqual(rc, 0, err)
+        lines = out.splitlines()
+        m = re.match(r"containers: (\d+)$", lines[0])
+        self.assertIsNotNone(m, out)
+        ncont = int(m.group(1))
+        self.assertGreaterEqual(ncont, 1)
+        rows = lines[1 + ncont:-1]
+        self.assertEqual(lines[-1], "entries: %d" % len(rows))
+        self.assertIn("Alice Example\talice@x.test\t%s" % Env.alice["legacy-dn"], rows)
+        self.assertIn("Bob Example\tbob@x.test\t%s" % Env.bob["legacy-dn"], rows)
+        self.assertEqual(len(rows), 2)
+
+
+class MailStore(unittest.TestCase):
+    def test_ping(self):
+        rc, out, err = run("ping")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, "emsmdb: PING ok\nnspi: PING ok\n")
+
+    def test_connect(self):
+        rc, out, err = run("connect")
+        self.assertEqual(rc, 0, err)
+        f = fields(out)
+        self.assertEqual(f["connected"], "Alice Example")
+        self.assertTrue(Env.alice["legacy-dn"].startswith(f["dn-prefix"] + "/"), out)
+        self.assertGreater(int(f["polls-max"]), 0)
+        self.assertEqual(out.splitlines()[-1], "disconnected")
+
+    def test_folders(self):
+        """The hierarchy when the server serves the folder ROPs, else the
+        server's error by name and a non-zero exit."""
+        rc, out, err = run("folders")
+        if rc == 0:
+            lines = out.splitlines()
+            self.assertIn("Top of Information Store (0 items, 0 unread)", lines)
+            self.assertIn("  Inbox (0 items, 0 unread)", lines)
+            for line in lines:
+                self.assertRegex(line, r"^( {2})*\S.* \(\d+ items, \d+ unread\)$")
+        else:
+            self.assertEqual(rc, EXIT_FAIL)
+            self.assertRegex(err, r"^mapiclient: (Rop\w+: ReturnValue 0x[0-9a-f]{8} \(\w+\)|"
+                                  r"\w+: the server answered X-ResponseCode \d+ \()")
+
+    def test_ladder(self):
+        rc, out, err = run("ladder")
+        lines = out.splitlines()
+        # what the server serves today: discovery, the address book, Connect
+        self.assertEqual(lines[:7], ["PASS autodiscover", "PASS nspi Bind",
+                                     "PASS nspi GetSpecialTable", "PASS nspi QueryRows",
+                                     "PASS nspi ResolveNames", "PASS nspi Unbind",
+                                     "PASS emsmdb Connect"])
+        counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
+        for line in lines[:-1]:
+            m = re.match(r"^(PASS|FAIL|SKIP) (\w.*?)(: .+)?$", line)
+            self.assertIsNotNone(m, line)
+            self.assertEqual(m.group(1) == "FAIL", m.group(3) is not None, line)
+            counts[m.group(1)] += 1
+        self.assertEqual(lines[-1], "ladder: %d passed, %d failed, %d skipped"
+                         % (counts["PASS"], counts["FAIL"], counts["SKIP"]))
+        self.assertEqual(rc, 0 if counts["FAIL"] + counts["SKIP"] == 0 else EXIT_FAIL)
+        self.assertIn("PASS emsmdb Disconnect", lines)
+
+
+if __name__ == "__main__":
+    MAPICLIENT, it.MAPIHTTPD, it.MAPIADMIN = sys.argv[1:4]
+    unittest.main(argv=sys.argv[:1], verbosity=2)
