@@ -535,6 +535,35 @@ int store_table_bookmark_free(struct store_table *table, uint32_t bookmark);
  * res and moves the cursor there: 1 found, 0 not found. */
 int store_table_find_row(struct store_table *table, const struct mapi_restriction *res,
                          bool forward);
+/* Table notifications ([MS-OXCNOTIF] 2.2.1.4.1.2 TableEventType). */
+enum store_table_event_type {
+	STORE_TABLE_CHANGED = 0x0001, /* re-read the whole view */
+	STORE_TABLE_ROW_ADDED = 0x0003,
+	STORE_TABLE_ROW_DELETED = 0x0004,
+	STORE_TABLE_ROW_MODIFIED = 0x0005,
+};
+struct store_table_event {
+	enum store_table_event_type type;
+	uint64_t row_id;               /* PidTagInstID of the row (MID / FID) */
+	uint64_t prev_row_id;          /* added / modified: the row now before it, 0 first */
+	struct mapi_propval_array row; /* added / modified: the table's columns */
+};
+/* Called (on the thread that changed the store) when a watched table has
+ * new events waiting; it must only note that and wake the reader. */
+typedef void store_table_notify_cb(void *ctx);
+/* Makes the table follow changes of its folder: cb(ctx) is called when the
+ * first change arrives after the last store_table_events().  The watch ends
+ * when the table is closed (no callback runs after store_table_close()
+ * returns). */
+int store_table_watch(struct store_table *table, store_table_notify_cb *cb, void *ctx);
+/* On the table's own thread: applies the changes to the row set (rows are
+ * inserted at their sort position, moved, or removed; the cursor stays on
+ * its row) and returns one event per row that changed, *evs_r on mem_ctx.
+ * Categorised views, whole-subtree hierarchy tables and folder-wide changes
+ * (empty folder) are re-read instead and give one STORE_TABLE_CHANGED.
+ * STORE_E_INVALID when the table is not watched. */
+int store_table_events(TALLOC_CTX *mem_ctx, struct store_table *table,
+                       struct store_table_event **evs_r, uint32_t *count_r);
 /* ID of the row at the cursor (folder ID or message ID), 0 at the end. */
 uint64_t store_table_current_id(struct store_table *table);
 void store_table_close(struct store_table **table);
@@ -600,6 +629,9 @@ typedef void store_event_cb(const struct store_event *ev, void *ctx);
  * Returns a subscription ID > 0 or a negative error. */
 int store_subscribe(struct store *store, const struct mapi_guid *mailbox_guid, store_event_cb *cb,
                     void *ctx);
+/* Ends a subscription.  When it returns no callback of it is running or
+ * will run, so ctx may be freed; it must therefore not be called from a
+ * store callback. */
 void store_unsubscribe(struct store *store, int subscription);
 
 /* ---- Receive folder table (store_receive.c, for EMSMDB) --------------- */

@@ -140,6 +140,7 @@ int store_open(TALLOC_CTX *mem_ctx, const char *data_dir, const struct store_set
 	}
 	pthread_mutex_init(&store->lock, NULL);
 	pthread_mutex_init(&store->sub_lock, NULL);
+	pthread_rwlock_init(&store->cb_lock, NULL);
 	store->next_sub = 1;
 	*store_r = store;
 	return 0;
@@ -179,6 +180,7 @@ void store_close(struct store **storep)
 	}
 	pthread_mutex_destroy(&store->lock);
 	pthread_mutex_destroy(&store->sub_lock);
+	pthread_rwlock_destroy(&store->cb_lock);
 	talloc_free(store);
 	*storep = NULL;
 }

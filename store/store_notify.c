@@ -43,6 +43,9 @@ void store_unsubscribe(struct store *store, int subscription)
 		}
 	}
 	pthread_mutex_unlock(&store->sub_lock);
+	/* Wait for callbacks already running (they work on a snapshot). */
+	pthread_rwlock_wrlock(&store->cb_lock);
+	pthread_rwlock_unlock(&store->cb_lock);
 }
 
 void store_publish(struct store_mailbox *mbox, const struct store_event *event)
@@ -51,19 +54,15 @@ void store_publish(struct store_mailbox *mbox, const struct store_event *event)
 	struct store_event ev = *event;
 	ev.mailbox_guid = mbox->env->ident.mailbox_guid;
 	/* Call outside the lock on a snapshot, so callbacks may subscribe. */
+	pthread_rwlock_rdlock(&store->cb_lock);
 	pthread_mutex_lock(&store->sub_lock);
 	unsigned int n = store->sub_count;
-	if (n == 0) {
-		pthread_mutex_unlock(&store->sub_lock);
-		return;
-	}
-	struct store_sub *copy = talloc_memdup(NULL, store->subs, n * sizeof(*copy));
+	struct store_sub *copy = n > 0 ? talloc_memdup(NULL, store->subs, n * sizeof(*copy)) : NULL;
 	pthread_mutex_unlock(&store->sub_lock);
-	if (copy == NULL)
-		return;
-	for (unsigned int i = 0; i < n; i++) {
+	for (unsigned int i = 0; copy != NULL && i < n; i++) {
 		if (copy[i].all || memcmp(copy[i].guid.b, ev.mailbox_guid.b, 16) == 0)
 			copy[i].cb(&ev, copy[i].ctx);
 	}
+	pthread_rwlock_unlock(&store->cb_lock);
 	talloc_free(copy);
 }

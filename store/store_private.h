@@ -121,6 +121,9 @@ struct store {
 	struct store_env *envs;
 	unsigned int env_count;
 	pthread_mutex_t sub_lock;
+	/* Held for reading while callbacks run, taken for writing by
+	 * store_unsubscribe so that no callback runs after it returns. */
+	pthread_rwlock_t cb_lock;
 	struct store_sub *subs;
 	unsigned int sub_count;
 	int next_sub;

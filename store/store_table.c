@@ -721,3 +721,19 @@ void store_table_close(struct store_table **table)
 {
 	TALLOC_FREE(*table);
 }
+
+uint8_t store_table_kind_byte(const struct store_table *t)
+{
+	return kind_byte(t);
+}
+
+int store_table_row_values(TALLOC_CTX *mem_ctx, struct store_table *t, MDB_txn *txn,
+                           const struct trow *row, struct mapi_propval_array *out)
+{
+	return row_values(mem_ctx, t, txn, row, out);
+}
+
+void store_table_reset(struct store_table *t)
+{
+	table_reset(t);
+}

@@ -60,6 +60,7 @@ struct store_table {
 	struct trow *all;
 	uint32_t nall;
 	uint64_t next_cat_id;
+	struct table_watch *watch; /* store_table_watch.c */
 };
 
 /* One leaf of a materialised table with its sort keys. */
@@ -71,6 +72,13 @@ struct sort_row {
 
 /* store_table.c: reads the row set if not yet read. */
 int store_table_load(struct store_table *t);
+/* The object kind of the table's rows (contents: message, FAI, soft-deleted). */
+uint8_t store_table_kind_byte(const struct store_table *t);
+/* The columns' values of one row: 1, 0 when the object is gone, <0. */
+int store_table_row_values(TALLOC_CTX *mem_ctx, struct store_table *t, MDB_txn *txn,
+                           const struct trow *row, struct mapi_propval_array *out);
+/* Drops the row set (read again at the next query). */
+void store_table_reset(struct store_table *t);
 
 /* ---- store_table_cat.c ---- */
 /* Builds the categories from the sorted leaves (rows[], keys alive) and the
