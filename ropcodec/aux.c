@@ -1,6 +1,7 @@
 /* Auxiliary blocks of [MS-OXCRPC] 2.2.2.2, one declarative layout each. */
 #include "aux.h"
 
+#include "rop_print_priv.h"
 #include "rpc_ext.h"
 
 #include <stddef.h>
@@ -19,7 +20,8 @@ enum aux_kind {
 
 struct aux_field {
 	uint8_t kind;
-	uint16_t at; /* offsetof(struct aux_block, u.<member>.<field>) */
+	uint16_t at;      /* offsetof(struct aux_block, u.<member>.<field>) */
+	const char *name; /* "<member>.<field>", for aux_print_block */
 };
 
 #define AUX_MAX_FIELDS 14
@@ -33,7 +35,7 @@ struct aux_layout {
 
 #define F(kind, member)                                                                            \
 	{                                                                                          \
-		kind, (uint16_t)offsetof(struct aux_block, u.member)                               \
+		kind, (uint16_t)offsetof(struct aux_block, u.member), #member                      \
 	}
 #define N(...) {__VA_ARGS__}, sizeof((struct aux_field[]){__VA_ARGS__}) / sizeof(struct aux_field)
 
@@ -445,4 +447,63 @@ enum rop_err aux_buffer_encode(struct rop_push *p, const struct aux_list *list,
 		err = rpc_ext_encode(p, blocks.data, blocks.ofs, encode_flags);
 	talloc_free(tmp);
 	return err;
+}
+
+/* ---- printing (rop_print.h), from the same layouts ---- */
+
+void aux_print_block(struct rop_printer *pr, const struct aux_block *b)
+{
+	const struct aux_layout *l = b->known ? layout_find(b->version, b->type) : NULL;
+
+	rop_printf(pr, "AUX_HEADER Version 0x%02X Type 0x%02X %s", b->version, b->type,
+	           l != NULL ? l->name : "(unknown)");
+	pr->depth++;
+	if (l == NULL) {
+		rop_print_hex(pr, "data", b->raw.data, b->raw.len);
+		pr->depth--;
+		return;
+	}
+	for (unsigned i = 0; i < l->nfields; i++) {
+		const struct aux_field *f = &l->fields[i];
+		const uint8_t *at = (const uint8_t *)b + f->at;
+		switch (f->kind) {
+		case K_U8:
+			rop_printf(pr, "%s: %u", f->name, *at);
+			break;
+		case K_U16: {
+			uint16_t v;
+			memcpy(&v, at, sizeof(v));
+			rop_printf(pr, "%s: %u (0x%04X)", f->name, v, v);
+			break;
+		}
+		case K_U32: {
+			uint32_t v;
+			memcpy(&v, at, sizeof(v));
+			rop_printf(pr, "%s: %u (0x%08X)", f->name, v, v);
+			break;
+		}
+		case K_GUID:
+			rop_print_guid(pr, f->name, (const struct mapi_guid *)(const void *)at);
+			break;
+		case K_RES3:
+			rop_print_hex(pr, f->name, at, 3);
+			break;
+		case K_RES132:
+			rop_print_hex(pr, f->name, at, 132);
+			break;
+		case K_STR: {
+			const char *str;
+			memcpy(&str, at, sizeof(str));
+			rop_print_string(pr, f->name, str);
+			break;
+		}
+		default: { /* K_BIN */
+			struct aux_bin bin;
+			memcpy(&bin, at, sizeof(bin));
+			rop_print_hex(pr, f->name, bin.data, bin.len);
+			break;
+		}
+		}
+	}
+	pr->depth--;
 }

@@ -149,17 +149,8 @@ enum rop_err rop_print_aux_buffer(struct rop_printer *pr, const uint8_t *data, s
 		return print_failure(pr, data, len, 0, err);
 	rop_printf(pr, "AuxiliaryBuffer: %zu blocks", list.count);
 	pr->depth++;
-	for (size_t i = 0; i < list.count; i++) {
-		const struct aux_block *b = &list.blocks[i];
-		const char *n = aux_block_name(b->version, b->type);
-		rop_printf(pr, "AUX_HEADER Version 0x%02X Type 0x%02X %s", b->version, b->type,
-		           n != NULL ? n : "(unknown)");
-		if (!b->known) {
-			pr->depth++;
-			rop_print_hex(pr, "data", b->raw.data, b->raw.len);
-			pr->depth--;
-		}
-	}
+	for (size_t i = 0; i < list.count; i++)
+		aux_print_block(pr, &list.blocks[i]);
 	pr->depth--;
 	return ROP_OK;
 }

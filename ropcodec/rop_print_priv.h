@@ -12,4 +12,9 @@ void rop_print_guid(struct rop_printer *pr, const char *label, const struct mapi
 /* "label: 0x8004010F NotFound" */
 void rop_print_error_code(struct rop_printer *pr, const char *label, uint32_t ec);
 
+/* One auxiliary block, every field of its [MS-OXCRPC] 2.2.2.2 layout
+ * (aux.c). */
+struct aux_block;
+void aux_print_block(struct rop_printer *pr, const struct aux_block *b);
+
 #endif

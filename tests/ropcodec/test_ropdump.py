@@ -87,7 +87,8 @@ check("connect response", rc == 0 and "DisplayName: \"Jane Doe\"\n" in out, out 
 # [MS-OXCRPC] 2.2.2.2: an auxiliary buffer
 rc, out, err = run("-t", "aux", fixture("MS-OXCRPC-2.2.2.2-aux-connect-request.hex"))
 check("aux buffer", rc == 0 and re.search(r"AuxiliaryBuffer: \d+ blocks", out) is not None and
-      "AUX_PERF_" in out, out + err)
+      "AUX_PERF_" in out and '    processinfo.process_name: "OUTLOOK.EXE"\n' in out and
+      "  AUX_HEADER Version 0x01 Type 0x49 (unknown)\n    data: 4 bytes\n" in out, out + err)
 
 # [MS-OXCMAPIHTTP] 2.2.5: NSPI bodies by X-RequestType
 rc, out, err = run("-t", "nspi:Bind", fixture("MS-OXCMAPIHTTP-2.2.5.1-bind-request.hex"))
