@@ -1,12 +1,14 @@
 /*
  * Fuzz target: auxiliary blocks (aux.h).  What decodes is encoded, decoded
- * and encoded again; the two encodings must be equal bytes.
+ * and encoded again; the two encodings must be equal bytes.  Decoded blocks
+ * are also printed (aux_print_block).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aux.h"
+#include "rop_print_priv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -17,6 +19,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rop_push w1, w2;
 
 	if (aux_decode(tmp, data, size, &list) == ROP_OK) {
+		struct rop_printer pr;
+		rop_printer_init(&pr, tmp);
+		for (size_t i = 0; i < list.count; i++)
+			aux_print_block(&pr, &list.blocks[i]);
 		rop_push_init_growable(&w1, tmp);
 		/* Strings may grow (WTF-8 is kept), so a block can outgrow
 		 * 64 KiB only in theory; that is a clean error. */
