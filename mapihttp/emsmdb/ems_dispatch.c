@@ -90,6 +90,14 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(HardDeleteMessagesAndSubfolders, hard_delete_messages_and_subfolders, FOLDER),
     ROW2(MoveFolder, move_folder, FOLDER, FOLDER),
     ROW2(CopyFolder, copy_folder, FOLDER, FOLDER),
+    /* [MS-OXCPRPT] streams */
+    ROW(OpenStream, open_stream, FOLDER | MESSAGE | ATTACH),
+    ROW(ReadStream, read_stream, STREAM),
+    ROW(WriteStream, write_stream, STREAM),
+    ROW(CommitStream, commit_stream, STREAM),
+    ROW(GetStreamSize, get_stream_size, STREAM),
+    ROW(SetStreamSize, set_stream_size, STREAM),
+    ROW(SeekStream, seek_stream, STREAM),
 };
 
 const struct ems_rop_def *ems_rop_def(uint8_t rop_id)

@@ -148,8 +148,11 @@ static void release_one(struct rop_run *r, const struct rop_request *req)
 	struct ems_object *obj = resolve(r, req->input_handle);
 
 	/* [MS-OXCROPS] 3.2.5.3: no response; an unknown handle is ignored */
-	if (obj != NULL && obj->logon == r->s->logons[req->logon_id])
+	if (obj != NULL && obj->logon == r->s->logons[req->logon_id]) {
+		if (obj->type == EMS_OBJ_STREAM)
+			ems_stream_release(obj);
 		ems_object_release(obj);
+	}
 }
 
 /* Runs request i and encodes its response; 1 when the loop must stop

@@ -252,6 +252,15 @@ ems_rop_fn ems_rop_empty_folder;
 ems_rop_fn ems_rop_hard_delete_messages_and_subfolders;
 ems_rop_fn ems_rop_move_folder;
 ems_rop_fn ems_rop_copy_folder;
+ems_rop_fn ems_rop_open_stream;
+ems_rop_fn ems_rop_read_stream;
+ems_rop_fn ems_rop_write_stream;
+ems_rop_fn ems_rop_commit_stream;
+ems_rop_fn ems_rop_get_stream_size;
+ems_rop_fn ems_rop_set_stream_size;
+ems_rop_fn ems_rop_seek_stream;
+/* RopRelease of a stream: uncommitted changes are committed first. */
+void ems_stream_release(struct ems_object *obj);
 
 /* Notifications (ems_oxcnotif.c) */
 void ems_notify_session_init(struct ems_session *s);

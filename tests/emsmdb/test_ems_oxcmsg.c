@@ -319,6 +319,111 @@ static void test_move_copy_delete(void)
 	talloc_free(mem);
 }
 
+static void test_streams(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[4] = {et_logon(&t), 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF};
+	uint64_t inbox = store_special_fid(t.mbox, STORE_FOLDER_INBOX);
+	const uint8_t hello[10] = {'H', 0, 'e', 0, 'l', 0, 'l', 0, 'o', 0};
+	struct rop_request q[12];
+
+	test_begin("streams: write, size, seek, read, commit, save; read-only and missing");
+	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0].output_handle = 1;
+	q[0].u.create_message.folder_id = inbox;
+	q[1] = rq(ROP_ID_OpenStream, 1);
+	q[1].output_handle = 2;
+	q[1].u.open_stream.proptag = PR_BODY;
+	q[1].u.open_stream.open_mode_flags = 0x02;
+	q[2] = rq(ROP_ID_WriteStream, 2);
+	q[2].u.write_stream.data.len = 10;
+	q[2].u.write_stream.data.data = (uint8_t *)hello;
+	q[3] = rq(ROP_ID_GetStreamSize, 2);
+	q[4] = rq(ROP_ID_SeekStream, 2);
+	q[4].u.seek_stream.origin = 0;
+	q[4].u.seek_stream.offset = 2;
+	q[5] = rq(ROP_ID_ReadStream, 2);
+	q[5].u.read_stream.byte_count = 0xBABE;
+	q[5].u.read_stream.maximum_byte_count = 4;
+	q[6] = rq(ROP_ID_SeekStream, 2);
+	q[6].u.seek_stream.origin = 1;
+	q[6].u.seek_stream.offset = (uint64_t)-100;
+	q[7] = rq(ROP_ID_CommitStream, 2);
+	q[8] = rq(ROP_ID_SaveChangesMessage, 1);
+	q[8].response_handle = 1;
+	q[9] = rq(ROP_ID_OpenStream, 1);
+	q[9].output_handle = 3;
+	q[9].u.open_stream.proptag = PROP_TAG(PT_BINARY, 0x7777);
+	q[10] = rq(ROP_ID_OpenStream, 1);
+	q[10].output_handle = 3;
+	q[10].u.open_stream.proptag = PROP_TAG(PT_LONG, 0x0E07);
+	test_assert_int(et_exec(&t, mem, q, 11, h, 4, r), 0);
+	test_assert_int(r->count, 11);
+	test_assert_int(r->resps[1].return_value, 0);
+	test_assert_int(r->resps[1].u.open_stream.stream_size, 0);
+	test_assert_int(r->resps[2].u.write_stream.written_size, 10);
+	test_assert_int(r->resps[3].u.get_stream_size.stream_size, 10);
+	test_assert_int(r->resps[4].u.seek_stream.new_position, 2);
+	test_assert_int(r->resps[5].u.read_stream.data.len, 4);
+	test_assert(r->resps[5].u.read_stream.data.len == 4 &&
+	            memcmp(r->resps[5].u.read_stream.data.data, hello + 2, 4) == 0);
+	test_assert_int(r->resps[6].return_value, EC_StorageInvalidFunction);
+	test_assert_int(r->resps[7].return_value, 0);
+	test_assert_int(r->resps[8].return_value, 0);
+	test_assert_int(r->resps[9].return_value, EC_NotFound);
+	test_assert_int(r->resps[10].return_value, EC_NotSupported);
+	uint64_t mid = r->resps[8].u.save_changes_message.message_id;
+	struct store_message *msg;
+	uint32_t tag = PR_BODY;
+	struct mapi_proptag_array ta = {1, &tag};
+	struct mapi_propval_array vals;
+	test_assert_int(store_message_open(mem, t.mbox, inbox, mid, &msg), 0);
+	test_assert_int(store_message_get_props(mem, msg, &ta, &vals), 0);
+	test_assert_str(vals.vals[0].v.str, "Hello");
+	store_message_close(&msg);
+
+	/* reopen read-only: the body reads back; writes are refused */
+	q[0] = open_message(0, 1, inbox, mid, 0x00);
+	q[1] = rq(ROP_ID_OpenStream, 1);
+	q[1].output_handle = 2;
+	q[1].u.open_stream.proptag = PR_BODY;
+	q[2] = rq(ROP_ID_ReadStream, 2);
+	q[2].u.read_stream.byte_count = 100;
+	q[3] = q[1];
+	q[3].output_handle = 3;
+	q[3].u.open_stream.open_mode_flags = 0x01;
+	q[4] = rq(ROP_ID_WriteStream, 2);
+	q[4].u.write_stream.data.len = 2;
+	q[4].u.write_stream.data.data = (uint8_t *)hello;
+	test_assert_int(et_exec(&t, mem, q, 5, h, 4, r), 0);
+	test_assert_int(r->resps[1].u.open_stream.stream_size, 10);
+	test_assert(r->resps[2].u.read_stream.data.len == 10 &&
+	            memcmp(r->resps[2].u.read_stream.data.data, hello, 10) == 0);
+	test_assert_int(r->resps[3].return_value, EC_AccessDenied);
+	test_assert_int(r->resps[4].return_value, EC_StorageAccessDenied);
+
+	/* read-write: released without commit, the change still reaches the save */
+	q[0] = open_message(0, 1, inbox, mid, 0x01);
+	q[1].output_handle = 2;
+	q[1].u.open_stream.open_mode_flags = 0x01;
+	q[2] = rq(ROP_ID_SetStreamSize, 2);
+	q[2].u.set_stream_size.stream_size = 4;
+	q[3] = rq(ROP_ID_Release, 2);
+	q[4] = rq(ROP_ID_SaveChangesMessage, 1);
+	q[4].response_handle = 1;
+	test_assert_int(et_exec(&t, mem, q, 5, h, 4, r), 0);
+	test_assert_int(r->count, 4);
+	test_assert_int(r->resps[2].return_value, 0);
+	test_assert_int(r->resps[3].return_value, 0);
+	test_assert_int(store_message_open(mem, t.mbox, inbox, mid, &msg), 0);
+	test_assert_int(store_message_get_props(mem, msg, &ta, &vals), 0);
+	test_assert_str(vals.vals[0].v.str, "He");
+	store_message_close(&msg);
+	test_end();
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	et_setup(&t);
@@ -326,6 +431,7 @@ int main(void)
 	test_open_read_flags();
 	test_attachments();
 	test_move_copy_delete();
+	test_streams();
 	et_teardown(&t);
 	return test_exit();
 }
