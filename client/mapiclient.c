@@ -22,6 +22,10 @@ static const struct mc_command commands[] = {
     {"ping", "", 0, 0, mc_cmd_ping, "PING both endpoints"},
     {"connect", "", 0, 0, mc_cmd_connect, "EMSMDB Connect, then Disconnect"},
     {"folders", "", 0, 0, mc_cmd_folders, "the folder hierarchy with counts"},
+    {"list", "FOLDER", 1, 1, mc_cmd_list,
+     "the messages of the folder named FOLDER (id, date, sender, subject)"},
+    {"show", "MESSAGE", 1, 1, mc_cmd_show,
+     "one message (FOLDERID/MESSAGEID as list prints it): headers and body"},
     {"ladder", "", 0, 0, mc_cmd_ladder,
      "Outlook's startup sequence step by step, reporting which steps pass"},
 };

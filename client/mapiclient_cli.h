@@ -38,6 +38,8 @@ int mc_cmd_gal(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_ping(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_connect(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_folders(struct mc_cli *cli, int argc, char **argv);
+int mc_cmd_list(struct mc_cli *cli, int argc, char **argv);
+int mc_cmd_show(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_ladder(struct mc_cli *cli, int argc, char **argv);
 
 #endif

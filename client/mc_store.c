@@ -83,25 +83,29 @@ out:
 	return ret;
 }
 
-int mc_store_hierarchy(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
-                       uint64_t fid, bool deep, const struct mapi_proptag_array *columns,
-                       uint16_t max_rows, struct rop_row_list *rows_r)
+/* RopOpenFolder, a table of it (hierarchy or contents), RopSetColumns,
+ * RopQueryRows, RopRelease of the table: one Execute. */
+static int store_table(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                       uint64_t fid, uint8_t table_rop, uint8_t table_flags,
+                       const struct mapi_proptag_array *columns, uint16_t max_rows,
+                       struct rop_row_list *rows_r)
 {
-	TALLOC_CTX *tmp = talloc_new(mem_ctx);
 	struct rop_response *resps;
 	uint32_t *handles, in_handles[3] = {logon->handle, NEW_HANDLE, NEW_HANDLE};
 	size_t n, nh;
-	int ret = -1;
 	struct rop_request reqs[5];
 	memset(reqs, 0, sizeof(reqs));
 	reqs[0].rop_id = ROP_ID_OpenFolder; /* [MS-OXCFOLD] 2.2.1.1 */
 	reqs[0].input_handle = 0;
 	reqs[0].output_handle = 1;
 	reqs[0].u.open_folder.folder_id = fid;
-	reqs[1].rop_id = ROP_ID_GetHierarchyTable; /* 2.2.1.13, Depth 0x04 */
+	reqs[1].rop_id = table_rop; /* [MS-OXCFOLD] 2.2.1.13 / 2.2.1.14 */
 	reqs[1].input_handle = 1;
 	reqs[1].output_handle = 2;
-	reqs[1].u.get_hierarchy_table.table_flags = deep ? 0x04 : 0x00;
+	if (table_rop == ROP_ID_GetHierarchyTable)
+		reqs[1].u.get_hierarchy_table.table_flags = table_flags;
+	else
+		reqs[1].u.get_contents_table.table_flags = table_flags;
 	reqs[2].rop_id = ROP_ID_SetColumns; /* [MS-OXCTABL] 2.2.2.2 */
 	reqs[2].input_handle = 2;
 	reqs[2].u.set_columns.tags = *columns;
@@ -115,12 +119,56 @@ int mc_store_hierarchy(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct m
 	if (mc_emsmdb_execute(mem_ctx, s, &outlook_opts, reqs, 5, in_handles, 3, &ctx, &resps, &n,
 	                      &handles, &nh) < 0 ||
 	    check_rops(s, resps, n, 4) < 0)
-		goto out;
+		return -1;
 	*rows_r = resps[3].u.query_rows.rows;
-	ret = 0;
-out:
-	talloc_free(tmp);
-	return ret;
+	return 0;
+}
+
+int mc_store_hierarchy(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                       uint64_t fid, bool deep, const struct mapi_proptag_array *columns,
+                       uint16_t max_rows, struct rop_row_list *rows_r)
+{
+	/* TableFlags Depth 0x04 ([MS-OXCFOLD] 2.2.1.13.1) */
+	return store_table(mem_ctx, s, logon, fid, ROP_ID_GetHierarchyTable, deep ? 0x04 : 0x00,
+	                   columns, max_rows, rows_r);
+}
+
+int mc_store_contents(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                      uint64_t fid, const struct mapi_proptag_array *columns, uint16_t max_rows,
+                      struct rop_row_list *rows_r)
+{
+	return store_table(mem_ctx, s, logon, fid, ROP_ID_GetContentsTable, 0x00, columns, max_rows,
+	                   rows_r);
+}
+
+int mc_store_message_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                           uint64_t fid, uint64_t mid, const struct mapi_proptag_array *tags,
+                           struct rop_property_row *row_r)
+{
+	struct rop_response *resps;
+	uint32_t *handles, in_handles[2] = {logon->handle, NEW_HANDLE};
+	size_t n, nh;
+	struct rop_request reqs[3];
+	memset(reqs, 0, sizeof(reqs));
+	reqs[0].rop_id = ROP_ID_OpenMessage; /* [MS-OXCMSG] 2.2.3.1, read-only */
+	reqs[0].input_handle = 0;
+	reqs[0].output_handle = 1;
+	reqs[0].u.open_message.code_page_id = 0x0FFF; /* the logon's code page */
+	reqs[0].u.open_message.folder_id = fid;
+	reqs[0].u.open_message.open_mode_flags = 0x00;
+	reqs[0].u.open_message.message_id = mid;
+	reqs[1].rop_id = ROP_ID_GetPropertiesSpecific; /* [MS-OXCPRPT] 2.2.2 */
+	reqs[1].input_handle = 1;
+	reqs[1].u.get_properties_specific.want_unicode = 1;
+	reqs[1].u.get_properties_specific.tags = *tags;
+	reqs[2].rop_id = ROP_ID_Release;
+	reqs[2].input_handle = 1;
+	if (mc_emsmdb_execute(mem_ctx, s, &outlook_opts, reqs, 3, in_handles, 2, NULL, &resps, &n,
+	                      &handles, &nh) < 0 ||
+	    check_rops(s, resps, n, 2) < 0)
+		return -1;
+	*row_r = resps[1].u.get_properties_specific.row;
+	return 0;
 }
 
 int mc_store_folder_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,

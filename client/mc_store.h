@@ -19,6 +19,13 @@
 #define MC_TAG_CONTENT_UNREAD 0x36030003u
 #define MC_TAG_SUBFOLDERS     0x360A000Bu
 #define MC_TAG_FOLDER_CLASS   0x3613001Fu
+#define MC_TAG_MID            0x674A0014u
+#define MC_TAG_SUBJECT        0x0037001Fu
+#define MC_TAG_SENDER_NAME    0x0C1A001Fu
+#define MC_TAG_DISPLAY_TO     0x0E04001Fu
+#define MC_TAG_DELIVERY_TIME  0x0E060040u
+#define MC_TAG_MESSAGE_SIZE   0x0E080003u
+#define MC_TAG_BODY           0x1000001Fu
 
 struct mc_logon {
 	uint32_t handle; /* the server's handle of the logon object */
@@ -41,6 +48,16 @@ int mc_store_receive_folder(TALLOC_CTX *mem_ctx, struct mc_session *s, const str
 int mc_store_hierarchy(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
                        uint64_t fid, bool deep, const struct mapi_proptag_array *columns,
                        uint16_t max_rows, struct rop_row_list *rows_r);
+
+/* The same over RopGetContentsTable (the folder's messages). */
+int mc_store_contents(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                      uint64_t fid, const struct mapi_proptag_array *columns, uint16_t max_rows,
+                      struct rop_row_list *rows_r);
+
+/* RopOpenMessage (read-only) + RopGetPropertiesSpecific of tags. */
+int mc_store_message_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                           uint64_t fid, uint64_t mid, const struct mapi_proptag_array *tags,
+                           struct rop_property_row *row_r);
 
 /* RopOpenFolder + RopGetPropertiesSpecific of tags on fid. */
 int mc_store_folder_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,

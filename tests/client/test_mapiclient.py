@@ -270,6 +270,31 @@ class MailStore(unittest.TestCase):
             self.assertRegex(err, r"^mapiclient: (Rop\w+: ReturnValue 0x[0-9a-f]{8} \(\w+\)|"
                                   r"\w+: the server answered X-ResponseCode \d+ \()")
 
+    def test_list(self):
+        """An empty Inbox lists no message (or, while the server does not
+        serve contents tables, its error by name)."""
+        rc, out, err = run("list", "inbox")
+        if rc == 0:
+            self.assertEqual(out, "messages: 0\n")
+        else:
+            self.assertEqual(rc, EXIT_FAIL)
+            self.assertRegex(err, r"^mapiclient: Rop\w+: ReturnValue 0x[0-9a-f]{8} \(\w+\)")
+        rc, out, err = run("list", "No Such Folder")
+        self.assertEqual(rc, EXIT_USAGE)
+        self.assertEqual(err, 'mapiclient: no folder called "No Such Folder" in the mailbox\n')
+
+    def test_show_missing_message(self):
+        """A message that does not exist: the server's RopOpenMessage error,
+        named, and exit 1."""
+        rc, out, err = run("show", "0001000000000017/00010000deadbeef")
+        self.assertEqual(rc, EXIT_FAIL)
+        self.assertEqual(out, "")
+        self.assertRegex(err, r"^mapiclient: RopOpenMessage: ReturnValue 0x[0-9a-f]{8} "
+                              r"\((?!Success)\w+\)\n$")
+        rc, out, err = run("show", "not-an-id")
+        self.assertEqual(rc, EXIT_USAGE)
+        self.assertIn("MESSAGE is FOLDERID/MESSAGEID", err)
+
     def test_ladder(self):
         rc, out, err = run("ladder")
         lines = out.splitlines()
