@@ -400,7 +400,9 @@ void store_message_close(struct store_message **msg);
 int store_messages_set_read(struct store_mailbox *mbox, uint64_t fid, const uint64_t *mids,
                             uint32_t count, bool read);
 /* Deletes messages from fid; soft unless STORE_DEL_HARD.  Missing messages
- * are skipped and counted in *partial_r (may be NULL). */
+ * are skipped and set *partial_r (may be NULL); only deleted ones publish
+ * an event.  Deleting through a search folder deletes the linked messages
+ * from their own folders. */
 int store_messages_delete(struct store_mailbox *mbox, uint64_t fid, const uint64_t *mids,
                           uint32_t count, unsigned int flags, bool *partial_r);
 /* Moves or copies messages to dst_fid; new_mids_r (may be NULL) receives
@@ -615,7 +617,10 @@ struct store_event {
 	enum store_event_type type;
 	struct mapi_guid mailbox_guid;
 	uint64_t fid, mid;         /* mid 0 for folder events */
-	uint64_t old_fid, old_mid; /* moved / copied: the source */
+	uint64_t old_fid, old_mid; /* moved / copied: the source object */
+	/* Folder events ([MS-OXCNOTIF] 2.2.1.4.1.2 ParentFID, OldParentFID):
+	 * the folder's parent, and for moved / copied the source's parent. */
+	uint64_t parent_fid, old_parent_fid;
 	bool associated;
 	const char *message_class; /* new mail only, else NULL */
 };

@@ -136,7 +136,7 @@ int store_folder_create(struct store_mailbox *mbox, uint64_t parent_fid, const c
 	if (ret < 0)
 		return ret;
 	*fid_r = store_id(gc);
-	struct store_event ev = {.type = STORE_EV_CREATED, .fid = *fid_r};
+	struct store_event ev = {.type = STORE_EV_CREATED, .fid = *fid_r, .parent_fid = parent_fid};
 	store_publish(mbox, &ev);
 	return 0;
 }
@@ -318,8 +318,15 @@ static void publish_folder(struct store_mailbox *mbox, enum store_event_type typ
                            uint64_t old_gc)
 {
 	struct store_event ev = {.type = type, .fid = store_id(gc)};
+	MDB_txn *txn;
+	struct obj o;
 	if (old_gc != 0)
 		ev.old_fid = store_id(old_gc);
+	if (store_txn_begin(mbox, false, &txn) == 0) {
+		if (store_obj_get(txn, mbox, gc, &o) == 1 && o.hdr.parent != 0)
+			ev.parent_fid = store_id(o.hdr.parent);
+		mdb_txn_abort(txn);
+	}
 	store_publish(mbox, &ev);
 }
 

@@ -93,7 +93,8 @@ int store_folder_delete(struct store_mailbox *mbox, uint64_t fid, unsigned int f
 		ret = remove_folder(txn, mbox, gc, cn);
 	ret = finish(txn, ret);
 	if (ret == 0) {
-		struct store_event ev = {.type = STORE_EV_DELETED, .fid = fid};
+		struct store_event ev = {
+		    .type = STORE_EV_DELETED, .fid = fid, .parent_fid = store_id(o.hdr.parent)};
 		store_publish(mbox, &ev);
 	}
 	return ret;
@@ -127,6 +128,8 @@ int store_folder_empty(struct store_mailbox *mbox, uint64_t fid, unsigned int fl
 	ret = finish(txn, ret);
 	if (ret == 0) {
 		struct store_event ev = {.type = STORE_EV_MODIFIED, .fid = fid};
+		if (o.hdr.parent != 0)
+			ev.parent_fid = store_id(o.hdr.parent);
 		store_publish(mbox, &ev);
 	}
 	return ret;
@@ -207,8 +210,9 @@ int store_folder_move(struct store_mailbox *mbox, uint64_t fid, uint64_t new_par
 	}
 	ret = finish(txn, ret);
 	if (ret == 0) {
-		struct store_event ev = {.type = STORE_EV_MOVED, .fid = fid};
-		ev.old_fid = store_id(old_parent);
+		struct store_event ev = {.type = STORE_EV_MOVED, .fid = fid, .old_fid = fid};
+		ev.parent_fid = new_parent;
+		ev.old_parent_fid = store_id(old_parent);
 		store_publish(mbox, &ev);
 	}
 	return ret;
@@ -271,7 +275,11 @@ int store_folder_copy(struct store_mailbox *mbox, uint64_t fid, uint64_t new_par
 	int ret = store_txn_begin(mbox, true, &txn);
 	if (ret < 0)
 		return ret;
+	struct obj src;
+	uint64_t src_parent = 0;
 	ret = recursive ? check_cycle(txn, mbox, gc, pgc) : 0;
+	if (ret == 0 && store_obj_get(txn, mbox, gc, &src) == 1)
+		src_parent = src.hdr.parent;
 	if (ret == 0)
 		ret = copy_folder(txn, mbox, gc, pgc, new_name, recursive, &ngc);
 	ret = finish(txn, ret);
@@ -279,6 +287,8 @@ int store_folder_copy(struct store_mailbox *mbox, uint64_t fid, uint64_t new_par
 		*new_fid_r = store_id(ngc);
 		struct store_event ev = {
 		    .type = STORE_EV_COPIED, .fid = *new_fid_r, .old_fid = fid};
+		ev.parent_fid = new_parent;
+		ev.old_parent_fid = store_id(src_parent);
 		store_publish(mbox, &ev);
 	}
 	return ret;

@@ -237,20 +237,48 @@ static void publish_msgs(struct store_mailbox *mbox, enum store_event_type type,
 	}
 }
 
+/* Where message gc lives when it is deleted through folder fgc: fgc
+ * itself, or for a search folder the real folder of a linked message
+ * (deleting from a search folder deletes the message itself).
+ * 1 with *real_r, 0 not there, <0. */
+static int deletable_in(MDB_txn *txn, struct store_mailbox *mbox, uint64_t gc, uint64_t fgc,
+                        bool search, uint64_t *real_r)
+{
+	*real_r = fgc;
+	if (!search)
+		return in_folder(txn, mbox, gc, fgc);
+	struct obj o;
+	int ret = store_search_has_link(txn, mbox, fgc, gc);
+	if (ret == 1)
+		ret = store_obj_get(txn, mbox, gc, &o);
+	if (ret == 1)
+		*real_r = o.hdr.parent;
+	return ret;
+}
+
 int store_messages_delete(struct store_mailbox *mbox, uint64_t fid, const uint64_t *mids,
                           uint32_t count, unsigned int flags, bool *partial_r)
 {
 	MDB_txn *txn = NULL;
+	struct obj f;
 	uint64_t cn, fgc = store_gc(fid);
+	uint64_t *done = talloc_array(NULL, uint64_t, count + 1);
+	uint64_t *where = talloc_array(done, uint64_t, count + 1);
+	uint32_t ndone = 0;
 	bool partial = false;
-	int ret = store_txn_begin(mbox, true, &txn);
-	if (ret < 0)
+	int ret = done == NULL || where == NULL ? STORE_E_NOMEM : store_txn_begin(mbox, true, &txn);
+	if (ret < 0) {
+		talloc_free(done);
 		return ret;
+	}
 	ret = check_folder(txn, mbox, fgc);
+	bool search =
+	    ret == 0 && store_obj_get(txn, mbox, fgc, &f) == 1 && (f.hdr.flags & OBJ_F_SEARCH) != 0;
 	if (ret == 0)
 		ret = store_alloc_gc(txn, mbox, 1, &cn);
 	for (uint32_t i = 0; i < count && ret == 0; i++) {
-		ret = in_folder(txn, mbox, store_gc(mids[i]), fgc);
+		uint64_t real;
+		ret = deletable_in(txn, mbox, store_gc(mids[i]), fgc, search, &real);
 		if (ret == 0) {
 			partial = true;
 			continue;
@@ -258,17 +286,25 @@ int store_messages_delete(struct store_mailbox *mbox, uint64_t fid, const uint64
 		if (ret == 1)
 			ret = remove_msg(txn, mbox, store_gc(mids[i]),
 			                 flags & STORE_DEL_HARD ? REMOVE_HARD : REMOVE_SOFT, cn);
+		if (ret == 0) {
+			where[ndone] = real;
+			done[ndone++] = mids[i];
+		}
 	}
 	if (ret < 0) {
 		mdb_txn_abort(txn);
+		talloc_free(done);
 		return ret;
 	}
 	ret = store_txn_commit(txn);
 	if (ret == 0) {
 		if (partial_r != NULL)
 			*partial_r = partial;
-		publish_msgs(mbox, STORE_EV_DELETED, fgc, 0, mids, NULL, count);
+		/* Only what was deleted, each in its own folder. */
+		for (uint32_t i = 0; i < ndone; i++)
+			publish_msgs(mbox, STORE_EV_DELETED, where[i], 0, &done[i], NULL, 1);
 	}
+	talloc_free(done);
 	return ret;
 }
 

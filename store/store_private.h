@@ -198,6 +198,8 @@ int store_search_flush_txn(TALLOC_CTX *mem_ctx, MDB_txn *txn, struct store_env *
                            struct store_event **evs_r, uint32_t *count_r);
 /* Removes a search folder's criteria and links (the folder is deleted). */
 int store_search_drop_txn(MDB_txn *txn, struct store_mailbox *mbox, uint64_t sgc);
+/* Whether search folder sgc links message mgc: 1 / 0 / <0. */
+int store_search_has_link(MDB_txn *txn, struct store_mailbox *mbox, uint64_t sgc, uint64_t mgc);
 /* The message gcs linked from search folder sgc, in gc order. */
 int store_search_links(TALLOC_CTX *mem_ctx, MDB_txn *txn, struct store_mailbox *mbox, uint64_t sgc,
                        uint64_t **gcs_r, uint32_t *count_r);

@@ -607,6 +607,15 @@ int store_search_drop_txn(MDB_txn *txn, struct store_mailbox *mbox, uint64_t sgc
 	return ret;
 }
 
+int store_search_has_link(MDB_txn *txn, struct store_mailbox *mbox, uint64_t sgc, uint64_t mgc)
+{
+	uint8_t key[17];
+	link_key(key, sgc, mgc);
+	MDB_val k = {17, key}, v;
+	int rc = mdb_get(txn, mbox->env->dbi[DB_SEARCH], &k, &v);
+	return rc == 0 ? 1 : rc == MDB_NOTFOUND ? 0 : store_mdb_err(rc);
+}
+
 int store_search_links(TALLOC_CTX *mem_ctx, MDB_txn *txn, struct store_mailbox *mbox, uint64_t sgc,
                        uint64_t **gcs_r, uint32_t *count_r)
 {

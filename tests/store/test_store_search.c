@@ -275,6 +275,18 @@ static void test_current(void)
 	test_assert_int(store_folder_empty(w.mbox, w.sub, 0), 0);
 	test_assert_int(rows_of(w.mbox, w.sf, mids, parents), 2);
 	test_assert_int(folder_i32(w.mbox, w.sf, PR_CONTENT_COUNT), 2);
+	/* Deleting through the search folder deletes the message itself. */
+	uint32_t in_inbox = (uint32_t)folder_i32(w.mbox, w.inbox, PR_CONTENT_COUNT);
+	test_assert_int(rows_of(w.mbox, w.sf, mids, parents), 2);
+	uint64_t victim = mids[0], victim_folder = parents[0];
+	bool partial = true;
+	test_assert_int(store_messages_delete(w.mbox, w.sf, &victim, 1, 0, &partial), 0);
+	test_assert(!partial);
+	test_assert_int(rows_of(w.mbox, w.sf, mids, parents), 1);
+	if (victim_folder == w.inbox)
+		test_assert_int(folder_i32(w.mbox, w.inbox, PR_CONTENT_COUNT), in_inbox - 1);
+	test_assert_int(store_messages_delete(w.mbox, w.sf, &victim, 1, 0, &partial), 0);
+	test_assert(partial);
 	store_unsubscribe(store, sub);
 	test_assert_int(store_mailbox_check(NULL, w.mbox, &(char *){NULL}), 0);
 	store_mailbox_close(&w.mbox);
