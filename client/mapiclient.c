@@ -21,6 +21,8 @@ static const struct mc_command commands[] = {
     {"gal", "", 0, 0, mc_cmd_gal, "NSPI: address book containers and the whole GAL"},
     {"ping", "", 0, 0, mc_cmd_ping, "PING both endpoints"},
     {"connect", "", 0, 0, mc_cmd_connect, "EMSMDB Connect, then Disconnect"},
+    {"watch", "[COUNT]", 0, 1, mc_cmd_watch,
+     "Connect, then NotificationWait COUNT times (default: until interrupted)"},
     {"folders", "", 0, 0, mc_cmd_folders, "the folder hierarchy with counts"},
     {"list", "FOLDER", 1, 1, mc_cmd_list,
      "the messages of the folder named FOLDER (id, date, sender, subject)"},

@@ -36,6 +36,7 @@ int mc_cmd_discover(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_resolve(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_gal(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_ping(struct mc_cli *cli, int argc, char **argv);
+int mc_cmd_watch(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_connect(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_folders(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_list(struct mc_cli *cli, int argc, char **argv);

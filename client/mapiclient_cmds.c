@@ -3,6 +3,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mapiclient_cli.h"
@@ -220,6 +221,40 @@ int mc_cmd_connect(struct mc_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	printf("disconnected\n");
+out:
+	talloc_free(tmp);
+	return ret;
+}
+
+int mc_cmd_watch(struct mc_cli *cli, int argc, char **argv)
+{
+	TALLOC_CTX *tmp = talloc_new(cli->s);
+	struct mh_connect_resp cr;
+	int ret = MC_EXIT_OK;
+	char *end;
+	unsigned long count = argc > 0 ? strtoul(argv[0], &end, 10) : 0;
+	if (argc > 0 && (*argv[0] == '\0' || *end != '\0' || count == 0)) {
+		fprintf(stderr, "mapiclient: COUNT must be a positive number\n");
+		ret = MC_EXIT_USAGE;
+		goto out;
+	}
+	if (discover_user(tmp, cli) < 0 || mc_emsmdb_connect(tmp, cli->s, &cr) < 0) {
+		ret = mc_cli_fail(cli);
+		goto out;
+	}
+	/* [MS-OXCMAPIHTTP] 2.2.4.4: each NotificationWait is held by the
+	 * server until an event is pending or its wait ends. */
+	for (unsigned long i = 0; count == 0 || i < count; i++) {
+		uint32_t pending = 0;
+		if (mc_emsmdb_notification_wait(tmp, cli->s, &pending) < 0) {
+			ret = mc_cli_fail(cli);
+			goto out;
+		}
+		printf("NotificationWait: %s\n", (pending & 0x1) ? "event pending" : "no event");
+		fflush(stdout);
+	}
+	if (mc_emsmdb_disconnect(tmp, cli->s) < 0)
+		ret = mc_cli_fail(cli);
 out:
 	talloc_free(tmp);
 	return ret;

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mapihttp"))
@@ -41,7 +42,9 @@ def setUpModule():
     Env.bob = it.user_show(Env.data, "bob@x.test")
     conf = os.path.join(Env.tmp.name, "mapihttpd.conf")
     with open(conf, "w") as f:
-        f.write("[auth]\nschemes = basic,ntlm\ndefault_domain = x.test\n")
+        # NotificationWait held 1 s (Exchange: 300) so watch can be tested
+        f.write("[auth]\nschemes = basic,ntlm\ndefault_domain = x.test\n"
+                "[mapi]\nnotification_wait = 1\n")
     Env.daemon = it.Daemon(Env.data, it.free_port(), config=conf)
 
 
@@ -294,6 +297,19 @@ class MailStore(unittest.TestCase):
         rc, out, err = run("show", "not-an-id")
         self.assertEqual(rc, EXIT_USAGE)
         self.assertIn("MESSAGE is FOLDERID/MESSAGEID", err)
+
+    def test_watch(self):
+        """NotificationWait held by the server until its wait ends, no event
+        pending without a registration."""
+        t0 = time.monotonic()
+        rc, out, err = run("watch", "2")
+        elapsed = time.monotonic() - t0
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, "NotificationWait: no event\n" * 2)
+        self.assertGreaterEqual(elapsed, 1.5)
+        rc, out, err = run("watch", "0")
+        self.assertEqual(rc, EXIT_USAGE)
+        self.assertIn("COUNT must be a positive number", err)
 
     def test_ladder(self):
         rc, out, err = run("ladder")
