@@ -98,6 +98,8 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(GetStreamSize, get_stream_size, STREAM),
     ROW(SetStreamSize, set_stream_size, STREAM),
     ROW(SeekStream, seek_stream, STREAM),
+    /* [MS-OXCNOTIF] */
+    ROW(RegisterNotification, register_notification, LOGON | FOLDER),
 };
 
 const struct ems_rop_def *ems_rop_def(uint8_t rop_id)

@@ -97,6 +97,7 @@ struct ems_logon {
 #define EMS_SLOT_MASK   0xFFFu
 
 struct ems_event;
+struct ems_reg;
 
 struct ems_session {
 	struct ems_server *srv;
@@ -115,8 +116,9 @@ struct ems_session {
 	uint32_t ev_count;
 	void (*ev_cb)(void *arg);
 	void *ev_arg;
-	int subscription;            /* store_subscribe ID, 0 when none */
-	struct ems_notify *notifies; /* registered RopRegisterNotification objects */
+	int subscription;     /* store_subscribe ID, 0 when none */
+	struct ems_reg *regs; /* RopRegisterNotification registrations, under ev_lock */
+	uint32_t reg_count;
 };
 
 /* ---- handle table (ems_handles.c) ---- */
@@ -259,6 +261,7 @@ ems_rop_fn ems_rop_commit_stream;
 ems_rop_fn ems_rop_get_stream_size;
 ems_rop_fn ems_rop_set_stream_size;
 ems_rop_fn ems_rop_seek_stream;
+ems_rop_fn ems_rop_register_notification;
 /* RopRelease of a stream: uncommitted changes are committed first. */
 void ems_stream_release(struct ems_object *obj);
 

@@ -17,6 +17,7 @@
 #include "rop_errors.h"
 #include "rpc_ext.h"
 #include "store.h"
+#include "notif.h"
 #include "test.h"
 
 struct ems_t {
