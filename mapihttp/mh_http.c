@@ -52,24 +52,12 @@ static void o_finish(void *c)
 	talloc_free(ctx);
 }
 
-static void o_complete(void *c, const void *data, size_t len)
-{
-	struct out_ctx *ctx = c;
-	struct http_request *req = ctx->req;
-
-	talloc_free(ctx);
-	if (http_respond(req, 200, "application/mapi-http", data, len) < 0)
-		http_respond_text(req, 500, "text/plain", "internal error\n");
-	http_request_resume(req);
-}
-
 static const struct mh_out_ops out_ops = {
     .header = o_header,
     .error = o_error,
     .stream_start = o_stream_start,
     .write = o_write,
     .finish = o_finish,
-    .complete = o_complete,
 };
 
 struct cookie_join {
@@ -119,8 +107,7 @@ enum http_handler_result mh_http_handle(struct http_request *req, struct mh_serv
 	 * several Cookie headers. */
 	MHD_get_connection_values(req->priv->conn, MHD_HEADER_KIND, add_cookie, &cookies);
 	in.cookies = cookies.text;
-	if (mh_handle(srv, &in, &out_ops, ctx) == MH_DEFERRED)
-		return HTTP_DEFERRED;
+	mh_handle(srv, &in, &out_ops, ctx);
 	if (!streamed)
 		talloc_free(ctx);
 	return HTTP_HANDLED;

@@ -84,8 +84,9 @@ struct mh_in {
 };
 
 /* How the layer answers.  header() and error()/stream_start() run on the
- * calling thread before mh_handle() returns; write(), finish() and
- * complete() may run on any thread, later. */
+ * calling thread before mh_handle() returns; write() and finish() may run
+ * on any thread, later.  Exactly one of error() and stream_start() is
+ * called; after stream_start(), finish() ends the answer. */
 struct mh_out_ops {
 	int (*header)(void *ctx, const char *name, const char *value);
 	/* HTTP 200, text/html diagnostic body: a transport failure. */
@@ -94,14 +95,6 @@ struct mh_out_ops {
 	int (*stream_start)(void *ctx);
 	int (*write)(void *ctx, const void *data, size_t len);
 	void (*finish)(void *ctx);
-	/* Deferred answers (MH_DEFERRED): headers may still be added before
-	 * complete(), which sets the whole body and resumes the request. */
-	void (*complete)(void *ctx, const void *data, size_t len);
-};
-
-enum mh_result {
-	MH_ANSWERED = 0, /* error() or stream_start() was called */
-	MH_DEFERRED,     /* complete() will be called exactly once */
 };
 
 int mh_server_new(TALLOC_CTX *mem_ctx, const struct mh_settings *settings, struct addrbook *ab,
@@ -115,7 +108,7 @@ void mh_server_free(struct mh_server **srv);
 unsigned mh_server_session_count(struct mh_server *srv);
 
 /* Handles one request.  out_ctx is handed to every ops call. */
-enum mh_result mh_handle(struct mh_server *srv, const struct mh_in *in,
-                         const struct mh_out_ops *ops, void *out_ctx);
+void mh_handle(struct mh_server *srv, const struct mh_in *in, const struct mh_out_ops *ops,
+               void *out_ctx);
 
 #endif

@@ -136,7 +136,7 @@ static void echo_headers(struct mh_call *call)
 
 /* [MS-OXCMAPIHTTP] 2.2.2.2 / 2.2.3.3.3: a transport failure is HTTP 200
  * with a non-zero X-ResponseCode and a diagnostic body. */
-static enum mh_result fail(struct mh_call *call, enum mh_response_code rc, const char *why)
+static void fail(struct mh_call *call, enum mh_response_code rc, const char *why)
 {
 	char code[16], *html;
 
@@ -155,7 +155,6 @@ static enum mh_result fail(struct mh_call *call, enum mh_response_code rc, const
 	if (call->session != NULL)
 		mh_call_release(call);
 	talloc_free(call);
-	return MH_ANSWERED;
 }
 
 static char *dup_or_null(struct mh_call *call, const char *s)
@@ -253,6 +252,11 @@ static void success_headers(struct mh_call *call)
 		         (unsigned long long)call->srv->set.session_timeout * 1000ULL);
 		call->ops->header(call->out_ctx, "X-ExpirationInfo", buf);
 	}
+	if (call->kind == MH_KIND_CREATE) {
+		add_cookie(call, MH_COOKIE_CONTEXT, call->session->id, false);
+		if (call->ep_ops->sequence)
+			add_cookie(call, MH_COOKIE_SEQUENCE, call->session->seq, false);
+	}
 	if (call->seq[0] != '\0')
 		add_cookie(call, MH_COOKIE_SEQUENCE, call->seq, false);
 	if (call->kind == MH_KIND_DESTROY) {
@@ -263,7 +267,7 @@ static void success_headers(struct mh_call *call)
 }
 
 /* "DONE", the additional headers of 2.2.7, a blank line, the body. */
-static uint8_t *framed_tail(struct mh_call *call, bool processing, size_t *len_r)
+static uint8_t *framed_tail(struct mh_call *call, size_t *len_r)
 {
 	struct tm tm;
 	char date[64];
@@ -274,8 +278,8 @@ static uint8_t *framed_tail(struct mh_call *call, bool processing, size_t *len_r
 	gmtime_r(&call->start_wall, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
 	head =
-	    talloc_asprintf(call, "%sDONE\r\nX-ElapsedTime: %" PRIu64 "\r\nX-StartTime: %s\r\n\r\n",
-	                    processing ? "PROCESSING\r\n" : "", mh_now_ms() - call->start_ms, date);
+	    talloc_asprintf(call, "DONE\r\nX-ElapsedTime: %" PRIu64 "\r\nX-StartTime: %s\r\n\r\n",
+	                    mh_now_ms() - call->start_ms, date);
 	if (head == NULL)
 		return NULL;
 	hlen = strlen(head);
@@ -295,37 +299,26 @@ static void stream_done(struct mh_call *call)
 	uint8_t *tail;
 
 	mh_call_deactivate(call); /* no PENDING may follow DONE */
-	tail = framed_tail(call, false, &len);
+	tail = framed_tail(call, &len);
 	if (tail != NULL)
 		call->ops->write(call->out_ctx, tail, len);
 	call->ops->finish(call->out_ctx);
 }
 
-/* Connect / Bind: the session exists only now, so the answer (and its
- * cookies) was deferred until the engine spoke. */
+/* Connect / Bind: the context joins the table only when the engine made
+ * one; its cookies went out with the headers, so after a refusal they name
+ * nothing and answer Context Not Found. */
 static void create_done(struct mh_call *call)
 {
 	struct mh_session *s = call->session;
-	size_t len = 0;
-	uint8_t *body;
 
 	if (s != NULL && call->created) {
-		add_cookie(call, MH_COOKIE_CONTEXT, s->id, false);
-		if (call->ep_ops->sequence)
-			add_cookie(call, MH_COOKIE_SEQUENCE, s->seq, false);
 		mh_session_insert(s);
 		call->ep_ops->watch(s, true);
 		log_info("mapihttp", "context-created ep=%s user=%s app=\"%s\"", call->ep_ops->name,
 		         call->auth_user, call->client_app != NULL ? call->client_app : "-");
-	} else if (s != NULL) {
-		call->session = NULL;
-		talloc_free(s);
 	}
-	body = framed_tail(call, true, &len);
-	if (body == NULL)
-		call->ops->complete(call->out_ctx, "", 0);
-	else
-		call->ops->complete(call->out_ctx, body, len);
+	stream_done(call);
 }
 
 void mh_call_finish(struct mh_call *call)
@@ -350,8 +343,8 @@ static void stream_begin(struct mh_call *call)
 	call->ops->write(call->out_ctx, processing, sizeof(processing) - 1);
 }
 
-enum mh_result mh_handle(struct mh_server *srv, const struct mh_in *in,
-                         const struct mh_out_ops *ops, void *out_ctx)
+void mh_handle(struct mh_server *srv, const struct mh_in *in, const struct mh_out_ops *ops,
+               void *out_ctx)
 {
 	struct mh_call *call = call_new(srv, in, ops, out_ctx);
 	const char *why = NULL;
@@ -362,46 +355,55 @@ enum mh_result mh_handle(struct mh_server *srv, const struct mh_in *in,
 		ops->header(out_ctx, "X-ResponseCode", "1");
 		ops->error(out_ctx, "<html><body>out of memory</body></html>\n");
 		talloc_free(call);
-		return MH_ANSWERED;
+		return;
 	}
 	rc = check_headers(call, in, &why);
-	if (rc != MH_RC_SUCCESS)
-		return fail(call, rc, why);
+	if (rc != MH_RC_SUCCESS) {
+		fail(call, rc, why);
+		return;
+	}
 	if (call->client_app != NULL)
 		log_debug("mapihttp", "request ep=%s type=%s user=%s app=\"%s\"",
 		          call->ep_ops->name, call->request_type, call->auth_user,
 		          call->client_app);
-	if (call->kind != MH_KIND_PING && call->ep_ops->decode(call) != MH_RC_SUCCESS)
-		return fail(call, MH_RC_INVALID_REQUEST_BODY, "the request body cannot be parsed");
+	if (call->kind != MH_KIND_PING && call->ep_ops->decode(call) != MH_RC_SUCCESS) {
+		fail(call, MH_RC_INVALID_REQUEST_BODY, "the request body cannot be parsed");
+		return;
+	}
 	if (call->kind == MH_KIND_SESSION || call->kind == MH_KIND_DESTROY ||
 	    call->kind == MH_KIND_WAIT) {
 		rc = mh_session_attach(call, in->cookies);
-		if (rc != MH_RC_SUCCESS)
-			return fail(call, rc, rc_text(rc));
+		if (rc != MH_RC_SUCCESS) {
+			fail(call, rc, rc_text(rc));
+			return;
+		}
+	}
+	if (call->kind == MH_KIND_CREATE) {
+		call->session = mh_session_new(call);
+		if (call->session == NULL) {
+			fail(call, MH_RC_UNKNOWN_FAILURE, "out of memory");
+			return;
+		}
 	}
 	success_headers(call);
 	switch (call->kind) {
 	case MH_KIND_CREATE:
-		call->session = mh_session_new(call);
-		if (call->session == NULL)
-			return fail(call, MH_RC_UNKNOWN_FAILURE, "out of memory");
-		mh_call_submit(call);
-		return MH_DEFERRED;
+		break;
 	case MH_KIND_PING:
 		/* [MS-OXCMAPIHTTP] 2.2.6: no context, no body. */
 		stream_begin(call);
 		stream_done(call);
 		talloc_free(call);
-		return MH_ANSWERED;
+		return;
 	case MH_KIND_WAIT:
 		stream_begin(call);
 		mh_session_wait(call);
-		return MH_ANSWERED;
+		return;
 	case MH_KIND_SESSION:
 	case MH_KIND_DESTROY:
 		break;
 	}
 	stream_begin(call);
 	mh_call_enqueue(call);
-	return MH_ANSWERED;
+	return;
 }

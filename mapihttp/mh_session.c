@@ -146,8 +146,7 @@ struct mh_session *mh_session_new(struct mh_call *call)
 		talloc_free(s);
 		return NULL;
 	}
-	s->refs = 1;
-	s->busy = true;
+	s->refs = 1; /* the creating call's */
 	s->last_used_ms = mh_now_ms();
 	return s;
 }
