@@ -120,6 +120,9 @@ static enum rop_err notif_decode(struct rop_pull *p, const struct mapi_proptag_a
 	ROP_CHECK(rop_pull_u16(p, &nd->flags));
 	if (!notif_type_known(nd->flags & NOTIF_TYPE_MASK))
 		return ROP_E_UNSUPPORTED;
+	/* [MS-OXCNOTIF] 2.2.1.4.1.1: S requires M (as notif_encode checks) */
+	if ((nd->flags & NOTIF_FLAG_SEARCH) && !(nd->flags & NOTIF_FLAG_MESSAGE))
+		return ROP_E_INVALID;
 	if ((nd->flags & NOTIF_TYPE_MASK) == NOTIF_TABLE_MODIFIED)
 		ROP_CHECK(rop_pull_u16(p, &nd->table_event));
 	notif_layout_of(nd->flags, nd->table_event, &l);

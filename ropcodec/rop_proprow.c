@@ -147,12 +147,32 @@ enum rop_err rop_pull_property_row(struct rop_pull *p, const struct mapi_proptag
 	return ROP_OK;
 }
 
+/* Whether vals can travel as a StandardPropertyRow: every value of a
+ * typed column has the column's type.  A PT_UNSPECIFIED column carries a
+ * TypedPropertyValue ([MS-OXCDATA] 2.11.3), whatever its type, PtypNull and
+ * PtypErrorCode included (what rop_pull_property_row reads from such a
+ * row). */
+static bool standard_row_ok(const struct mapi_proptag_array *columns,
+                            const struct mapi_propval_array *vals)
+{
+	for (uint32_t i = 0; i < columns->count && i < vals->count; i++) {
+		uint32_t col = columns->tags[i];
+		if (PROP_TYPE(col) == PT_UNSPECIFIED)
+			continue;
+		if (rop_property_row_flag(&(const struct mapi_proptag_array){1, &col},
+		                          &(const struct mapi_propval_array){1, &vals->vals[i]}) !=
+		    0)
+			return false;
+	}
+	return true;
+}
+
 enum rop_err rop_push_property_row(struct rop_push *p, const struct mapi_proptag_array *columns,
                                    int count_width, const struct rop_property_row *row)
 {
 	if (row->vals.count != columns->count || (row->flag != 0x00 && row->flag != 0x01))
 		return ROP_E_INVALID;
-	if (row->flag == 0x00 && rop_property_row_flag(columns, &row->vals) != 0x00)
+	if (row->flag == 0x00 && !standard_row_ok(columns, &row->vals))
 		return ROP_E_INVALID;
 	ROP_CHECK(rop_push_u8(p, row->flag));
 	for (uint32_t i = 0; i < columns->count; i++) {

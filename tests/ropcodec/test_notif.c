@@ -173,6 +173,13 @@ static void test_invalid(void)
 	nd = (struct notif_data){.flags = NOTIF_SEARCH_COMPLETE | NOTIF_FLAG_SEARCH};
 	rop_push_init_fixed(&w, out, sizeof(out));
 	test_assert_int(notif_push(&w, NULL, &nd), ROP_E_INVALID); /* S needs M */
+	/* ... and the decoder refuses it too (found by the rop_list fuzz
+	 * target: ObjectCopied with S and U but no M decoded, then failed to
+	 * encode) */
+	static const uint8_t s_without_m[] = {0x40, 0x60, LE64(1), LE64(2), LE64(3), 0, 0, 0, 0};
+	rop_pull_init(&p, ctx, s_without_m, sizeof(s_without_m));
+	test_assert_int(notif_pull(&p, NULL, &nd), ROP_E_INVALID);
+	test_assert_int(p.ofs, 0);
 	nd = (struct notif_data){.flags = NOTIF_NEW_MAIL | NOTIF_FLAG_MESSAGE};
 	test_assert_int(notif_push(&w, NULL, &nd), ROP_E_INVALID); /* no class */
 	test_assert_int(w.ofs, 0);

@@ -289,6 +289,39 @@ static void test_rows(void)
 	talloc_free(tmp);
 }
 
+static void test_typed_null_error_row(void)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	uint32_t tags[2] = {PROP_TAG(PT_UNSPECIFIED, 0x8001), PROP_TAG(PT_UNSPECIFIED, 0x8002)};
+	struct mapi_proptag_array cols = {2, tags};
+	struct rop_property_row row;
+	struct rop_push w;
+	struct rop_pull r;
+	/* StandardPropertyRow, both columns PT_UNSPECIFIED: TypedPropertyValue
+	 * PtypNull (no bytes), TypedPropertyValue PtypErrorCode 0x8004010F */
+	static const uint8_t wire[] = {0x00, 0x01, 0x00, 0x0A, 0x00, 0x0F, 0x01, 0x04, 0x80};
+
+	test_begin("PropertyRow: typed PtypNull and PtypErrorCode in a standard row both ways");
+	rop_pull_init(&r, tmp, wire, sizeof(wire));
+	test_assert_int(rop_pull_property_row(&r, &cols, 16, &row), ROP_OK);
+	test_assert_int(rop_pull_left(&r), 0);
+	test_assert_int(row.flag, 0);
+	test_assert_int(row.vals.vals[0].tag, PROP_TAG(PT_NULL, 0x8001));
+	test_assert_int(row.vals.vals[1].tag, PROP_TAG(PT_ERROR, 0x8002));
+	/* the encoder takes what the decoder gives (found by the propval fuzz
+	 * target: it refused such a row) */
+	rop_push_init_growable(&w, tmp);
+	test_assert_int(rop_push_property_row(&w, &cols, 16, &row), ROP_OK);
+	test_assert_int(w.ofs, sizeof(wire));
+	test_assert_mem(w.data, wire, sizeof(wire));
+	/* a typed column still refuses a value of another type in a standard row */
+	tags[0] = PROP_TAG(PT_LONG, 0x8001);
+	rop_push_init_growable(&w, tmp);
+	test_assert_int(rop_push_property_row(&w, &cols, 16, &row), ROP_E_INVALID);
+	test_end();
+	talloc_free(tmp);
+}
+
 static void test_rowset_problems_names(void)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -369,6 +402,7 @@ int main(void)
 	test_multi();
 	test_bad_input();
 	test_rule_action_value();
+	test_typed_null_error_row();
 	test_rows();
 	test_rowset_problems_names();
 	return test_exit();
