@@ -145,6 +145,38 @@ class Discover(unittest.TestCase):
         self.assertRegex(p.stderr, r"^mapiclient: http://127\.0\.0\.1:%d/.*[Cc]onnect" % port)
 
 
+class Tls(unittest.TestCase):
+    """A TLS listener with a self-signed certificate: refused unless
+    --insecure, then discovery and MAPI/HTTP over https."""
+
+    def test_insecure(self):
+        cert, key = it.make_cert(Env.tmp.name)
+        d = it.Daemon(Env.data, it.free_port(), tls=(cert, key))
+        try:
+            base = "https://127.0.0.1:%d" % d.port
+            p = subprocess.run([MAPICLIENT, "--server", base, "--password", "alice-pw",
+                                "discover", "alice@x.test"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, EXIT_NETWORK, p.stderr)
+            self.assertEqual(p.stdout, "")
+            self.assertRegex(p.stderr, r"^mapiclient: https://127\.0\.0\.1:%d/.*"
+                                       r"[Cc]ertificate" % d.port)
+            p = subprocess.run([MAPICLIENT, "--server", base, "--insecure", "--password",
+                                "alice-pw", "discover", "alice@x.test"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            f = fields(p.stdout)
+            self.assertTrue(f["mailstore-internal-url"].startswith(
+                "https://localhost:%d/mapi/emsmdb/?MailboxId=" % d.port), p.stdout)
+            p = subprocess.run([MAPICLIENT, "--server", base, "--insecure", "--user",
+                                "alice@x.test", "--password", "alice-pw", "ping"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(p.stdout, "emsmdb: PING ok\nnspi: PING ok\n")
+        finally:
+            self.assertEqual(d.stop(), 0)
+
+
 class Usage(unittest.TestCase):
     def test_errors(self):
         cases = [
