@@ -363,6 +363,180 @@ class MailStore(unittest.TestCase):
         self.assertIn("PASS emsmdb Disconnect", lines)
 
 
+# ------------------------------------------------------------ a fake server --
+# A scripted MAPI/HTTP server (stdlib only) for what the real daemon does not
+# do on demand: PENDING keep-alives spread over HTTP chunks, a non-zero
+# X-ResponseCode with diagnostic text, an X-RequestId not echoed.  It checks
+# the client's requests as [MS-OXCMAPIHTTP] 2.2.2.1 and 3.1.5.2 say.
+import http.server  # noqa: E402
+import struct  # noqa: E402
+import threading  # noqa: E402
+
+FAKE_DN = "/o=Fake/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=fake"
+
+
+class FakeHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    seen = []      # (request type, headers) of each MAPI request
+    ping_mode = "context-not-found"
+
+    def log_message(self, *args):
+        pass
+
+    def send_chunk(self, data):
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def pox(self, base):
+        mbx = "?MailboxId=fake@fake.test"
+        return ('<?xml version="1.0" encoding="utf-8"?>'
+                '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/'
+                'responseschema/2006"><Response xmlns="http://schemas.microsoft.com/exchange/'
+                'autodiscover/outlook/responseschema/2006a"><User><DisplayName>Fake User'
+                '</DisplayName><LegacyDN>%s</LegacyDN><AutoDiscoverSMTPAddress>fake@fake.test'
+                '</AutoDiscoverSMTPAddress><DeploymentId>00000000-0000-4000-8000-000000000001'
+                '</DeploymentId></User><Account><AccountType>email</AccountType><Action>'
+                'settings</Action><Protocol Type="mapiHttp" Version="1"><MailStore><InternalUrl>'
+                '%s/mapi/emsmdb/%s</InternalUrl></MailStore><AddressBook><InternalUrl>'
+                '%s/mapi/nspi/%s</InternalUrl></AddressBook></Protocol></Account></Response>'
+                '</Autodiscover>' % (FAKE_DN, base, mbx, base, mbx)).encode()
+
+    def do_GET(self):
+        self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if self.headers.get("Authorization") != it.basic("fake@fake.test", "fake-pw"):
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="fake"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if self.path.startswith("/autodiscover/"):
+            out = self.pox("http://127.0.0.1:%d" % self.server.server_port)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+            return
+        rtype = self.headers.get("X-RequestType")
+        FakeHandler.seen.append((rtype, dict(self.headers), body))
+        handler = {"Connect": self.connect, "Disconnect": self.disconnect,
+                   "PING": self.ping}.get(rtype)
+        handler()
+
+    def head(self, code, chunked=True, cookie=None, request_id=None):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/mapi-http")
+        self.send_header("X-RequestType", self.headers.get("X-RequestType"))
+        self.send_header("X-RequestId", request_id or self.headers.get("X-RequestId"))
+        self.send_header("X-ResponseCode", str(code))
+        self.send_header("X-PendingPeriod", "100")
+        if cookie:
+            self.send_header("Set-Cookie", cookie)
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+
+    def connect(self):
+        # [MS-OXCMAPIHTTP] 2.2.4.1.2: StatusCode, ErrorCode, PollsMax,
+        # RetryCount, RetryDelay, DnPrefix, DisplayName, AuxiliaryBufferSize
+        resp = (struct.pack("<IIIII", 0, 0, 1000, 3, 500) + b"/o=Fake\0" +
+                "Fake User".encode("utf-16-le") + b"\0\0" + struct.pack("<I", 0))
+        self.head(0, cookie="FakeCtx=ctx-1; path=/mapi/emsmdb")
+        self.send_chunk(b"PROCESSING\r\n")
+        for _ in range(2):
+            time.sleep(0.1)
+            self.send_chunk(b"PENDING\r\n")
+        self.send_chunk(b"DONE\r\nX-ResponseCode: 0\r\nX-ElapsedTime: 200\r\n"
+                        b"X-StartTime: Mon, 06 Jan 2014 23:41:35 GMT\r\n\r\n" + resp[:10])
+        self.send_chunk(resp[10:])
+        self.send_chunk(b"")
+
+    def disconnect(self):
+        if "FakeCtx=ctx-1" not in (self.headers.get("Cookie") or ""):
+            text = b"Missing Cookie"
+            self.head(13, chunked=False)
+            self.wfile.write(text)
+            return
+        self.head(0)
+        self.send_chunk(b"PROCESSING\r\nDONE\r\n\r\n" + struct.pack("<III", 0, 0, 0))
+        self.send_chunk(b"")
+
+    def ping(self):
+        if FakeHandler.ping_mode == "context-not-found":
+            text = b"no such context"
+            self.send_response(200)
+            self.send_header("X-RequestType", "PING")
+            self.send_header("X-RequestId", self.headers.get("X-RequestId"))
+            self.send_header("X-ResponseCode", "10")
+            self.send_header("Content-Length", str(len(text)))
+            self.end_headers()
+            self.wfile.write(text)
+        else:  # "bad-id": the request id not echoed
+            self.head(0, request_id="{00000000-0000-0000-0000-000000000000}:1")
+            self.send_chunk(b"PROCESSING\r\nDONE\r\n\r\n")
+            self.send_chunk(b"")
+
+
+class FakeServer(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeHandler)
+        cls.thread = threading.Thread(target=cls.httpd.serve_forever, daemon=True)
+        cls.thread.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.httpd.shutdown()
+        cls.httpd.server_close()
+
+    def fake(self, *args):
+        FakeHandler.seen = []
+        p = subprocess.run([MAPICLIENT, "--server", "http://127.0.0.1:%d" % self.httpd.server_port,
+                            "--user", "fake@fake.test", "--password", "fake-pw"] + list(args),
+                           capture_output=True, text=True, timeout=60)
+        return p.returncode, p.stdout, p.stderr
+
+    def test_connect_pending_and_cookies(self):
+        rc, out, err = self.fake("connect")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, "connected: Fake User\ndn-prefix: /o=Fake\npolls-max: 1000\n"
+                              "retry-count: 3\nretry-delay: 500\ndisconnected\n")
+        types = [t for t, _, _ in FakeHandler.seen]
+        self.assertEqual(types, ["Connect", "Disconnect"])
+        connect_hdrs, connect_body = FakeHandler.seen[0][1], FakeHandler.seen[0][2]
+        # [MS-OXCMAPIHTTP] 2.2.2.1 common request headers
+        self.assertEqual(connect_hdrs["Content-Type"], "application/mapi-http")
+        self.assertRegex(connect_hdrs["X-RequestId"], r"^\{[0-9A-F-]{36}\}:1$")
+        self.assertRegex(connect_hdrs["X-ClientInfo"], r"^\{[0-9A-F-]{36}\}:\d+$")
+        self.assertIn("X-ClientApplication", connect_hdrs)
+        # 2.2.4.1.1: UserDn from Autodiscover, code page 1252, locales 0x409
+        self.assertEqual(connect_body, FAKE_DN.encode() + b"\0" +
+                         struct.pack("<IIIII", 0, 1252, 0x409, 0x409, 0))
+        disc = FakeHandler.seen[1][1]
+        self.assertEqual(disc["X-RequestId"], connect_hdrs["X-RequestId"][:-1] + "2")
+        self.assertEqual(disc["Cookie"], "FakeCtx=ctx-1")
+
+    def test_response_code_error(self):
+        FakeHandler.ping_mode = "context-not-found"
+        rc, out, err = self.fake("ping")
+        self.assertEqual(rc, EXIT_FAIL)
+        self.assertEqual(out, "")
+        self.assertEqual(err, "mapiclient: PING: the server answered X-ResponseCode 10 "
+                              "(Context Not Found): no such context\n")
+
+    def test_request_id_not_echoed(self):
+        FakeHandler.ping_mode = "bad-id"
+        rc, out, err = self.fake("ping")
+        self.assertEqual(rc, EXIT_FAIL)
+        self.assertRegex(err, r"^mapiclient: PING: X-RequestId not echoed \(sent \{[0-9A-F-]{36}"
+                              r"\}:1, got \{0{8}-0{4}-0{4}-0{4}-0{12}\}:1\)$")
+
+
 if __name__ == "__main__":
     MAPICLIENT, it.MAPIHTTPD, it.MAPIADMIN = sys.argv[1:4]
     unittest.main(argv=sys.argv[:1], verbosity=2)
