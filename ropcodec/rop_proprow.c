@@ -131,11 +131,12 @@ enum rop_err rop_pull_property_row(struct rop_pull *p, const struct mapi_proptag
 	row_r->flag = flag;
 	if (columns->count == 0)
 		return ROP_OK;
-	/* every column but a PtypNull one takes at least one byte: bound the
-	 * allocation by the input */
+	/* every column takes at least one byte, but a PtypNull one (its
+	 * MV_INSTANCE bit resolved) in a standard row: bound the allocation
+	 * by the input */
 	uint32_t nonnull = 0;
 	for (uint32_t i = 0; i < columns->count; i++)
-		nonnull += PROP_TYPE(columns->tags[i]) != PT_NULL;
+		nonnull += base_type(columns->tags[i]) != PT_NULL || flag == 0x01;
 	ROP_CHECK(rop_pull_check_count(p, nonnull, 1));
 	row_r->vals.vals = talloc_zero_array(p->mem_ctx, struct mapi_propval, columns->count);
 	if (row_r->vals.vals == NULL)

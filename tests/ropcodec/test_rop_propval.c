@@ -301,7 +301,7 @@ static void test_typed_null_error_row(void)
 	 * PtypNull (no bytes), TypedPropertyValue PtypErrorCode 0x8004010F */
 	static const uint8_t wire[] = {0x00, 0x01, 0x00, 0x0A, 0x00, 0x0F, 0x01, 0x04, 0x80};
 
-	test_begin("PropertyRow: typed PtypNull and PtypErrorCode in a standard row both ways");
+	test_begin("PropertyRow: typed PtypNull/PtypErrorCode values, PtypNull columns, both ways");
 	rop_pull_init(&r, tmp, wire, sizeof(wire));
 	test_assert_int(rop_pull_property_row(&r, &cols, 16, &row), ROP_OK);
 	test_assert_int(rop_pull_left(&r), 0);
@@ -314,6 +314,20 @@ static void test_typed_null_error_row(void)
 	test_assert_int(rop_push_property_row(&w, &cols, 16, &row), ROP_OK);
 	test_assert_int(w.ofs, sizeof(wire));
 	test_assert_mem(w.data, wire, sizeof(wire));
+	/* columns whose values take no bytes (PtypNull, here with the
+	 * MV_INSTANCE bit) do not count towards the bytes a row needs: a row
+	 * at the very end of the input decodes (found by the propval target) */
+	{
+		uint32_t nt[3] = {PROP_TAG(PT_NULL | MV_INSTANCE, 0x8001),
+		                  PROP_TAG(PT_NULL | MV_INSTANCE | MV_FLAG, 0x8002),
+		                  PROP_TAG(PT_BOOLEAN, 0x8003)};
+		struct mapi_proptag_array ncols = {3, nt};
+		static const uint8_t tail[] = {0x00, 0x01};
+		rop_pull_init(&r, tmp, tail, sizeof(tail));
+		test_assert_int(rop_pull_property_row(&r, &ncols, 16, &row), ROP_OK);
+		test_assert_int(rop_pull_left(&r), 0);
+		test_assert(row.vals.count == 3 && row.vals.vals[2].v.b);
+	}
 	/* a typed column still refuses a value of another type in a standard row */
 	tags[0] = PROP_TAG(PT_LONG, 0x8001);
 	rop_push_init_growable(&w, tmp);
