@@ -4,6 +4,7 @@
  */
 #include "mc_autodiscover.h"
 
+#include <limits.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <string.h>
@@ -147,13 +148,12 @@ static void pox_protocols(TALLOC_CTX *mem_ctx, const xmlNode *acct, struct mc_di
 	}
 }
 
-enum pox_outcome { POX_BAD = -1, POX_SETTINGS, POX_ERROR, POX_REDIRECT_ADDR, POX_REDIRECT_URL };
-
-/* Parses a POX answer; *redirect_r is the new address or URL. */
-static enum pox_outcome pox_parse(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len,
-                                  struct mc_discovery *d, char **redirect_r)
+enum pox_outcome mc_autodiscover_parse(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len,
+                                       struct mc_discovery *d, char **redirect_r)
 {
 	enum pox_outcome out = POX_BAD;
+	if (len > INT_MAX)
+		return POX_BAD;
 	/* no network, no entity expansion, no DTD loading */
 	xmlDocPtr doc = xmlReadMemory((const char *)body, (int)len, "autodiscover.xml", NULL,
 	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
@@ -236,7 +236,7 @@ static int pox_once(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *url, 
 		mc_fail(s, MC_E_HTTP, "%s: HTTP %ld", url, r.status);
 		goto out;
 	}
-	*out_r = pox_parse(mem_ctx, r.body, r.body_len, d, redirect_r);
+	*out_r = mc_autodiscover_parse(mem_ctx, r.body, r.body_len, d, redirect_r);
 	if (*out_r == POX_BAD) {
 		mc_fail(s, MC_E_PROTOCOL, "%s: not a valid Autodiscover response", url);
 		goto out;

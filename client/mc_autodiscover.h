@@ -8,6 +8,8 @@
 #ifndef MC_AUTODISCOVER_H
 #define MC_AUTODISCOVER_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <talloc.h>
 
 #include "mc_session.h"
@@ -27,6 +29,20 @@ struct mc_discovery {
 	/* Response/Error when the server answered one */
 	char *error_code, *error_message;
 };
+
+/* What a POX answer says. */
+enum pox_outcome {
+	POX_BAD = -1,      /* not an Autodiscover response */
+	POX_SETTINGS,      /* Action settings: d filled */
+	POX_ERROR,         /* Response/Error: d->error_code, d->error_message */
+	POX_REDIRECT_ADDR, /* Action redirectAddr: *redirect_r the address */
+	POX_REDIRECT_URL,  /* Action redirectUrl: *redirect_r the URL */
+};
+
+/* Parses a POX response body ([MS-OXDSCLI] 2.2.4) into d and *redirect_r
+ * (allocated on mem_ctx).  No network access, no entity expansion. */
+enum pox_outcome mc_autodiscover_parse(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len,
+                                       struct mc_discovery *d, char **redirect_r);
 
 /*
  * GET <base>/autodiscover/autodiscover.json/v1.0/<address>
