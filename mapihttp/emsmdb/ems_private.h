@@ -262,6 +262,8 @@ ems_rop_fn ems_rop_get_stream_size;
 ems_rop_fn ems_rop_set_stream_size;
 ems_rop_fn ems_rop_seek_stream;
 ems_rop_fn ems_rop_register_notification;
+ems_rop_fn ems_rop_modify_recipients;
+ems_rop_fn ems_rop_read_recipients;
 /* RopRelease of a stream: uncommitted changes are committed first. */
 void ems_stream_release(struct ems_object *obj);
 

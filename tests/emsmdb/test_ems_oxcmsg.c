@@ -424,6 +424,139 @@ static void test_streams(void)
 	talloc_free(mem);
 }
 
+/* A client's RecipientRow: SMTP with E and D, one extra column value. */
+static struct mapi_binary smtp_row(TALLOC_CTX *mem, const char *email, const char *name,
+                                   int32_t extra)
+{
+	struct rop_push p;
+	rop_push_init_growable(&p, mem);
+	rop_push_u16(&p, 0x0200 | 0x0010 | 0x0008 | 0x0003);
+	rop_push_utf16z(&p, email);
+	rop_push_utf16z(&p, name);
+	rop_push_u16(&p, 1); /* RecipientColumnCount */
+	rop_push_u8(&p, 0);  /* StandardPropertyRow */
+	rop_push_u32(&p, (uint32_t)extra);
+	struct mapi_binary b = {(uint32_t)p.ofs, p.data};
+	return b;
+}
+
+static struct mapi_binary ex_row(TALLOC_CTX *mem, const char *prefix_and_dn, uint8_t prefix_used,
+                                 const char *name)
+{
+	struct rop_push p;
+	rop_push_init_growable(&p, mem);
+	rop_push_u16(&p, 0x0200 | 0x0010 | 0x0001);
+	rop_push_u8(&p, prefix_used);
+	rop_push_u8(&p, 0); /* DisplayType DT_MAILUSER */
+	rop_push_asciiz(&p, prefix_and_dn + prefix_used);
+	rop_push_utf16z(&p, name);
+	rop_push_u16(&p, 0);
+	rop_push_u8(&p, 0);
+	struct mapi_binary b = {(uint32_t)p.ofs, p.data};
+	return b;
+}
+
+static void test_recipients(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[2] = {et_logon(&t), 0xFFFFFFFF};
+	uint64_t drafts = store_special_fid(t.mbox, STORE_FOLDER_DRAFTS);
+	uint32_t cols[] = {PROP_TAG(PT_LONG, 0x5FFF)}; /* PidTagRecipientTrackStatus */
+	struct rop_recipient_row rows[3];
+	struct rop_request q[6];
+
+	test_begin("ModifyRecipients (SMTP, EX with DN prefix), ReadRecipients, remove");
+	memset(rows, 0, sizeof(rows));
+	rows[0].row_id = 0;
+	rows[0].recipient_type = 1;
+	rows[0].row = smtp_row(mem, "bob@example.com", "Bob", 7);
+	rows[1].row_id = 1;
+	rows[1].recipient_type = 2;
+	rows[1].row = ex_row(mem, t.user->legacy_dn, 10, "Alice Example");
+	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0].output_handle = 1;
+	q[0].u.create_message.folder_id = drafts;
+	q[1] = rq(ROP_ID_ModifyRecipients, 1);
+	q[1].u.modify_recipients.recipient_columns.count = 1;
+	q[1].u.modify_recipients.recipient_columns.tags = cols;
+	q[1].u.modify_recipients.rows.count = 2;
+	q[1].u.modify_recipients.rows.rows = rows;
+	q[2] = rq(ROP_ID_SaveChangesMessage, 1);
+	q[2].response_handle = 1;
+	q[2].u.save_changes_message.save_flags = 0x02;
+	q[3] = rq(ROP_ID_ReadRecipients, 1);
+	q[3].u.read_recipients.row_id = 0;
+	q[4] = rq(ROP_ID_ReadRecipients, 1);
+	q[4].u.read_recipients.row_id = 5;
+	test_assert_int(et_exec(&t, mem, q, 5, h, 2, r), 0);
+	test_assert_int(r->count, 5);
+	test_assert_int(r->resps[1].return_value, 0);
+	test_assert_int(r->resps[2].return_value, 0);
+	uint64_t mid = r->resps[2].u.save_changes_message.message_id;
+	test_assert_int(r->resps[3].return_value, 0);
+	const struct rop_recipient_rows *rr = &r->resps[3].u.read_recipients.rows;
+	test_assert_int(rr->count, 2);
+	test_assert_int(rr->rows[0].recipient_type, 1);
+	/* the SMTP row: flags, then EmailAddress and DisplayName in UTF-16 */
+	struct rop_pull p;
+	uint16_t flags;
+	char *email, *name;
+	rop_pull_init(&p, mem, rr->rows[0].row.data, rr->rows[0].row.len);
+	test_assert_int(rop_pull_u16(&p, &flags), ROP_OK);
+	test_assert_int(flags & 0x0007, 3);
+	test_assert((flags & 0x0218) == 0x0218);
+	test_assert_int(rop_pull_utf16z(&p, &email), ROP_OK);
+	test_assert_int(rop_pull_utf16z(&p, &name), ROP_OK);
+	test_assert_str(email, "bob@example.com");
+	test_assert_str(name, "Bob");
+	/* the EX row: the full DN came back */
+	uint8_t b;
+	char *dn;
+	rop_pull_init(&p, mem, rr->rows[1].row.data, rr->rows[1].row.len);
+	test_assert_int(rop_pull_u16(&p, &flags), ROP_OK);
+	test_assert_int(flags & 0x0007, 1);
+	rop_pull_u8(&p, &b);
+	rop_pull_u8(&p, &b);
+	test_assert_int(rop_pull_asciiz(&p, &dn), ROP_OK);
+	test_assert_str(dn, t.user->legacy_dn);
+	test_assert_int(r->resps[4].return_value, EC_NotFound);
+	/* the store holds the extra column and the types */
+	struct store_message *msg;
+	uint32_t n, *ids;
+	struct mapi_propval_array *sr;
+	test_assert_int(store_message_open(mem, t.mbox, drafts, mid, &msg), 0);
+	test_assert_int(store_message_get_recipients(mem, msg, &n, &ids, &sr), 0);
+	test_assert_int(n, 2);
+	int found = 0;
+	for (uint32_t i = 0; i < n; i++)
+		for (uint32_t k = 0; k < sr[i].count; k++)
+			found += sr[i].vals[k].tag == cols[0] && sr[i].vals[k].v.i32 == 7;
+	test_assert_int(found, 1);
+	store_message_close(&msg);
+	/* remove one by an empty row, then all */
+	rows[0].row.len = 0;
+	q[1].u.modify_recipients.rows.count = 1;
+	q[2].u.save_changes_message.save_flags = 0x02;
+	q[3].u.read_recipients.row_id = 0;
+	q[4] = rq(ROP_ID_RemoveAllRecipients, 1);
+	q[5] = rq(ROP_ID_ReadRecipients, 1);
+	uint32_t h2[2];
+	memcpy(h2, r->handles, sizeof(h2));
+	test_assert_int(et_exec(&t, mem, q + 1, 5, h2, 2, r), 0);
+	test_assert_int(r->resps[0].return_value, 0);
+	test_assert_int(r->resps[2].u.read_recipients.rows.count, 1);
+	test_assert_int(r->resps[2].u.read_recipients.rows.rows[0].row_id, 1);
+	test_assert_int(r->resps[3].return_value, 0);
+	test_assert_int(r->resps[4].return_value, EC_NotFound);
+	/* a malformed RecipientRow */
+	rows[0].row.len = 3;
+	test_assert_int(et_exec(&t, mem, q + 1, 1, h2, 2, r), 0);
+	test_assert_int(r->resps[0].return_value, EC_InvalidParameter);
+	test_end();
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	et_setup(&t);
@@ -432,6 +565,7 @@ int main(void)
 	test_attachments();
 	test_move_copy_delete();
 	test_streams();
+	test_recipients();
 	et_teardown(&t);
 	return test_exit();
 }
