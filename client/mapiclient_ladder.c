@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "mapiclient_cli.h"
+#include "mapiclient_ladder.h"
 #include "mc_autodiscover.h"
 #include "mc_emsmdb.h"
 #include "mc_nspi.h"
@@ -65,16 +66,7 @@ out:
 	return ret;
 }
 
-/* The ladder: Outlook's startup (OUTLOOK-LADDER.md stages 1-5), each step
- * reported PASS / FAIL (with the error) / SKIP (an earlier step it needs
- * failed). */
-struct ladder {
-	struct mc_cli *cli;
-	TALLOC_CTX *mem_ctx;
-	unsigned passed, failed, skipped;
-};
-
-static bool step(struct ladder *l, const char *name, bool can_run, int rc)
+bool mc_ladder_step(struct ladder *l, const char *name, bool can_run, int rc)
 {
 	if (!can_run) {
 		printf("SKIP %s\n", name);
@@ -90,31 +82,7 @@ static bool step(struct ladder *l, const char *name, bool can_run, int rc)
 	l->passed++;
 	return true;
 }
-
-static void ladder_nspi(struct ladder *l, bool ok)
-{
-	struct mc_session *s = l->cli->s;
-	struct nspi_stat st;
-	mc_nspi_default_stat(&st);
-	bool bound = step(l, "nspi Bind", ok, ok ? mc_nspi_bind(l->mem_ctx, s, NULL) : 0);
-	struct nspi_get_special_table_resp gst;
-	struct nspi_get_special_table_req gstq = {.flags = 0x4, .state = &st};
-	step(l, "nspi GetSpecialTable", bound,
-	     bound ? mc_nspi_call(l->mem_ctx, s, NSPI_GET_SPECIAL_TABLE, &gstq, &gst) : 0);
-	uint32_t tags[] = {MC_TAG_DISPLAY_NAME, MC_TAG_SMTP_ADDRESS, MC_TAG_EMAIL_ADDRESS};
-	struct mapi_proptag_array cols = {3, tags};
-	struct nspi_query_rows_resp qr;
-	struct nspi_query_rows_req qrq = {.state = &st, .row_count = 50, .columns = &cols};
-	step(l, "nspi QueryRows", bound,
-	     bound ? mc_nspi_call(l->mem_ctx, s, NSPI_QUERY_ROWS, &qrq, &qr) : 0);
-	char *names[] = {(char *)(uintptr_t)l->cli->address};
-	struct nspi_strings strs = {1, names};
-	struct nspi_resolve_names_resp rn;
-	struct nspi_resolve_names_req rnq = {.state = &st, .tags = &cols, .names = &strs};
-	step(l, "nspi ResolveNames", bound,
-	     bound ? mc_nspi_call(l->mem_ctx, s, NSPI_RESOLVE_NAMES, &rnq, &rn) : 0);
-	step(l, "nspi Unbind", bound, bound ? mc_nspi_unbind(l->mem_ctx, s) : 0);
-}
+#define step mc_ladder_step
 
 static void ladder_emsmdb(struct ladder *l, bool ok)
 {
@@ -146,9 +114,9 @@ static void ladder_emsmdb(struct ladder *l, bool ok)
 int mc_cmd_ladder(struct mc_cli *cli, int argc, char **argv)
 {
 	struct ladder l = {.cli = cli, .mem_ctx = talloc_new(cli->s)};
-	struct mc_discovery d;
-	bool ok = step(&l, "autodiscover", true, mc_discover(l.mem_ctx, cli->s, cli->address, &d));
-	ladder_nspi(&l, ok);
+	bool ok =
+	    step(&l, "autodiscover", true, mc_discover(l.mem_ctx, cli->s, cli->address, &l.disc));
+	mc_ladder_nspi(&l, ok);
 	ladder_emsmdb(&l, ok);
 	printf("ladder: %u passed, %u failed, %u skipped\n", l.passed, l.failed, l.skipped);
 	talloc_free(l.mem_ctx);
