@@ -13,6 +13,8 @@
  */
 #include <string.h>
 
+#include <lz4.h>
+
 #include "store_private.h"
 
 int store_buf_add(struct store_buf *buf, const void *data, size_t len)
@@ -449,20 +451,90 @@ static void chunk_key(uint8_t key[16], uint64_t owner, uint32_t tag, uint32_t n)
 	be32_put(key + 12, n);
 }
 
+/* Chunk values of mailboxes created with chunk format 1 (env->chunk_lz4)
+ * start with a byte: CHUNK_RAW then the bytes, or CHUNK_LZ4 then the LZ4
+ * block of the chunk.  A chunk is compressed only when that makes it
+ * smaller; it always covers env->chunk_size bytes of the value (the last
+ * one less), so streams still find offset o in chunk o / chunk_size.  The
+ * framed chunk size is one byte less than the raw one so that a chunk kept
+ * raw still fills exactly four LMDB overflow pages.
+ * Format 0 chunks are the bytes alone. */
+#define CHUNK_RAW 0
+#define CHUNK_LZ4 1
+
+static int chunk_put(MDB_txn *txn, struct store_mailbox *mbox, const uint8_t key[16],
+                     const uint8_t *data, size_t part, uint8_t *work)
+{
+	MDB_val k = {16, (void *)key}, v = {part, (void *)data};
+	if (mbox->env->chunk_lz4) {
+		int c = LZ4_compress_default((const char *)data, (char *)work + 1, (int)part,
+		                             LZ4_compressBound(STORE_CHUNK_SIZE));
+		if (c > 0 && (size_t)c + 1 < part) {
+			work[0] = CHUNK_LZ4;
+			v = (MDB_val){(size_t)c + 1, work};
+		} else {
+			work[0] = CHUNK_RAW;
+			memcpy(work + 1, data, part);
+			v = (MDB_val){part + 1, work};
+		}
+	}
+	return store_mdb_err(mdb_put(txn, mbox->env->dbi[DB_CHUNK], &k, &v, 0));
+}
+
 int store_chunks_write(MDB_txn *txn, struct store_mailbox *mbox, uint64_t owner, uint32_t tag,
                        const uint8_t *data, size_t len, uint32_t first_chunk)
 {
 	uint32_t n = first_chunk;
-	for (size_t ofs = 0; ofs < len; n++) {
-		size_t part = len - ofs < STORE_CHUNK_SIZE ? len - ofs : STORE_CHUNK_SIZE;
+	uint8_t *work = NULL;
+	int ret = 0;
+	if (mbox->env->chunk_lz4) {
+		work = talloc_size(NULL, (size_t)LZ4_compressBound(STORE_CHUNK_SIZE) + 1);
+		if (work == NULL)
+			return STORE_E_NOMEM;
+	}
+	for (size_t ofs = 0; ofs < len && ret == 0; n++) {
+		size_t csize = mbox->env->chunk_size;
+		size_t part = len - ofs < csize ? len - ofs : csize;
 		uint8_t key[16];
 		chunk_key(key, owner, tag, n);
-		MDB_val k = {sizeof(key), key}, v = {part, (void *)(data + ofs)};
-		int rc = mdb_put(txn, mbox->env->dbi[DB_CHUNK], &k, &v, 0);
-		if (rc != 0)
-			return store_mdb_err(rc);
+		ret = chunk_put(txn, mbox, key, data + ofs, part, work);
 		ofs += part;
 	}
+	talloc_free(work);
+	return ret;
+}
+
+int store_chunk_get(MDB_txn *txn, struct store_mailbox *mbox, uint64_t owner, uint32_t tag,
+                    uint32_t n, uint8_t *buf, size_t *len_r)
+{
+	uint8_t key[16];
+	chunk_key(key, owner, tag, n);
+	MDB_val k = {sizeof(key), key}, v;
+	int rc = mdb_get(txn, mbox->env->dbi[DB_CHUNK], &k, &v);
+	if (rc != 0)
+		return rc == MDB_NOTFOUND ? STORE_E_CORRUPT : store_mdb_err(rc);
+	const uint8_t *p = v.mv_data;
+	size_t len = v.mv_size;
+	if (mbox->env->chunk_lz4) {
+		if (len < 2)
+			return STORE_E_CORRUPT;
+		if (p[0] == CHUNK_LZ4) {
+			int d = LZ4_decompress_safe((const char *)p + 1, (char *)buf, (int)len - 1,
+			                            STORE_CHUNK_SIZE);
+			if (d <= 0)
+				return STORE_E_CORRUPT;
+			*len_r = (size_t)d;
+			return 0;
+		}
+		if (p[0] != CHUNK_RAW)
+			return STORE_E_CORRUPT;
+		p++;
+		len--;
+	}
+	if (len == 0 || len > STORE_CHUNK_SIZE)
+		return STORE_E_CORRUPT;
+	memcpy(buf, p, len);
+	*len_r = len;
 	return 0;
 }
 
@@ -472,21 +544,25 @@ int store_chunks_read(TALLOC_CTX *mem_ctx, MDB_txn *txn, struct store_mailbox *m
 	if (len > UINT32_MAX)
 		return STORE_E_TOOBIG;
 	uint8_t *data = talloc_size(mem_ctx, len + 1);
-	if (data == NULL)
+	uint8_t *buf = talloc_size(data, STORE_CHUNK_SIZE);
+	if (data == NULL || buf == NULL) {
+		talloc_free(data);
 		return STORE_E_NOMEM;
+	}
 	uint64_t ofs = 0;
 	for (uint32_t n = 0; ofs < len; n++) {
-		uint8_t key[16];
-		chunk_key(key, owner, tag, n);
-		MDB_val k = {sizeof(key), key}, v;
-		int rc = mdb_get(txn, mbox->env->dbi[DB_CHUNK], &k, &v);
-		if (rc != 0 || v.mv_size == 0 || len - ofs < v.mv_size) {
+		size_t got;
+		int ret = store_chunk_get(txn, mbox, owner, tag, n, buf, &got);
+		if (ret == 0 && len - ofs < got)
+			ret = STORE_E_CORRUPT;
+		if (ret < 0) {
 			talloc_free(data);
-			return rc == 0 || rc == MDB_NOTFOUND ? STORE_E_CORRUPT : store_mdb_err(rc);
+			return ret;
 		}
-		memcpy(data + ofs, v.mv_data, v.mv_size);
-		ofs += v.mv_size;
+		memcpy(data + ofs, buf, got);
+		ofs += got;
 	}
+	talloc_free(buf);
 	data[len] = 0;
 	*data_r = data;
 	return 0;

@@ -231,6 +231,12 @@ static int env_open(struct store *store, const char *path, struct store_env **en
 			rc = MDB_CORRUPTED;
 		if (rc == 0)
 			memcpy(&env->ident, v.mv_data, sizeof(env->ident));
+		uint64_t fmt = 0;
+		MDB_val fk = {8, (void *)"chunkfmt"};
+		if (rc == 0 && mdb_get(txn, env->dbi[DB_META], &fk, &v) == 0 && v.mv_size == 8)
+			memcpy(&fmt, v.mv_data, 8);
+		env->chunk_lz4 = fmt == 1;
+		env->chunk_size = env->chunk_lz4 ? STORE_CHUNK_SIZE - 1 : STORE_CHUNK_SIZE;
 	}
 	if (rc == 0)
 		rc = mdb_txn_commit(txn);

@@ -9,7 +9,8 @@
  * Named databases of a mailbox env (key -> value):
  *   meta    "ident" -> struct meta_ident; "globcnt" -> next gc (u64);
  *           "named" -> next named ID (u16); "quota" -> 3 x u64;
- *           "size" -> total message bytes (u64); "special" -> gc[] of folders
+ *           "size" -> total message bytes (u64); "special" -> gc[] of folders;
+ *           "chunkfmt" -> 1 when chunks are LZ4-framed (absent: raw)
  *   obj     gc -> struct obj_hdr + property blob (store_codec.c)
  *   child   parent gc | kind | gc -> ""            children of a folder
  *   idx     parent gc | kind | field | value(BE 8) | gc -> ""
@@ -34,9 +35,11 @@
 
 #include "store.h"
 
-#define STORE_REPLID     1
-#define STORE_CHUNK_SIZE 16368 /* 4 LMDB overflow pages minus the page header */
-#define STORE_INLINE_MAX 2000  /* larger values go to chunks */
+#define STORE_REPLID 1
+#define STORE_CHUNK_SIZE                                                                           \
+	16368                 /* 4 LMDB overflow pages minus the page header: the                  \
+	                        largest chunk; env->chunk_size is the one in use */
+#define STORE_INLINE_MAX 2000 /* larger values go to chunks */
 
 enum store_db {
 	DB_META,
@@ -98,6 +101,8 @@ struct store_env {
 	MDB_dbi dbi[DB_COUNT_];
 	unsigned int refs;
 	struct meta_ident ident; /* immutable after creation */
+	bool chunk_lz4;          /* chunk format 1 (store_codec.c), immutable */
+	size_t chunk_size;       /* value bytes per chunk: STORE_CHUNK_SIZE (- 1 framed) */
 	char *path;
 	/* Group commit of concurrent message saves (store_message_save.c). */
 	pthread_mutex_t commit_lock;
@@ -263,6 +268,9 @@ int store_pbag_encode(MDB_txn *txn, struct store_mailbox *mbox, struct pbag *bag
                       struct store_buf *buf, uint64_t *bytes_r);
 int store_chunks_write(MDB_txn *txn, struct store_mailbox *mbox, uint64_t owner, uint32_t tag,
                        const uint8_t *data, size_t len, uint32_t first_chunk);
+/* Reads chunk n (decompressed) into buf of STORE_CHUNK_SIZE bytes. */
+int store_chunk_get(MDB_txn *txn, struct store_mailbox *mbox, uint64_t owner, uint32_t tag,
+                    uint32_t n, uint8_t *buf, size_t *len_r);
 int store_chunks_read(TALLOC_CTX *mem_ctx, MDB_txn *txn, struct store_mailbox *mbox, uint64_t owner,
                       uint32_t tag, uint64_t len, uint8_t **data_r);
 int store_chunks_delete(MDB_txn *txn, struct store_mailbox *mbox, uint64_t owner, uint32_t tag);

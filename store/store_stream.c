@@ -1,7 +1,7 @@
 /*
  * store_stream: large property values read and written in chunks
  * ([MS-OXCPRPT] 2.2.9 RopOpenStream semantics), without holding the whole
- * value in memory.  Chunks are STORE_CHUNK_SIZE bytes except the last.
+ * value in memory.  Chunks are env->chunk_size bytes except the last.
  */
 #include <string.h>
 
@@ -18,6 +18,9 @@ struct store_stream {
 	size_t wlen;
 	uint32_t wchunk;
 	bool committed;
+	uint8_t *rbuf; /* read: the last chunk read, decompressed */
+	size_t rlen;
+	uint32_t rchunk; /* its number + 1; 0 none */
 };
 
 static bool streamable(uint32_t tag)
@@ -104,21 +107,24 @@ int64_t store_stream_read(struct store_stream *s, void *buf, size_t len)
 	if (ret < 0)
 		return ret;
 	size_t done = 0;
+	if (s->rbuf == NULL && (s->rbuf = talloc_size(s, STORE_CHUNK_SIZE)) == NULL)
+		ret = STORE_E_NOMEM;
 	while (done < len && ret == 0) {
-		uint8_t key[16];
-		uint32_t n = (uint32_t)(s->ofs / STORE_CHUNK_SIZE);
-		size_t in = (size_t)(s->ofs % STORE_CHUNK_SIZE);
-		be64_put(key, s->owner);
-		be32_put(key + 8, s->tag);
-		be32_put(key + 12, n);
-		MDB_val k = {16, key}, v;
-		int rc = mdb_get(txn, s->mbox->env->dbi[DB_CHUNK], &k, &v);
-		if (rc != 0 || v.mv_size <= in) {
-			ret = rc == 0 || rc == MDB_NOTFOUND ? STORE_E_CORRUPT : store_mdb_err(rc);
+		uint32_t n = (uint32_t)(s->ofs / s->mbox->env->chunk_size);
+		size_t in = (size_t)(s->ofs % s->mbox->env->chunk_size);
+		if (s->rchunk != n + 1) {
+			s->rchunk = 0;
+			ret = store_chunk_get(txn, s->mbox, s->owner, s->tag, n, s->rbuf, &s->rlen);
+			if (ret < 0)
+				break;
+			s->rchunk = n + 1;
+		}
+		if (s->rlen <= in) {
+			ret = STORE_E_CORRUPT;
 			break;
 		}
-		size_t part = v.mv_size - in < len - done ? v.mv_size - in : len - done;
-		memcpy((uint8_t *)buf + done, (const uint8_t *)v.mv_data + in, part);
+		size_t part = s->rlen - in < len - done ? s->rlen - in : len - done;
+		memcpy((uint8_t *)buf + done, s->rbuf + in, part);
 		done += part;
 		s->ofs += part;
 	}
@@ -198,13 +204,14 @@ int store_stream_write(struct store_stream *s, const void *buf, size_t len)
 		return STORE_E_TOOBIG;
 	const uint8_t *p = buf;
 	while (len > 0) {
-		size_t part = STORE_CHUNK_SIZE - s->wlen < len ? STORE_CHUNK_SIZE - s->wlen : len;
+		size_t csize = s->mbox->env->chunk_size;
+		size_t part = csize - s->wlen < len ? csize - s->wlen : len;
 		memcpy(s->wbuf + s->wlen, p, part);
 		s->wlen += part;
 		s->size += part;
 		p += part;
 		len -= part;
-		if (s->wlen == STORE_CHUNK_SIZE) {
+		if (s->wlen == csize) {
 			int ret = flush_chunk(s);
 			if (ret < 0)
 				return ret;
