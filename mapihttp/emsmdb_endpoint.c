@@ -232,7 +232,7 @@ static bool ems_has_events(struct mh_session *s)
 
 static void event_cb(void *arg)
 {
-	mh_session_event(arg);
+	mh_session_event_unchecked(arg);
 }
 
 static void ems_watch(struct mh_session *s, bool on)

@@ -141,6 +141,10 @@ void mh_call_release(struct mh_call *call);
 void mh_session_wait(struct mh_call *call);
 /* Events for s (any thread): answers its NotificationWait. */
 void mh_session_event(struct mh_session *s);
+/* Engine event callbacks: the server whose contexts they may name, and
+ * the callback for an argument that may name a context already gone. */
+void mh_events_register(struct mh_server *srv, bool on);
+void mh_session_event_unchecked(void *arg);
 /* Disconnect / Unbind on the worker: the engine is freed, the context
  * leaves the table, a waiting NotificationWait is answered. */
 void mh_session_close(struct mh_session *s);

@@ -40,6 +40,7 @@ int mh_server_new(TALLOC_CTX *mem_ctx, const struct mh_settings *settings, struc
 	}
 	if (settings->timer)
 		mh_sessions_start_timer(srv);
+	mh_events_register(srv, true);
 	*srv_r = srv;
 	return 0;
 }
@@ -58,6 +59,7 @@ void mh_server_free(struct mh_server **srvp)
 
 	if (srv == NULL)
 		return;
+	mh_events_register(srv, false);
 	mh_sessions_stop(srv);
 	pthread_cond_destroy(&srv->cond);
 	pthread_mutex_destroy(&srv->lock);

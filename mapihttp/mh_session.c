@@ -375,6 +375,50 @@ void mh_session_event(struct mh_session *s)
 		waiter_answer(w, true);
 }
 
+/* The engine's event callback may still run after the session stopped
+ * watching (it is called outside the engine's lock), so its argument is
+ * checked against the live contexts of the one registered server before
+ * use. */
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mh_server *registry;
+
+void mh_events_register(struct mh_server *srv, bool on)
+{
+	pthread_mutex_lock(&registry_lock);
+	if (on && registry == NULL)
+		registry = srv;
+	else if (!on && registry == srv)
+		registry = NULL;
+	pthread_mutex_unlock(&registry_lock);
+}
+
+void mh_session_event_unchecked(void *arg)
+{
+	struct mh_server *srv;
+	struct mh_call *w = NULL;
+
+	pthread_mutex_lock(&registry_lock);
+	srv = registry;
+	if (srv != NULL) {
+		pthread_mutex_lock(&srv->lock);
+		for (unsigned b = 0; b < MH_BUCKETS && w == NULL; b++) {
+			for (struct mh_session *s = srv->buckets[b]; s != NULL; s = s->hnext) {
+				if (s != arg)
+					continue;
+				w = s->waiter;
+				s->waiter = NULL;
+				if (w != NULL)
+					active_remove_locked(w);
+				break;
+			}
+		}
+		pthread_mutex_unlock(&srv->lock);
+	}
+	if (w != NULL)
+		waiter_answer(w, true);
+	pthread_mutex_unlock(&registry_lock);
+}
+
 void mh_session_close(struct mh_session *s)
 {
 	struct mh_call *w;

@@ -9,6 +9,7 @@
  *   test_mapihttp_emsmdb MAPIHTTPD MAPIADMIN
  */
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -152,6 +153,148 @@ static int execute_logon(struct mht_client *c, TALLOC_CTX *mem_ctx, const char *
 	if (buf.handle_count > 0)
 		*handle_r = buf.handles[0];
 	return 0;
+}
+
+/* Execute of count ROPs with the handle table handles (updated with the
+ * answer's table); responses decoded into resps.  The X-ResponseCode, or
+ * a negative value when the answer cannot be decoded. */
+static int execute(struct mht_client *c, TALLOC_CTX *mem_ctx, const struct rop_request *reqs,
+                   unsigned count, uint32_t *handles, unsigned handle_count,
+                   struct rop_response *resps, unsigned *resp_count)
+{
+	struct mh_execute_req req = {.flags = RPC_EXT_PUL_NOCOMPRESSION | RPC_EXT_PUL_NOXORMAGIC,
+	                             .max_rop_out = 0x40000};
+	struct mh_execute_resp resp;
+	struct rop_push rops, ext, body;
+	struct rpc_ext_chain chain;
+	struct rop_buffer buf;
+	struct rop_pull p;
+	struct mht_resp hr;
+
+	*resp_count = 0;
+	rop_push_init_growable(&rops, mem_ctx);
+	rop_push_init_growable(&ext, mem_ctx);
+	rop_push_init_growable(&body, mem_ctx);
+	for (unsigned i = 0; i < count; i++) {
+		if (rop_push_request(&rops, &reqs[i]) != ROP_OK)
+			return -1;
+	}
+	if (rpc_ext_encode_rop_buffer(&ext, rops.data, rops.ofs, handles, handle_count,
+	                              RPC_EXT_ENCODE_LAST) != ROP_OK)
+		return -1;
+	req.rop_buffer.data = ext.data;
+	req.rop_buffer.len = (uint32_t)ext.ofs;
+	if (mh_execute_req_push(&body, &req) != ROP_OK ||
+	    post(c, mem_ctx, "Execute", body.data, body.ofs, &hr) < 0)
+		return -1;
+	if (hr.response_code != 0)
+		return hr.response_code;
+	if (!hr.framed || mh_execute_resp_pull(mem_ctx, hr.body, hr.body_len, &resp) != ROP_OK ||
+	    resp.error_code != 0 ||
+	    rpc_ext_decode(mem_ctx, resp.rop_buffer.data, resp.rop_buffer.len, 1 << 20, &chain) !=
+	        ROP_OK ||
+	    chain.count < 1 ||
+	    rop_buffer_split(mem_ctx, chain.blocks[0].data, chain.blocks[0].len, &buf) != ROP_OK)
+		return -2;
+	for (unsigned i = 0; i < buf.handle_count && i < handle_count; i++)
+		handles[i] = buf.handles[i];
+	rop_pull_init(&p, mem_ctx, buf.rops, buf.rops_len);
+	while (rop_pull_left(&p) > 0 && *resp_count < count) {
+		if (rop_pull_response(&p, &reqs[*resp_count], NULL, &resps[*resp_count]) != ROP_OK)
+			return -3;
+		(*resp_count)++;
+	}
+	return 0;
+}
+
+struct waiter {
+	struct mht_client *c;
+	TALLOC_CTX *mem_ctx;
+	double seconds;
+	int code;
+	uint32_t event_pending;
+};
+
+static void *notification_wait_thread(void *arg)
+{
+	struct waiter *w = arg;
+	struct mh_notification_wait_req req = {0};
+	struct mh_notification_wait_resp resp;
+	struct rop_push p;
+	struct mht_resp hr;
+	double t0 = now_s();
+
+	w->code = -1;
+	rop_push_init_growable(&p, w->mem_ctx);
+	if (mh_notification_wait_req_push(&p, &req) != ROP_OK ||
+	    post(w->c, w->mem_ctx, "NotificationWait", p.data, p.ofs, &hr) < 0)
+		return NULL;
+	w->seconds = now_s() - t0;
+	w->code = hr.response_code;
+	if (hr.response_code == 0 &&
+	    mh_notification_wait_resp_pull(w->mem_ctx, hr.body, hr.body_len, &resp) == ROP_OK)
+		w->event_pending = resp.event_pending;
+	return NULL;
+}
+
+/* A NotificationWait answered as soon as a registered event arrives
+ * ([MS-OXCMAPIHTTP] 2.2.4.4, [MS-OXCNOTIF] 3.1.5.4). */
+static void test_notification_event(TALLOC_CTX *mem_ctx)
+{
+	struct mht_client *a = mht_client_new(mem_ctx, daemon_.port, "alice@x.test", "alice-pw");
+	struct mht_client *b = mht_client_new(mem_ctx, daemon_.port, "alice@x.test", "alice-pw");
+	struct rop_request q[3];
+	struct rop_response r[3];
+	struct mh_connect_resp cresp;
+	struct mht_resp hr;
+	uint32_t ha[2] = {0xFFFFFFFF, 0xFFFFFFFF}, hb[3] = {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF};
+	uint64_t ipm_subtree = 0;
+	unsigned n = 0;
+	struct waiter w = {.c = a, .mem_ctx = mem_ctx};
+	pthread_t th;
+
+	test_begin("NotificationWait answers early with EventPending when an event arrives");
+	a->mailbox_id = b->mailbox_id = alice_mailbox_id;
+	test_assert_int(connect_as(a, mem_ctx, alice_dn, &cresp, &hr), 0);
+	test_assert_int(connect_as(b, mem_ctx, alice_dn, &cresp, &hr), 0);
+	/* Session A: logon, register for object creation in the whole store. */
+	memset(q, 0, sizeof(q));
+	q[0] = (struct rop_request){.rop_id = ROP_ID_Logon, .output_handle = 0};
+	q[0].u.logon.logon_flags = 0x01;
+	q[0].u.logon.open_flags = 0x0100040C;
+	q[0].u.logon.essdn = alice_dn;
+	q[1] = (struct rop_request){
+	    .rop_id = ROP_ID_RegisterNotification, .input_handle = 0, .output_handle = 1};
+	q[1].u.register_notification.notification_types = 0x04; /* ObjectCreated */
+	q[1].u.register_notification.want_whole_store = 1;
+	test_assert_int(execute(a, mem_ctx, q, 2, ha, 2, r, &n), 0);
+	test_assert(n == 2 && r[0].return_value == 0 && r[1].return_value == 0);
+	if (n == 2)
+		ipm_subtree = r[0].u.logon.folder_ids[1];
+	test_assert(pthread_create(&th, NULL, notification_wait_thread, &w) == 0);
+	usleep(300000);
+	/* Session B: a new folder under the IPM subtree. */
+	q[0] = (struct rop_request){.rop_id = ROP_ID_Logon, .output_handle = 0};
+	q[0].u.logon.logon_flags = 0x01;
+	q[0].u.logon.open_flags = 0x0100040C;
+	q[0].u.logon.essdn = alice_dn;
+	test_assert_int(execute(b, mem_ctx, q, 1, hb, 3, r, &n), 0);
+	q[0] = (struct rop_request){
+	    .rop_id = ROP_ID_OpenFolder, .input_handle = 0, .output_handle = 1};
+	q[0].u.open_folder.folder_id = ipm_subtree;
+	q[1] = (struct rop_request){
+	    .rop_id = ROP_ID_CreateFolder, .input_handle = 1, .output_handle = 2};
+	q[1].u.create_folder.folder_type = 1; /* FOLDER_GENERIC */
+	q[1].u.create_folder.use_unicode_strings = 1;
+	q[1].u.create_folder.display_name = (char *)"Notified";
+	q[1].u.create_folder.comment = (char *)"";
+	test_assert_int(execute(b, mem_ctx, q, 2, hb, 3, r, &n), 0);
+	test_assert(n == 2 && r[0].return_value == 0 && r[1].return_value == 0);
+	pthread_join(th, NULL);
+	test_assert_int(w.code, 0);
+	test_assert_int(w.event_pending, 1);
+	test_assert(w.seconds < 1.5); /* the wait period is 2 s */
+	test_end();
 }
 
 static void test_headers(TALLOC_CTX *mem_ctx, struct mht_client *c)
@@ -439,6 +582,7 @@ int main(int argc, char **argv)
 	test_execute_sequence(root, alice);
 	test_other_user_and_mailbox(root, alice, bob);
 	test_notification_wait(root, alice);
+	test_notification_event(root);
 	test_many_disconnect_expiry(root, alice);
 	test_begin("daemon stops cleanly");
 	test_assert_int(mht_daemon_stop(&daemon_), 0);
