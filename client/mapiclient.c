@@ -99,6 +99,7 @@ enum {
 	OPT_HELP
 };
 
+/* 0 parsed, 1 help asked for, -1 usage error (printed). */
 static int parse_options(TALLOC_CTX *mem_ctx, int argc, char **argv, struct mc_session_opts *o,
                          bool *pw_stdin_r)
 {
@@ -147,8 +148,7 @@ static int parse_options(TALLOC_CTX *mem_ctx, int argc, char **argv, struct mc_s
 			break;
 		case OPT_HELP:
 		case 'h':
-			usage(stdout);
-			exit(MC_EXIT_OK);
+			return 1;
 		default:
 			usage(stderr);
 			return -1;
@@ -172,8 +172,14 @@ int main(int argc, char **argv)
 	struct mc_session_opts o = {.auth = MC_AUTH_BASIC};
 	bool pw_stdin = false;
 	int ret = MC_EXIT_USAGE;
-	if (parse_options(mem_ctx, argc, argv, &o, &pw_stdin) < 0)
+	int opt = parse_options(mem_ctx, argc, argv, &o, &pw_stdin);
+	if (opt < 0)
 		goto out;
+	if (opt > 0) {
+		usage(stdout);
+		ret = MC_EXIT_OK;
+		goto out;
+	}
 	if (optind >= argc) {
 		usage(stderr);
 		goto out;
