@@ -43,6 +43,7 @@ static void usage(FILE *f)
 	           "  --auth SCHEME         basic (default), ntlm or negotiate\n"
 	           "  --insecure            accept any TLS certificate\n"
 	           "  --trace               print every request and response to stderr\n"
+	           "  --no-compress         Execute without LZ77 compression or XOR, both ways\n"
 	           "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %-10s %s\n", commands[i].name, commands[i].args,
@@ -96,6 +97,7 @@ enum {
 	OPT_AUTH,
 	OPT_INSECURE,
 	OPT_TRACE,
+	OPT_NO_COMPRESS,
 	OPT_HELP
 };
 
@@ -111,6 +113,7 @@ static int parse_options(TALLOC_CTX *mem_ctx, int argc, char **argv, struct mc_s
 	    {"auth", required_argument, NULL, OPT_AUTH},
 	    {"insecure", no_argument, NULL, OPT_INSECURE},
 	    {"trace", no_argument, NULL, OPT_TRACE},
+	    {"no-compress", no_argument, NULL, OPT_NO_COMPRESS},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -145,6 +148,9 @@ static int parse_options(TALLOC_CTX *mem_ctx, int argc, char **argv, struct mc_s
 			break;
 		case OPT_TRACE:
 			o->trace = stderr;
+			break;
+		case OPT_NO_COMPRESS:
+			o->no_compress = true;
 			break;
 		case OPT_HELP:
 		case 'h':

@@ -250,6 +250,19 @@ int mc_emsmdb_execute(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc
 		        rop_strerror(e));
 		goto out;
 	}
+	/* [MS-OXCRPC] 3.1.4.2.1.1: a client that set NoCompression /
+	 * NoXorMagic gets neither back. */
+	for (size_t i = 0; i < chain.count; i++) {
+		uint16_t bf = chain.blocks[i].flags;
+		if (((o->flags & RPC_EXT_PUL_NOCOMPRESSION) && (bf & RPC_EXT_FLAG_COMPRESSED)) ||
+		    ((o->flags & RPC_EXT_PUL_NOXORMAGIC) && (bf & RPC_EXT_FLAG_XORMAGIC))) {
+			mc_fail(s, MC_E_PROTOCOL,
+			        "Execute: response block flags 0x%04x although the request "
+			        "said Flags 0x%08" PRIx32 " (no compression / no XOR)",
+			        bf, o->flags);
+			goto out;
+		}
+	}
 	if (chain.count != 1) {
 		mc_fail(s, MC_E_PROTOCOL,
 		        "Execute: %zu extended buffers in the response without the Chain flag",

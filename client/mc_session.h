@@ -41,8 +41,9 @@ struct mc_session_opts {
 	const char *user;   /* the mailbox address, also the login name */
 	const char *password;
 	enum mc_auth auth;
-	bool insecure; /* accept any TLS certificate (self-signed test servers) */
-	FILE *trace;   /* every request and response is printed here, or NULL */
+	bool insecure;    /* accept any TLS certificate (self-signed test servers) */
+	FILE *trace;      /* every request and response is printed here, or NULL */
+	bool no_compress; /* Execute without compression or XOR, either way */
 };
 
 struct mc_session {

@@ -9,12 +9,21 @@
 #include "rop_errors.h"
 #include "rpc_ext.h"
 
-/* Requests compressed and obfuscated, responses allowed both, as Outlook
- * ([MS-OXCRPC] 3.1.4.2.1, 3.1.4.1.1.3). */
-static const struct mc_execute_opts outlook_opts = {
-    .flags = 0,
-    .encode_flags = RPC_EXT_ENCODE_COMPRESS | RPC_EXT_ENCODE_XOR,
-};
+/* As Outlook: requests compressed and obfuscated, responses allowed both
+ * ([MS-OXCRPC] 3.1.4.2.1, 3.1.4.1.1.3); with --no-compress neither way
+ * (Execute Flags NoCompression | NoXorMagic). */
+static struct mc_execute_opts execute_opts(const struct mc_session *s)
+{
+	struct mc_execute_opts o = {
+	    .flags = 0,
+	    .encode_flags = RPC_EXT_ENCODE_COMPRESS | RPC_EXT_ENCODE_XOR,
+	};
+	if (s->opts.no_compress) {
+		o.flags = RPC_EXT_PUL_NOCOMPRESSION | RPC_EXT_PUL_NOXORMAGIC;
+		o.encode_flags = 0;
+	}
+	return o;
+}
 
 #define NEW_HANDLE 0xFFFFFFFFu
 
@@ -40,14 +49,15 @@ int mc_store_logon(TALLOC_CTX *mem_ctx, struct mc_session *s, struct mc_logon *l
 	struct rop_response *resps;
 	uint32_t *handles, in_handles[1] = {NEW_HANDLE};
 	size_t n, nh;
+	struct mc_execute_opts opts = execute_opts(s);
 	int ret = -1;
 	struct rop_request req = {.rop_id = ROP_ID_Logon, .logon_id = 0, .output_handle = 0};
 	req.u.logon.logon_flags = 0x01;      /* Private */
 	req.u.logon.open_flags = 0x0100040C; /* HOME_LOGON|TAKE_OWNERSHIP|NO_MAIL|PER_MDB_REPLID */
 	req.u.logon.store_state = 0;
 	req.u.logon.essdn = talloc_strdup(tmp, s->legacy_dn ? s->legacy_dn : "");
-	if (mc_emsmdb_execute(mem_ctx, s, &outlook_opts, &req, 1, in_handles, 1, NULL, &resps, &n,
-	                      &handles, &nh) < 0 ||
+	if (mc_emsmdb_execute(mem_ctx, s, &opts, &req, 1, in_handles, 1, NULL, &resps, &n, &handles,
+	                      &nh) < 0 ||
 	    check_rops(s, resps, n, 1) < 0)
 		goto out;
 	if (nh < 1 || resps[0].rop_id != ROP_ID_Logon) {
@@ -69,11 +79,12 @@ int mc_store_receive_folder(TALLOC_CTX *mem_ctx, struct mc_session *s, const str
 	struct rop_response *resps;
 	uint32_t *handles, in_handles[1] = {logon->handle};
 	size_t n, nh;
+	struct mc_execute_opts opts = execute_opts(s);
 	int ret = -1;
 	struct rop_request req = {.rop_id = ROP_ID_GetReceiveFolder, .input_handle = 0};
 	req.u.get_receive_folder.message_class = talloc_strdup(tmp, message_class);
-	if (mc_emsmdb_execute(mem_ctx, s, &outlook_opts, &req, 1, in_handles, 1, NULL, &resps, &n,
-	                      &handles, &nh) < 0 ||
+	if (mc_emsmdb_execute(mem_ctx, s, &opts, &req, 1, in_handles, 1, NULL, &resps, &n, &handles,
+	                      &nh) < 0 ||
 	    check_rops(s, resps, n, 1) < 0)
 		goto out;
 	*fid_r = resps[0].u.get_receive_folder.folder_id;
@@ -93,6 +104,7 @@ static int store_table(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct m
 	struct rop_response *resps;
 	uint32_t *handles, in_handles[3] = {logon->handle, NEW_HANDLE, NEW_HANDLE};
 	size_t n, nh;
+	struct mc_execute_opts opts = execute_opts(s);
 	struct rop_request reqs[5];
 	memset(reqs, 0, sizeof(reqs));
 	reqs[0].rop_id = ROP_ID_OpenFolder; /* [MS-OXCFOLD] 2.2.1.1 */
@@ -116,8 +128,8 @@ static int store_table(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct m
 	reqs[4].rop_id = ROP_ID_Release;
 	reqs[4].input_handle = 2;
 	struct rop_decode_ctx ctx = {.columns = columns};
-	if (mc_emsmdb_execute(mem_ctx, s, &outlook_opts, reqs, 5, in_handles, 3, &ctx, &resps, &n,
-	                      &handles, &nh) < 0 ||
+	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 5, in_handles, 3, &ctx, &resps, &n, &handles,
+	                      &nh) < 0 ||
 	    check_rops(s, resps, n, 4) < 0)
 		return -1;
 	*rows_r = resps[3].u.query_rows.rows;
@@ -148,6 +160,7 @@ int mc_store_message_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const stru
 	struct rop_response *resps;
 	uint32_t *handles, in_handles[2] = {logon->handle, NEW_HANDLE};
 	size_t n, nh;
+	struct mc_execute_opts opts = execute_opts(s);
 	struct rop_request reqs[3];
 	memset(reqs, 0, sizeof(reqs));
 	reqs[0].rop_id = ROP_ID_OpenMessage; /* [MS-OXCMSG] 2.2.3.1, read-only */
@@ -163,8 +176,8 @@ int mc_store_message_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const stru
 	reqs[1].u.get_properties_specific.tags = *tags;
 	reqs[2].rop_id = ROP_ID_Release;
 	reqs[2].input_handle = 1;
-	if (mc_emsmdb_execute(mem_ctx, s, &outlook_opts, reqs, 3, in_handles, 2, NULL, &resps, &n,
-	                      &handles, &nh) < 0 ||
+	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 3, in_handles, 2, NULL, &resps, &n, &handles,
+	                      &nh) < 0 ||
 	    check_rops(s, resps, n, 2) < 0)
 		return -1;
 	*row_r = resps[1].u.get_properties_specific.row;
@@ -179,6 +192,7 @@ int mc_store_folder_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const struc
 	struct rop_response *resps;
 	uint32_t *handles, in_handles[2] = {logon->handle, NEW_HANDLE};
 	size_t n, nh;
+	struct mc_execute_opts opts = execute_opts(s);
 	int ret = -1;
 	struct rop_request reqs[3];
 	memset(reqs, 0, sizeof(reqs));
@@ -192,8 +206,8 @@ int mc_store_folder_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const struc
 	reqs[1].u.get_properties_specific.tags = *tags;
 	reqs[2].rop_id = ROP_ID_Release;
 	reqs[2].input_handle = 1;
-	if (mc_emsmdb_execute(mem_ctx, s, &outlook_opts, reqs, 3, in_handles, 2, NULL, &resps, &n,
-	                      &handles, &nh) < 0 ||
+	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 3, in_handles, 2, NULL, &resps, &n, &handles,
+	                      &nh) < 0 ||
 	    check_rops(s, resps, n, 2) < 0)
 		goto out;
 	*row_r = resps[1].u.get_properties_specific.row;

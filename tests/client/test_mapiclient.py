@@ -239,6 +239,35 @@ class Trace(unittest.TestCase):
         self.assertNotIn("alice-pw", err)
 
 
+    def execute_request_headers(self, trace):
+        """(Execute Flags, RPC_HEADER_EXT Flags) of each Execute request:
+        the first line of each request dump ([MS-OXCMAPIHTTP] 2.2.4.2.1:
+        Flags, RopBufferSize, then the RPC_HEADER_EXT of [MS-OXCRPC] 2.2.2.1)."""
+        out = []
+        for part in trace.split("> X-RequestType: Execute")[1:]:
+            m = re.search(r"> 000000  ((?:[0-9a-f]{2} ){16})", part)
+            b = bytes.fromhex(m.group(1).replace(" ", ""))
+            out.append((int.from_bytes(b[0:4], "little"), int.from_bytes(b[10:12], "little")))
+        return out
+
+    def test_execute_compression_as_outlook(self):
+        rc, plain_out, err = run("--trace", "folders")
+        self.assertEqual(rc, 0, err)
+        hdrs = self.execute_request_headers(err)
+        self.assertGreaterEqual(len(hdrs), 2)
+        for flags, ext in hdrs:
+            self.assertEqual(flags, 0)          # the server may compress and XOR
+            self.assertEqual(ext & 0x6, 0x6)    # XorMagic | Last
+        self.assertTrue(any(ext & 0x1 for _, ext in hdrs))  # some block compressed
+        # --no-compress: NoCompression | NoXorMagic, plain blocks, same answer
+        # (the client refuses a compressed or XORed response block then)
+        rc, out, err = run("--no-compress", "--trace", "folders")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, plain_out)
+        hdrs = self.execute_request_headers(err)
+        self.assertEqual({h for h in hdrs}, {(3, 0x4)})
+
+
 class AddressBook(unittest.TestCase):
     def test_resolve(self):
         rc, out, err = run("resolve", "bob")
