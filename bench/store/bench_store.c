@@ -36,7 +36,13 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static char body[18000];
+enum { BODY_LEN = 18000, CORPUS_LEN = 1 << 20 };
+/* Bodies are 18,000-byte windows of a 1 MiB corpus of real English prose:
+ * the licence texts every Debian system has (/usr/share/common-licenses),
+ * which LZ4 compresses about 1.7x like plain mail text.  Without them, a
+ * pseudo-English corpus (4,000 random words, Zipf-like frequencies) that
+ * compresses worse than real text. */
+static char *corpus;
 static uint64_t property_bytes; /* payload bytes of every saved value */
 static char headers[1200];
 static uint8_t conv[22];
@@ -52,7 +58,10 @@ static struct store_message *make_message(struct store_mailbox *mbox, uint64_t f
 	struct mapi_propval v[12];
 	memset(v, 0, sizeof(v));
 	v[0].tag = PR_SUBJECT, v[0].v.str = subject;
-	v[1].tag = PR_BODY, v[1].v.str = body + (i % 7) * 10;
+	uint32_t at = (uint32_t)((uint64_t)i * 2654435761u % (CORPUS_LEN - BODY_LEN - 1));
+	char saved = corpus[at + BODY_LEN];
+	corpus[at + BODY_LEN] = '\0';
+	v[1].tag = PR_BODY, v[1].v.str = corpus + at;
 	v[2].tag = PR_CLASS, v[2].v.str = (char *)"IPM.Note";
 	v[3].tag = PR_DELIVERY, v[3].v.ft = t;
 	v[4].tag = PR_SUBMIT, v[4].v.ft = t - 10000000;
@@ -84,6 +93,7 @@ static struct store_message *make_message(struct store_mailbox *mbox, uint64_t f
 	    store_message_set_props(msg, &vals) != 0 ||
 	    store_message_modify_recipients(msg, 2, ids, rows) != 0)
 		abort();
+	corpus[at + BODY_LEN] = saved;
 	return msg;
 }
 
@@ -107,20 +117,156 @@ static void *session(void *p)
 	return NULL;
 }
 
+static uint32_t rnd(uint64_t *x)
+{
+	*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+	return (uint32_t)(*x >> 11);
+}
+
+/* Fills the corpus from the licence texts; the bytes filled. */
+static size_t corpus_from_licences(void)
+{
+	static const char *const files[] = {"GPL-3",   "Apache-2.0", "GFDL-1.3", "LGPL-3",
+	                                    "MPL-2.0", "Artistic",   "CC0-1.0",  "GPL-2"};
+	size_t o = 0;
+	for (int round = 0; o < CORPUS_LEN && round < 200; round++) {
+		size_t before = o;
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]) && o < CORPUS_LEN; i++) {
+			char path[128];
+			snprintf(path, sizeof(path), "/usr/share/common-licenses/%s", files[i]);
+			FILE *f = fopen(path, "rb");
+			if (f == NULL)
+				continue;
+			o += fread(corpus + o, 1, CORPUS_LEN - o, f);
+			fclose(f);
+		}
+		if (o == before)
+			break;
+	}
+	return o;
+}
+
 static void fill_text(void)
 {
-	const char *words[] = {"status", "meeting",  "budget",   "review",  "plan",
-	                       "report", "deadline", "customer", "release", "quarter"};
-	size_t o = 0;
-	for (int i = 0; o < sizeof(body) - 20; i++)
-		o += (size_t)snprintf(body + o, sizeof(body) - o, "%s ", words[(i * 7) % 10]);
-	body[sizeof(body) - 1] = 0;
+	enum { VOCAB = 4000 };
+	static char words[VOCAB][12];
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+	for (int w = 0; w < VOCAB; w++) {
+		int len = 2 + (int)(rnd(&x) % 9);
+		for (int k = 0; k < len; k++)
+			words[w][k] = (char)('a' + rnd(&x) % 26);
+		words[w][len] = 0;
+	}
+	corpus = malloc(CORPUS_LEN + 1);
+	size_t o = corpus_from_licences();
+	printf("body_text: %s\n", o == CORPUS_LEN ? "English licence texts" : "pseudo-English");
+	if (o < CORPUS_LEN)
+		o = 0;
+	/* ASCII only, so a window never splits a UTF-8 sequence. */
+	for (size_t i = 0; i < o; i++) {
+		if ((unsigned char)corpus[i] >= 0x80 || corpus[i] == '\0')
+			corpus[i] = ' ';
+	}
+	while (o < CORPUS_LEN - 40) {
+		/* Zipf-like: small ranks far more often. */
+		uint32_t r = rnd(&x) % VOCAB;
+		r = r * (rnd(&x) % VOCAB) / VOCAB;
+		uint32_t p = rnd(&x) % 100;
+		if (p < 3)
+			o += (size_t)snprintf(corpus + o, 40, "%u ", rnd(&x) % 100000);
+		o += (size_t)snprintf(corpus + o, 40, "%s%s", words[r],
+		                      p < 8    ? ". "
+		                      : p < 12 ? ", "
+		                      : p < 14 ? "\r\n"
+		                               : " ");
+	}
+	memset(corpus + o, ' ', CORPUS_LEN - o);
+	corpus[CORPUS_LEN] = 0;
 	o = 0;
 	for (int i = 0; o < sizeof(headers) - 60; i++)
 		o += (size_t)snprintf(headers + o, sizeof(headers) - o,
 		                      "Received: from mx%d.example.org by mail.example.org\r\n", i);
 	for (int i = 0; i < 22; i++)
 		conv[i] = (uint8_t)(i * 13);
+}
+
+/* fdatasync latency of this file system: the floor of one durable commit. */
+static double fsync_ms(const char *dir)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/fsync-probe", dir);
+	FILE *f = fopen(path, "w");
+	char block[4096] = {1};
+	if (f == NULL)
+		return -1;
+	double t0 = now();
+	for (int i = 0; i < 50; i++) {
+		if (fwrite(block, 1, sizeof(block), f) != sizeof(block) || fflush(f) != 0 ||
+		    fdatasync(fileno(f)) != 0)
+			break;
+	}
+	double t = (now() - t0) / 50 * 1e3;
+	fclose(f);
+	unlink(path);
+	return t;
+}
+
+/* kB values of /proc/self/status lines. */
+static long status_kb(const char *key)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long v = -1;
+	size_t kl = strlen(key);
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, key, kl) == 0 && line[kl] == ':')
+			v = strtol(line + kl + 1, NULL, 10);
+	}
+	if (f != NULL)
+		fclose(f);
+	return v;
+}
+
+static long peak_anon_kb;
+static void sample_anon(void)
+{
+	long a = status_kb("RssAnon");
+	if (a > peak_anon_kb)
+		peak_anon_kb = a;
+}
+
+/* Touches n messages (half read flags, half property changes) and times
+ * the enumeration of what changed since before. */
+static void changes_after(struct store_mailbox *mbox, uint64_t inbox, uint32_t n)
+{
+	struct store_changes *ch;
+	if (store_changes_since(NULL, mbox, inbox, STORE_ICS_NORMAL, NULL, NULL, &ch) != 0)
+		abort();
+	struct store_globcnt_range rg = {1, ch->max_cn};
+	struct store_cnset seen = {1, &rg};
+	uint64_t *touch = calloc(n, sizeof(*touch));
+	for (uint32_t i = 0; i < n; i++)
+		touch[i] = ch->changed[(uint64_t)i * (ch->changed_count / n)];
+	talloc_free(ch);
+	if (store_messages_set_read(mbox, inbox, touch, n / 2, true) != 0)
+		abort();
+	for (uint32_t i = n / 2; i < n; i++) {
+		struct store_message *msg;
+		struct mapi_propval v = {.tag = PR_IMPORTANCE, .v.i32 = 2};
+		struct mapi_propval_array vals = {1, &v};
+		if (store_message_open(NULL, mbox, inbox, touch[i], &msg) != 0 ||
+		    store_message_set_props(msg, &vals) != 0 || store_message_save(msg, false) != 0)
+			abort();
+		store_message_close(&msg);
+	}
+	double t0 = now();
+	if (store_changes_since(NULL, mbox, inbox, STORE_ICS_NORMAL, &seen, &seen, &ch) != 0)
+		abort();
+	double t1 = now();
+	printf("changes_after_touching_%u: %.3f ms (%u changed, %u read)\n", n, (t1 - t0) * 1e3,
+	       ch->changed_count, ch->read_count);
+	talloc_free(ch);
+	free(touch);
 }
 
 int main(void)
@@ -132,6 +278,7 @@ int main(void)
 	if (mkdtemp(tmpl) == NULL)
 		return 1;
 	fill_text();
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	struct store *store;
 	struct store_mailbox *mbox;
 	struct store_settings s = {.mapsize = 64ULL << 30};
@@ -144,6 +291,7 @@ int main(void)
 		return 1;
 	}
 	uint64_t inbox = store_special_fid(mbox, STORE_FOLDER_INBOX);
+	printf("fsync_latency: %.2f ms (one fdatasync of a 4 KiB write here)\n", fsync_ms(tmpl));
 	/* Durable single-message commits. */
 	int single = total < 5000 ? total / 10 : 500;
 	double t0 = now();
@@ -155,6 +303,7 @@ int main(void)
 	}
 	double t1 = now();
 	printf("durable_single_commits: %.0f messages/s\n", single / (t1 - t0));
+	sample_anon();
 	/* Durable commits from 16 concurrent sessions, one message per save:
 	 * the store groups what arrives together into one fsync. */
 	struct sess_arg args[SESSIONS];
@@ -187,6 +336,7 @@ int main(void)
 	}
 	t1 = now();
 	printf("batched_commits: %.0f messages/s\n", (total - single) / (t1 - t0));
+	sample_anon();
 	/* Contents table sorted by delivery time, first 50 rows. */
 	uint32_t cols[6] = {PR_MID,         PR_SUBJECT,    PR_DELIVERY,
 	                    PR_SENDER_NAME, PR_IMPORTANCE, PROP_TAG(PT_LONG, 0x0E07)};
@@ -227,35 +377,20 @@ int main(void)
 		abort();
 	t1 = now();
 	printf("restrict_unindexed_%d: %.1f ms (%u rows)\n", total, (t1 - t0) * 1e3, count);
+	sample_anon();
 	store_table_close(&t);
-	/* Change enumeration after touching 100 messages. */
-	struct store_changes *ch;
-	if (store_changes_since(NULL, mbox, inbox, STORE_ICS_NORMAL, NULL, NULL, &ch) != 0)
+	/* Change enumeration: proportional to the changes, not the folder. */
+	double t0c = now();
+	struct store_changes *all;
+	if (store_changes_since(NULL, mbox, inbox, STORE_ICS_NORMAL, NULL, NULL, &all) != 0)
 		abort();
-	struct store_globcnt_range rg = {1, ch->max_cn};
-	struct store_cnset seen = {1, &rg};
-	uint64_t touch[100];
-	for (int i = 0; i < 100; i++)
-		touch[i] = ch->changed[(uint32_t)i * (ch->changed_count / 100)];
-	talloc_free(ch);
-	if (store_messages_set_read(mbox, inbox, touch, 50, true) != 0)
-		abort();
-	for (int i = 50; i < 100; i++) {
-		struct store_message *msg;
-		struct mapi_propval v = {.tag = PR_IMPORTANCE, .v.i32 = 2};
-		struct mapi_propval_array vals = {1, &v};
-		if (store_message_open(NULL, mbox, inbox, touch[i], &msg) != 0 ||
-		    store_message_set_props(msg, &vals) != 0 || store_message_save(msg, false) != 0)
-			abort();
-		store_message_close(&msg);
-	}
-	t0 = now();
-	if (store_changes_since(NULL, mbox, inbox, STORE_ICS_NORMAL, &seen, &seen, &ch) != 0)
-		abort();
-	t1 = now();
-	printf("changes_after_touching_100: %.3f ms (%u changed, %u read)\n", (t1 - t0) * 1e3,
-	       ch->changed_count, ch->read_count);
-	talloc_free(ch);
+	printf("changes_full_enumeration: %.3f ms (%u changed)\n", (now() - t0c) * 1e3,
+	       all->changed_count);
+	talloc_free(all);
+	changes_after(mbox, inbox, 10);
+	changes_after(mbox, inbox, 100);
+	changes_after(mbox, inbox, 1000);
+	sample_anon();
 	/* Disk use per byte of property data. */
 	struct store_mailbox_info *info;
 	if (store_mailbox_info(NULL, mbox, &info) != 0)
@@ -267,7 +402,11 @@ int main(void)
 	talloc_free(info);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
+	/* ru_maxrss counts the pages of the LMDB map the process touched
+	 * (file-backed page cache); the heap is RssAnon. */
 	printf("peak_rss: %.1f MB\n", ru.ru_maxrss / 1024.0);
+	printf("peak_rss_anon: %.1f MB (heap, sampled after each phase)\n", peak_anon_kb / 1024.0);
+	printf("rss_file_now: %.1f MB (mapped mailbox file)\n", status_kb("RssFile") / 1024.0);
 	store_mailbox_close(&mbox);
 	store_close(&store);
 	char cmd[256];
