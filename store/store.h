@@ -648,4 +648,10 @@ int store_receive_folder_list(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, c
 /* Removes the entry of exactly cls; STORE_E_NOTFOUND when there is none. */
 int store_receive_folder_delete(struct store_mailbox *mbox, const char *cls);
 
+
+/* The tags set on attachment attach_num of the instance, PidTagAttachNumber
+ * first; *tags_r's array is on mem_ctx (store_attach_tags.c). */
+int store_message_attach_tags(TALLOC_CTX *mem_ctx, struct store_message *msg, uint32_t attach_num,
+                              struct mapi_proptag_array *tags_r);
+
 #endif

@@ -78,6 +78,8 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(RemoveAllRecipients, remove_all_recipients, MESSAGE),
     ROW(ModifyRecipients, modify_recipients, MESSAGE),
     ROW(ReadRecipients, read_recipients, MESSAGE),
+    ROW(ReloadCachedInformation, reload_cached_information, MESSAGE),
+    ROW(GetAttachmentTable, get_attachment_table, MESSAGE),
     ROW(SetMessageReadFlag, set_message_read_flag, MESSAGE),
     ROW(SetReadFlags, set_read_flags, FOLDER),
     ROW(CreateAttachment, create_attachment, MESSAGE),

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ems_private.h"
+#include "ems_table.h"
 
 static uint32_t folder_exists(TALLOC_CTX *mem, struct store_mailbox *mbox, uint64_t fid)
 {
@@ -472,4 +473,22 @@ uint32_t ems_rop_delete_attachment(struct ems_rop_ctx *c, const struct rop_reque
 		return EC_AccessDenied;
 	return ems_ec_from_store(store_message_attach_delete(
 	    c->in->u.message.msg, req->u.delete_attachment.attachment_id));
+}
+
+/* [MS-OXCMSG] 3.2.5.17: TableFlags 0x40 asks for Unicode strings. */
+uint32_t ems_rop_get_attachment_table(struct ems_rop_ctx *c, const struct rop_request *req,
+                                      struct rop_response *resp)
+{
+	uint8_t f = req->u.get_attachment_table.table_flags;
+
+	if ((f & ~0x40) != 0)
+		return EC_InvalidParameter;
+	return ems_table_open_attachments(c, (f & 0x40) != 0);
+}
+
+/* [MS-OXCMSG] 3.2.5.7: the OpenMessage summary of the instance again. */
+uint32_t ems_rop_reload_cached_information(struct ems_rop_ctx *c, const struct rop_request *req,
+                                           struct rop_response *resp)
+{
+	return open_summary(c, c->in, &resp->u.reload_cached_information);
 }

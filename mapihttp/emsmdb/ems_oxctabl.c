@@ -43,6 +43,50 @@ uint32_t ems_table_open(struct ems_rop_ctx *c, enum store_table_kind kind, uint6
 	return 0;
 }
 
+uint32_t ems_table_open_attachments(struct ems_rop_ctx *c, bool unicode)
+{
+	struct store_message *msg = c->in->u.message.msg;
+	struct ems_object *obj;
+	struct ems_table *t;
+	uint32_t ec, *nums, count = 0;
+	int ret;
+
+	obj = ems_object_new(c->s, c->in, EMS_OBJ_TABLE, c->logon, &ec);
+	if (obj == NULL)
+		return ec;
+	t = talloc_zero(obj, struct ems_table);
+	if (t == NULL)
+		goto nomem;
+	obj->u.table = t;
+	t->unicode = unicode;
+	ret = store_message_attach_list(t, msg, &nums, &count);
+	if (ret != 0) {
+		ems_object_release(obj);
+		return ems_ec_from_store(ret);
+	}
+	t->mrows = talloc_zero_array(t, struct mapi_propval_array, count ? count : 1);
+	if (t->mrows == NULL)
+		goto nomem;
+	for (uint32_t i = 0; i < count; i++) {
+		struct mapi_propval_array *a = &t->mrows[i];
+		struct mapi_proptag_array tags;
+		/* PidTagAttachNumber comes first ([MS-OXCMSG] 2.2.2.6) */
+		ret = store_message_attach_tags(t->mrows, msg, nums[i], &tags);
+		if (ret == 0)
+			ret = store_message_attach_get_props(t->mrows, msg, nums[i], &tags, a);
+		if (ret != 0) {
+			ems_object_release(obj);
+			return ems_ec_from_store(ret);
+		}
+	}
+	t->mcount = count;
+	c->out = obj;
+	return 0;
+nomem:
+	ems_object_release(obj);
+	return EC_OutOfMemory;
+}
+
 static struct ems_table *table_of(struct ems_rop_ctx *c)
 {
 	return c->in->u.table;
@@ -71,7 +115,7 @@ uint32_t ems_rop_set_columns(struct ems_rop_ctx *c, const struct rop_request *re
 	st = ems_store_tags(t, cols);
 	if (copy == NULL || st == NULL)
 		return EC_OutOfMemory;
-	ret = store_table_set_columns(t->st, st);
+	ret = t->st != NULL ? store_table_set_columns(t->st, st) : 0;
 	if (ret != 0)
 		return ems_ec_from_store(ret);
 	talloc_free(t->columns.tags);
@@ -88,7 +132,11 @@ uint32_t ems_rop_set_columns(struct ems_rop_ctx *c, const struct rop_request *re
 uint32_t ems_rop_sort_table(struct ems_rop_ctx *c, const struct rop_request *req,
                             struct rop_response *resp)
 {
-	int ret = store_table_sort(table_of(c)->st, &req->u.sort_table.sorts);
+	int ret;
+
+	if (table_of(c)->st == NULL)
+		return EC_NotSupported;
+	ret = store_table_sort(table_of(c)->st, &req->u.sort_table.sorts);
 
 	resp->u.sort_table.table_status = TBLSTAT_COMPLETE;
 	return ems_ec_from_store(ret);
@@ -98,20 +146,93 @@ uint32_t ems_rop_sort_table(struct ems_rop_ctx *c, const struct rop_request *req
 uint32_t ems_rop_restrict_(struct ems_rop_ctx *c, const struct rop_request *req,
                            struct rop_response *resp)
 {
-	int ret = store_table_restrict(table_of(c)->st, req->u.restrict_.restriction);
+	int ret;
+
+	if (table_of(c)->st == NULL)
+		return EC_NotSupported;
+	ret = store_table_restrict(table_of(c)->st, req->u.restrict_.restriction);
 
 	resp->u.restrict_.table_status = TBLSTAT_COMPLETE;
 	return ems_ec_from_store(ret);
 }
 
-static uint8_t origin_now(struct store_table *st)
+static void position(struct ems_table *t, uint32_t *pos_r, uint32_t *total_r)
+{
+	*pos_r = 0;
+	*total_r = 0;
+	if (t->st == NULL) {
+		*pos_r = t->mpos;
+		*total_r = t->mcount;
+	} else {
+		store_table_position(t->st, pos_r, total_r);
+	}
+}
+
+static uint8_t origin_now(struct ems_table *t)
 {
 	uint32_t pos = 0, total = 0;
 
-	store_table_position(st, &pos, &total);
+	position(t, &pos, &total);
 	if (pos == 0)
 		return BOOKMARK_BEGINNING;
 	return pos >= total ? BOOKMARK_END : BOOKMARK_CURRENT;
+}
+
+/* store_table_seek for both kinds of table. */
+static int table_seek(struct ems_table *t, enum store_bookmark origin, int32_t delta,
+                      int32_t *moved_r)
+{
+	int64_t base, pos;
+
+	if (t->st != NULL)
+		return store_table_seek(t->st, origin, delta, moved_r);
+	base = origin == STORE_BOOKMARK_BEGINNING ? 0
+	       : origin == STORE_BOOKMARK_END     ? (int64_t)t->mcount
+	                                          : (int64_t)t->mpos;
+	pos = base + delta;
+	if (pos < 0)
+		pos = 0;
+	if (pos > (int64_t)t->mcount)
+		pos = t->mcount;
+	if (moved_r != NULL)
+		*moved_r = (int32_t)(pos - base);
+	t->mpos = (uint32_t)pos;
+	return 0;
+}
+
+/* Rows of an attachment table in the table's columns. */
+static int mem_query(TALLOC_CTX *mem, struct ems_table *t, uint32_t count, bool forward,
+                     struct mapi_propval_array **rows_r, uint32_t *n_r)
+{
+	uint32_t avail = forward ? t->mcount - t->mpos : t->mpos;
+	uint32_t n = count < avail ? count : avail;
+	struct mapi_propval_array *rows =
+	    talloc_zero_array(mem, struct mapi_propval_array, n ? n : 1);
+
+	if (rows == NULL)
+		return STORE_E_NOMEM;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t idx = forward ? t->mpos + i : t->mpos - 1 - i;
+		const struct mapi_propval_array *all = &t->mrows[idx];
+		rows[i].count = t->columns.count;
+		rows[i].vals = talloc_zero_array(rows, struct mapi_propval, t->columns.count);
+		if (rows[i].vals == NULL)
+			return STORE_E_NOMEM;
+		for (uint32_t k = 0; k < t->columns.count; k++) {
+			struct mapi_propval *v = &rows[i].vals[k];
+			v->tag = CHANGE_PROP_TYPE(t->columns.tags[k], PT_ERROR);
+			v->v.err = EC_NotFound;
+			for (uint32_t j = 0; j < all->count; j++) {
+				if (PROP_ID(all->vals[j].tag) == PROP_ID(t->columns.tags[k]) &&
+				    PROP_TYPE(all->vals[j].tag) != PT_ERROR)
+					*v = all->vals[j];
+			}
+		}
+	}
+	t->mpos = forward ? t->mpos + n : t->mpos - n;
+	*rows_r = rows;
+	*n_r = n;
+	return 0;
 }
 
 /* Reads up to count rows and keeps those whose encoding fits in space;
@@ -124,7 +245,10 @@ static uint32_t read_rows(struct ems_rop_ctx *c, struct ems_table *t, uint32_t c
 	uint32_t n = 0, fit = 0;
 	int ret;
 
-	ret = store_table_query_rows(c->mem, t->st, count, forward, &rows, &n);
+	if (t->st == NULL)
+		ret = mem_query(c->mem, t, count, forward, &rows, &n);
+	else
+		ret = store_table_query_rows(c->mem, t->st, count, forward, &rows, &n);
 	if (ret != 0)
 		return ems_ec_from_store(ret);
 	out->rows = talloc_zero_array(c->mem, struct rop_property_row, n ? n : 1);
@@ -151,7 +275,7 @@ static uint32_t read_rows(struct ems_rop_ctx *c, struct ems_table *t, uint32_t c
 	}
 	if (no_advance || fit < n) {
 		int32_t back = (int32_t)(no_advance ? n : n - fit);
-		store_table_seek(t->st, STORE_BOOKMARK_CURRENT, forward ? -back : back, NULL);
+		table_seek(t, STORE_BOOKMARK_CURRENT, forward ? -back : back, NULL);
 	}
 	out->count = fit;
 	return 0;
@@ -175,7 +299,7 @@ uint32_t ems_rop_query_rows(struct ems_rop_ctx *c, const struct rop_request *req
 	               c->space > 16 ? c->space - 16 : 0, &resp->u.query_rows.rows);
 	if (ec != 0)
 		return ec;
-	resp->u.query_rows.origin = origin_now(t->st);
+	resp->u.query_rows.origin = origin_now(t);
 	c->columns = &t->columns;
 	return 0;
 }
@@ -192,9 +316,9 @@ uint32_t ems_rop_get_status(struct ems_rop_ctx *c, const struct rop_request *req
 uint32_t ems_rop_query_position(struct ems_rop_ctx *c, const struct rop_request *req,
                                 struct rop_response *resp)
 {
-	return ems_ec_from_store(store_table_position(table_of(c)->st,
-	                                              &resp->u.query_position.numerator,
-	                                              &resp->u.query_position.denominator));
+	position(table_of(c), &resp->u.query_position.numerator,
+	         &resp->u.query_position.denominator);
+	return 0;
 }
 
 static int origin_of(uint8_t origin, enum store_bookmark *b_r)
@@ -225,7 +349,7 @@ uint32_t ems_rop_seek_row(struct ems_rop_ctx *c, const struct rop_request *req,
 
 	if (origin_of(q->origin, &origin) != 0)
 		return EC_InvalidParameter;
-	ret = store_table_seek(table_of(c)->st, origin, want, &moved);
+	ret = table_seek(table_of(c), origin, want, &moved);
 	if (ret != 0)
 		return ems_ec_from_store(ret);
 	resp->u.seek_row.has_sought_less = moved != want;
@@ -245,6 +369,8 @@ static int bookmark_value(const struct mapi_binary *b, uint32_t *v_r)
 uint32_t ems_rop_seek_row_bookmark(struct ems_rop_ctx *c, const struct rop_request *req,
                                    struct rop_response *resp)
 {
+	if (table_of(c)->st == NULL)
+		return EC_NotSupported;
 	const struct rop_seek_row_bookmark_req *q = &req->u.seek_row_bookmark;
 	struct ems_table *t = table_of(c);
 	int32_t want = (int32_t)q->row_count, moved = 0;
@@ -271,6 +397,8 @@ uint32_t ems_rop_seek_row_bookmark(struct ems_rop_ctx *c, const struct rop_reque
 uint32_t ems_rop_seek_row_fractional(struct ems_rop_ctx *c, const struct rop_request *req,
                                      struct rop_response *resp)
 {
+	if (table_of(c)->st == NULL)
+		return EC_NotSupported;
 	const struct rop_seek_row_fractional_req *q = &req->u.seek_row_fractional;
 
 	if (q->denominator == 0)
@@ -283,6 +411,8 @@ uint32_t ems_rop_seek_row_fractional(struct ems_rop_ctx *c, const struct rop_req
 uint32_t ems_rop_create_bookmark(struct ems_rop_ctx *c, const struct rop_request *req,
                                  struct rop_response *resp)
 {
+	if (table_of(c)->st == NULL)
+		return EC_NotSupported;
 	struct mapi_binary *b = &resp->u.create_bookmark.bookmark;
 	uint32_t bm;
 	int ret = store_table_bookmark_create(table_of(c)->st, &bm);
@@ -298,6 +428,8 @@ uint32_t ems_rop_create_bookmark(struct ems_rop_ctx *c, const struct rop_request
 uint32_t ems_rop_free_bookmark(struct ems_rop_ctx *c, const struct rop_request *req,
                                struct rop_response *resp)
 {
+	if (table_of(c)->st == NULL)
+		return EC_NotSupported;
 	uint32_t bm;
 
 	if (bookmark_value(&req->u.free_bookmark.bookmark, &bm) != 0)
@@ -311,6 +443,8 @@ uint32_t ems_rop_free_bookmark(struct ems_rop_ctx *c, const struct rop_request *
 uint32_t ems_rop_find_row(struct ems_rop_ctx *c, const struct rop_request *req,
                           struct rop_response *resp)
 {
+	if (table_of(c)->st == NULL)
+		return EC_NotSupported;
 	const struct rop_find_row_req *q = &req->u.find_row;
 	struct rop_find_row_resp *r = &resp->u.find_row;
 	struct ems_table *t = table_of(c);
@@ -358,6 +492,11 @@ uint32_t ems_rop_find_row(struct ems_rop_ctx *c, const struct rop_request *req,
 uint32_t ems_rop_reset_table(struct ems_rop_ctx *c, const struct rop_request *req,
                              struct rop_response *resp)
 {
+	if (table_of(c)->st == NULL) {
+		table_of(c)->mpos = 0;
+		table_of(c)->columns_set = false;
+		return 0;
+	}
 	struct ems_table *t = table_of(c);
 	struct mapi_sort_order_set none = {0, 0, 0, NULL};
 	int ret = store_table_restrict(t->st, NULL);
@@ -383,15 +522,27 @@ static const uint32_t contents_columns[] = {
     PROP_TAG(PT_LONG, 0x0017),   PROP_TAG(PT_SYSTIME, 0x3008), PROP_TAG(PT_UNICODE, 0x0C1A),
 };
 
+static const uint32_t attachment_columns[] = {
+    PROP_TAG(PT_LONG, 0x0E21),    PROP_TAG(PT_LONG, 0x3705),    PROP_TAG(PT_UNICODE, 0x3707),
+    PROP_TAG(PT_UNICODE, 0x3704), PROP_TAG(PT_LONG, 0x0E20),    PROP_TAG(PT_LONG, 0x370B),
+    PROP_TAG(PT_UNICODE, 0x3001), PROP_TAG(PT_UNICODE, 0x370E), PROP_TAG(PT_SYSTIME, 0x3008),
+};
+
 /* [MS-OXCTABL] 3.2.5.13: the columns every row of this table can answer. */
 uint32_t ems_rop_query_columns_all(struct ems_rop_ctx *c, const struct rop_request *req,
                                    struct rop_response *resp)
 {
 	struct mapi_proptag_array *tags = &resp->u.query_columns_all.tags;
-	bool h = table_of(c)->kind == STORE_TABLE_HIERARCHY;
-	size_t n = h ? sizeof(hierarchy_columns) / 4 : sizeof(contents_columns) / 4;
+	bool h = table_of(c)->kind == STORE_TABLE_HIERARCHY, a = table_of(c)->st == NULL;
+	size_t n = a   ? sizeof(attachment_columns) / 4
+	           : h ? sizeof(hierarchy_columns) / 4
+	               : sizeof(contents_columns) / 4;
 
-	tags->tags = talloc_memdup(c->mem, h ? hierarchy_columns : contents_columns, n * 4);
+	tags->tags = talloc_memdup(c->mem,
+	                           a   ? attachment_columns
+	                           : h ? hierarchy_columns
+	                               : contents_columns,
+	                           n * 4);
 	if (tags->tags == NULL)
 		return EC_OutOfMemory;
 	tags->count = (uint32_t)n;

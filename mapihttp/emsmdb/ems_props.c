@@ -191,6 +191,23 @@ const struct mapi_proptag_array *ems_store_tags(TALLOC_CTX *mem,
 	return store_tags(mem, tags);
 }
 
+/* The store answers an attachment's properties by tag only. */
+static int attach_get(TALLOC_CTX *mem, struct ems_object *obj,
+                      const struct mapi_proptag_array *tags, struct mapi_propval_array *vals)
+{
+	struct store_message *msg = obj->u.attach.message->u.message.msg;
+	struct mapi_proptag_array all;
+	int ret;
+
+	if (tags == NULL) {
+		ret = store_message_attach_tags(mem, msg, obj->u.attach.attach_num, &all);
+		if (ret != 0)
+			return ret;
+		tags = &all;
+	}
+	return store_message_attach_get_props(mem, msg, obj->u.attach.attach_num, tags, vals);
+}
+
 static int raw_get(TALLOC_CTX *mem, struct ems_object *obj, const struct mapi_proptag_array *tags,
                    struct mapi_propval_array *vals)
 {
@@ -200,8 +217,7 @@ static int raw_get(TALLOC_CTX *mem, struct ems_object *obj, const struct mapi_pr
 	case EMS_OBJ_MESSAGE:
 		return store_message_get_props(mem, obj->u.message.msg, tags, vals);
 	case EMS_OBJ_ATTACH:
-		return store_message_attach_get_props(mem, obj->u.attach.message->u.message.msg,
-		                                      obj->u.attach.attach_num, tags, vals);
+		return attach_get(mem, obj, tags, vals);
 	case EMS_OBJ_LOGON:
 		return ems_logon_get_props(mem, obj, tags, vals);
 	default:

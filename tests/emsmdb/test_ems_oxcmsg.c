@@ -557,6 +557,79 @@ static void test_recipients(void)
 	talloc_free(mem);
 }
 
+static void test_attachment_table(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[4] = {et_logon(&t), 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF};
+	uint64_t inbox = store_special_fid(t.mbox, STORE_FOLDER_INBOX);
+	struct mapi_propval v[2] = {{.tag = PR_ATTACH_NAME}, {.tag = PR_ATTACH_NAME}};
+	uint32_t cols[] = {PROP_TAG(PT_LONG, 0x0E21), PR_ATTACH_NAME, PROP_TAG(PT_STRING8, 0x3707)};
+	struct mapi_sort_order so = {PROP_TAG(PT_LONG, 0x0E21), TABLE_SORT_DESCEND};
+	struct rop_request q[14];
+
+	v[0].v.str = (char *)"a.txt";
+	v[1].v.str = (char *)"b.txt";
+	test_begin("GetAttachmentTable: columns, rows in attachment order, position; no sort; "
+	           "GetPropertiesAll on an attachment");
+	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0].output_handle = 1;
+	q[0].u.create_message.folder_id = inbox;
+	q[1] = rq(ROP_ID_CreateAttachment, 1);
+	q[1].output_handle = 2;
+	q[2] = set_props(2, &v[0], 1);
+	q[3] = rq(ROP_ID_SaveChangesAttachment, 2);
+	q[3].response_handle = 2;
+	q[4] = rq(ROP_ID_CreateAttachment, 1);
+	q[4].output_handle = 2;
+	q[5] = set_props(2, &v[1], 1);
+	q[6] = rq(ROP_ID_SaveChangesAttachment, 2);
+	q[6].response_handle = 2;
+	q[7] = rq(ROP_ID_GetAttachmentTable, 1);
+	q[7].output_handle = 3;
+	q[7].u.get_attachment_table.table_flags = 0x40;
+	q[8] = rq(ROP_ID_SetColumns, 3);
+	q[8].u.set_columns.tags.count = 3;
+	q[8].u.set_columns.tags.tags = cols;
+	q[9] = rq(ROP_ID_QueryRows, 3);
+	q[9].u.query_rows.forward_read = 1;
+	q[9].u.query_rows.row_count = 10;
+	q[10] = rq(ROP_ID_QueryPosition, 3);
+	q[11] = rq(ROP_ID_SortTable, 3);
+	q[11].u.sort_table.sorts.count = 1;
+	q[11].u.sort_table.sorts.sorts = &so;
+	q[12] = rq(ROP_ID_ReloadCachedInformation, 1);
+	q[13] = rq(ROP_ID_GetPropertiesAll, 2);
+	q[13].u.get_properties_all.want_unicode = 1;
+	et_set_columns(&t, cols, 3);
+	test_assert_int(et_exec(&t, mem, q, 14, h, 4, r), 0);
+	test_assert_int(r->count, 14);
+	test_assert_int(r->resps[13].return_value, 0);
+	int named = 0;
+	const struct mapi_propval_array *all = &r->resps[13].u.get_properties_all.vals;
+	for (uint32_t i = 0; i < all->count; i++)
+		named +=
+		    all->vals[i].tag == PR_ATTACH_NAME && strcmp(all->vals[i].v.str, "b.txt") == 0;
+	test_assert_int(named, 1);
+	test_assert_int(r->resps[7].return_value, 0);
+	test_assert_int(r->resps[9].return_value, 0);
+	const struct rop_row_list *rows = &r->resps[9].u.query_rows.rows;
+	test_assert_int(rows->count, 2);
+	if (rows->count == 2) {
+		test_assert_int(rows->rows[0].vals.vals[0].v.i32,
+		                r->resps[1].u.create_attachment.attachment_id);
+		test_assert_str(rows->rows[0].vals.vals[1].v.str, "a.txt");
+		test_assert_str(rows->rows[1].vals.vals[1].v.str, "b.txt");
+		test_assert_str(rows->rows[1].vals.vals[2].v.str, "b.txt");
+	}
+	test_assert_int(r->resps[10].u.query_position.numerator, 2);
+	test_assert_int(r->resps[10].u.query_position.denominator, 2);
+	test_assert_int(r->resps[11].return_value, EC_NotSupported);
+	test_assert_int(r->resps[12].return_value, 0);
+	test_end();
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	et_setup(&t);
@@ -566,6 +639,7 @@ int main(void)
 	test_move_copy_delete();
 	test_streams();
 	test_recipients();
+	test_attachment_table();
 	et_teardown(&t);
 	return test_exit();
 }
