@@ -84,40 +84,13 @@ bool mc_ladder_step(struct ladder *l, const char *name, bool can_run, int rc)
 }
 #define step mc_ladder_step
 
-static void ladder_emsmdb(struct ladder *l, bool ok)
-{
-	struct mc_session *s = l->cli->s;
-	struct mh_connect_resp cr;
-	struct mc_logon logon;
-	uint64_t inbox = 0;
-	struct rop_row_list rows;
-	struct rop_property_row props;
-	uint32_t ptags[] = {MC_TAG_DISPLAY_NAME, MC_TAG_CONTENT_COUNT};
-	struct mapi_proptag_array pcols = {2, ptags};
-	struct mapi_proptag_array hcols = {sizeof(folder_tags) / sizeof(folder_tags[0]),
-	                                   folder_tags};
-	bool conn = step(l, "emsmdb Connect", ok, ok ? mc_emsmdb_connect(l->mem_ctx, s, &cr) : 0);
-	bool lg =
-	    step(l, "emsmdb RopLogon", conn, conn ? mc_store_logon(l->mem_ctx, s, &logon) : 0);
-	bool rf = step(l, "emsmdb RopGetReceiveFolder IPM", lg,
-	               lg ? mc_store_receive_folder(l->mem_ctx, s, &logon, "IPM", &inbox) : 0);
-	step(l, "emsmdb RopOpenFolder Inbox + RopGetPropertiesSpecific", rf,
-	     rf ? mc_store_folder_props(l->mem_ctx, s, &logon, inbox, &pcols, &props) : 0);
-	step(l, "emsmdb hierarchy table of Root", lg,
-	     lg ? mc_store_hierarchy(l->mem_ctx, s, &logon, logon.resp.folder_ids[0], true, &hcols,
-	                             100, &rows)
-	        : 0);
-	step(l, "emsmdb PING", conn, conn ? mc_mapi_ping(l->mem_ctx, s, false) : 0);
-	step(l, "emsmdb Disconnect", conn, conn ? mc_emsmdb_disconnect(l->mem_ctx, s) : 0);
-}
-
 int mc_cmd_ladder(struct mc_cli *cli, int argc, char **argv)
 {
 	struct ladder l = {.cli = cli, .mem_ctx = talloc_new(cli->s)};
 	bool ok =
 	    step(&l, "autodiscover", true, mc_discover(l.mem_ctx, cli->s, cli->address, &l.disc));
 	mc_ladder_nspi(&l, ok);
-	ladder_emsmdb(&l, ok);
+	mc_ladder_emsmdb(&l, ok);
 	printf("ladder: %u passed, %u failed, %u skipped\n", l.passed, l.failed, l.skipped);
 	talloc_free(l.mem_ctx);
 	return l.failed == 0 && l.skipped == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;

@@ -26,4 +26,7 @@ bool mc_ladder_step(struct ladder *l, const char *name, bool can_run, int rc);
 /* The address book steps (stage 3), after a successful discovery (ok). */
 void mc_ladder_nspi(struct ladder *l, bool ok);
 
+/* The mailbox steps (stages 4-5), after a successful discovery (ok). */
+void mc_ladder_emsmdb(struct ladder *l, bool ok);
+
 #endif

@@ -216,3 +216,16 @@ out:
 	talloc_free(tmp);
 	return ret;
 }
+
+int mc_store_logon_rops(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                        const struct rop_request *reqs, size_t count, struct rop_response **resps_r)
+{
+	uint32_t *handles, in_handles[1] = {logon->handle};
+	size_t n, nh;
+	struct mc_execute_opts opts = execute_opts(s);
+	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, count, in_handles, 1, NULL, resps_r, &n,
+	                      &handles, &nh) < 0 ||
+	    check_rops(s, *resps_r, n, count) < 0)
+		return -1;
+	return 0;
+}

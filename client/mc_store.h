@@ -59,6 +59,12 @@ int mc_store_message_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const stru
                            uint64_t fid, uint64_t mid, const struct mapi_proptag_array *tags,
                            struct rop_property_row *row_r);
 
+/* count ROPs that each answer, all on the logon object (handle index 0),
+ * in one Execute; every ReturnValue must be 0. */
+int mc_store_logon_rops(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                        const struct rop_request *reqs, size_t count,
+                        struct rop_response **resps_r);
+
 /* RopOpenFolder + RopGetPropertiesSpecific of tags on fid. */
 int mc_store_folder_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
                           uint64_t fid, const struct mapi_proptag_array *tags,
