@@ -273,7 +273,7 @@ const char *mc_response_code_name(uint32_t code)
 	    "No Privilege",
 	    "Invalid Request Body",
 	    "Missing Cookie",
-	    NULL,
+	    "Reserved", /* "MUST be ignored by the client" */
 	    "Invalid Sequence",
 	    "Endpoint Disabled",
 	    "Invalid Response",

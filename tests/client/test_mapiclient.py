@@ -400,7 +400,18 @@ class MailStore(unittest.TestCase):
         self.assertEqual(lines[-1], "ladder: %d passed, %d failed, %d skipped"
                          % (counts["PASS"], counts["FAIL"], counts["SKIP"]))
         self.assertEqual(rc, 0 if counts["FAIL"] + counts["SKIP"] == 0 else EXIT_FAIL)
-        self.assertIn("PASS emsmdb Disconnect", lines)
+        # stages 4-5: what the server serves today, every step checked
+        self.assertEqual(lines[15:-1], ["PASS emsmdb RopLogon",
+                                        "PASS emsmdb RopGetReceiveFolder IPM",
+                                        "PASS emsmdb RopGetStoreState",
+                                        "PASS emsmdb RopLongTermIdFromId + RopIdFromLongTermId",
+                                        "PASS emsmdb RopGetPropertyIdsFromNames",
+                                        "PASS emsmdb special folder entry IDs on Root",
+                                        "PASS emsmdb special folder entry IDs on Inbox",
+                                        "PASS emsmdb hierarchy table of Root",
+                                        "PASS emsmdb contents table of Inbox",
+                                        "PASS emsmdb PING", "PASS emsmdb Disconnect"])
+        self.assertEqual(rc, 0)
 
 
 # ------------------------------------------------------------ a fake server --
