@@ -378,6 +378,19 @@ int store_message_attach_get_props(TALLOC_CTX *mem_ctx, struct store_message *ms
                                    uint32_t attach_num, const struct mapi_proptag_array *tags,
                                    struct mapi_propval_array *vals_r);
 int store_message_attach_delete(struct store_message *msg, uint32_t attach_num);
+/* RopOpenEmbeddedMessage ([MS-OXCMSG] 2.2.3.16): opens the message
+ * embedded in attachment attach_num of msg, creating an empty one when
+ * there is none and create is set (STORE_E_NOTFOUND otherwise).  The
+ * instance takes the property, recipient and attachment calls of any
+ * message (attachments may embed messages again); store_message_save()
+ * writes it into the parent instance's attachment (setting
+ * PidTagAttachMethod to afEmbeddedMessage when unset), and the parent's save
+ * makes it durable.  Its values stay in memory: streams on it give
+ * STORE_E_NOTSUPPORTED.  Saving after the parent instance was closed or the
+ * attachment deleted gives STORE_E_DELETED; under a read-only parent it is
+ * read-only (STORE_E_ACCESS). */
+int store_message_open_embedded(TALLOC_CTX *mem_ctx, struct store_message *msg, uint32_t attach_num,
+                                bool create, struct store_message **embedded_r);
 /* Attach numbers in order; *nums_r a talloc array. */
 int store_message_attach_list(TALLOC_CTX *mem_ctx, struct store_message *msg, uint32_t **nums_r,
                               uint32_t *count_r);
@@ -647,7 +660,6 @@ int store_receive_folder_list(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, c
                               uint64_t **fids_r, uint32_t *count_r);
 /* Removes the entry of exactly cls; STORE_E_NOTFOUND when there is none. */
 int store_receive_folder_delete(struct store_mailbox *mbox, const char *cls);
-
 
 /* The tags set on attachment attach_num of the instance, PidTagAttachNumber
  * first; *tags_r's array is on mem_ctx (store_attach_tags.c). */

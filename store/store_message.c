@@ -21,7 +21,7 @@ uint64_t store_message_fid(const struct store_message *msg)
 
 static int msg_destructor(struct store_message *msg);
 
-static struct store_message *msg_new(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t fgc)
+struct store_message *store_msg_new(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t fgc)
 {
 	struct store_message *msg = talloc_zero(mem_ctx, struct store_message);
 	if (msg == NULL)
@@ -50,7 +50,7 @@ int store_message_create(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64
 	 * settings) are its own. */
 	if ((o.hdr.flags & OBJ_F_SEARCH) && !associated)
 		return STORE_E_NOTSUPPORTED;
-	struct store_message *msg = msg_new(mem_ctx, mbox, store_gc(fid));
+	struct store_message *msg = store_msg_new(mem_ctx, mbox, store_gc(fid));
 	if (msg == NULL)
 		return STORE_E_NOMEM;
 	msg->fai = associated;
@@ -62,7 +62,7 @@ int store_message_create(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64
 }
 
 /* Recipient rows: row_id u32 | len u32 | blob, repeated. */
-static int recips_decode(struct store_message *msg, const uint8_t *p, size_t len)
+int store_msg_recips_decode(struct store_message *msg, const uint8_t *p, size_t len)
 {
 	size_t ofs = 0;
 	while (ofs < len) {
@@ -143,7 +143,7 @@ int store_message_open(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t
 	if (ret < 0)
 		goto out;
 	ret = 0;
-	msg = msg_new(mem_ctx, mbox, o.hdr.parent);
+	msg = store_msg_new(mem_ctx, mbox, o.hdr.parent);
 	if (msg == NULL) {
 		ret = STORE_E_NOMEM;
 		goto out;
@@ -158,7 +158,7 @@ int store_message_open(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t
 		MDB_val k = {8, key}, v;
 		int rc = mdb_get(txn, mbox->env->dbi[DB_RECIP], &k, &v);
 		if (rc == 0)
-			ret = recips_decode(msg, v.mv_data, v.mv_size);
+			ret = store_msg_recips_decode(msg, v.mv_data, v.mv_size);
 		else if (rc != MDB_NOTFOUND)
 			ret = store_mdb_err(rc);
 	}
@@ -382,7 +382,7 @@ int store_message_get_recipients(TALLOC_CTX *mem_ctx, struct store_message *msg,
 	return 0;
 }
 
-static struct msg_attach *attach_find(struct store_message *msg, uint32_t num)
+struct msg_attach *store_msg_attach_find(struct store_message *msg, uint32_t num)
 {
 	for (uint32_t i = 0; i < msg->attach_count; i++) {
 		if (msg->attach[i].num == num)
@@ -411,13 +411,14 @@ int store_message_attach_create(struct store_message *msg, uint32_t *attach_num_
 int store_message_attach_set_props(struct store_message *msg, uint32_t attach_num,
                                    const struct mapi_propval_array *vals)
 {
-	struct msg_attach *a = attach_find(msg, attach_num);
+	struct msg_attach *a = store_msg_attach_find(msg, attach_num);
 	if (a == NULL)
 		return STORE_E_NOTFOUND;
 	if (msg->closed)
 		return STORE_E_ACCESS;
 	for (uint32_t i = 0; i < vals->count; i++) {
-		if (PROP_ID(vals->vals[i].tag) == PROP_ID(PR_ATTACH_NUM))
+		if (PROP_ID(vals->vals[i].tag) == PROP_ID(PR_ATTACH_NUM) ||
+		    PROP_ID(vals->vals[i].tag) == PROP_ID(STORE_TAG_EMBEDDED))
 			return STORE_E_ACCESS;
 		int ret = store_pbag_set(msg->attach, &a->bag, &vals->vals[i]);
 		if (ret < 0)
@@ -431,7 +432,7 @@ int store_message_attach_get_props(TALLOC_CTX *mem_ctx, struct store_message *ms
                                    uint32_t attach_num, const struct mapi_proptag_array *tags,
                                    struct mapi_propval_array *vals_r)
 {
-	struct msg_attach *a = attach_find(msg, attach_num);
+	struct msg_attach *a = store_msg_attach_find(msg, attach_num);
 	if (a == NULL)
 		return STORE_E_NOTFOUND;
 	vals_r->vals = talloc_zero_array(mem_ctx, struct mapi_propval, tags->count + 1);
@@ -445,7 +446,8 @@ int store_message_attach_get_props(TALLOC_CTX *mem_ctx, struct store_message *ms
 			v->v.i32 = (int32_t)a->num;
 			continue;
 		}
-		ret = bag_get(vals_r->vals, msg->mbox, &a->bag, tags->tags[i], v);
+		if (PROP_ID(tags->tags[i]) != PROP_ID(STORE_TAG_EMBEDDED))
+			ret = bag_get(vals_r->vals, msg->mbox, &a->bag, tags->tags[i], v);
 		if (ret < 0)
 			return ret;
 		if (ret == 0) {
@@ -459,7 +461,7 @@ int store_message_attach_get_props(TALLOC_CTX *mem_ctx, struct store_message *ms
 
 int store_message_attach_delete(struct store_message *msg, uint32_t attach_num)
 {
-	struct msg_attach *a = attach_find(msg, attach_num);
+	struct msg_attach *a = store_msg_attach_find(msg, attach_num);
 	if (a == NULL)
 		return STORE_E_NOTFOUND;
 	if (msg->closed)
@@ -490,9 +492,20 @@ int store_message_attach_list(TALLOC_CTX *mem_ctx, struct store_message *msg, ui
 	return 0;
 }
 
-/* Unsaved stream chunks are dropped with the instance. */
+/* Unsaved stream chunks are dropped with the instance; open embedded
+ * instances lose their parent, a closing embedded instance leaves its
+ * parent's list. */
 static int msg_destructor(struct store_message *msg)
 {
+	for (uint32_t i = 0; i < msg->embed_count; i++)
+		msg->embeds[i]->embed_parent = NULL;
+	struct store_message *p = msg->embed_parent;
+	for (uint32_t i = 0; p != NULL && i < p->embed_count; i++) {
+		if (p->embeds[i] == msg) {
+			p->embeds[i] = p->embeds[--p->embed_count];
+			break;
+		}
+	}
 	if (msg->staged_count == 0)
 		return 0;
 	MDB_txn *txn = NULL;

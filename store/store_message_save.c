@@ -273,6 +273,8 @@ int store_message_save(struct store_message *msg, bool keep_open)
 	struct commit_req req = {.msg = msg};
 	if (msg->closed)
 		return STORE_E_ACCESS;
+	if (msg->embedded)
+		return store_embedded_save(msg, keep_open);
 	pthread_mutex_lock(&env->commit_lock);
 	req.next = env->queue;
 	env->queue = &req;
@@ -313,7 +315,7 @@ int store_messages_save(struct store_message **msgs, uint32_t count)
 	int ret = store_txn_begin(mbox, true, &txn);
 	uint32_t i;
 	for (i = 0; i < count && ret == 0; i++) {
-		if (msgs[i]->mbox->env != mbox->env)
+		if (msgs[i]->mbox->env != mbox->env || msgs[i]->embedded || msgs[i]->closed)
 			ret = STORE_E_INVALID;
 		else
 			ret = store_message_save_txn(txn, msgs[i], &is_new[i]);

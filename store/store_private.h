@@ -382,7 +382,24 @@ struct store_message {
 	uint32_t next_attach;
 	uint32_t staged_count; /* stream chunks written, not yet saved */
 	struct msg_staged *staged;
+	/* An embedded message ([MS-OXCMSG] 2.2.2.7) lives in attachment
+	 * embed_attach of embed_parent and is saved into it (store_embedded.c);
+	 * a parent knows its open embedded instances. */
+	struct store_message *embed_parent;
+	uint32_t embed_attach;
+	bool embedded;
+	struct store_message **embeds;
+	uint32_t embed_count;
 };
+/* store_message.c internals shared with store_embedded.c. */
+struct store_message *store_msg_new(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t fgc);
+struct msg_attach *store_msg_attach_find(struct store_message *msg, uint32_t num);
+int store_msg_recips_decode(struct store_message *msg, const uint8_t *p, size_t len);
+/* store_embedded.c: saves an embedded instance into its parent. */
+int store_embedded_save(struct store_message *msg, bool keep_open);
+/* The store-private attachment property holding an embedded message
+ * (provider-defined, non-transmittable range 0x6600-0x67FF). */
+#define STORE_TAG_EMBEDDED PROP_TAG(PT_BINARY, 0x67F0)
 int store_message_save_txn(MDB_txn *txn, struct store_message *msg, bool *is_new_r);
 void store_message_after_save(struct store_message *msg, bool is_new, bool keep_open);
 

@@ -138,6 +138,9 @@ int store_stream_open_write(TALLOC_CTX *mem_ctx, struct store_message *msg, uint
 	MDB_txn *txn = NULL;
 	if (!streamable(proptag))
 		return STORE_E_BADTYPE;
+	/* An embedded message's values live in its parent's attachment. */
+	if (msg->embedded)
+		return STORE_E_NOTSUPPORTED;
 	if (msg->closed || store_tag_readonly(proptag))
 		return STORE_E_ACCESS;
 	struct store_stream *s = talloc_zero(mem_ctx, struct store_stream);
