@@ -118,10 +118,11 @@ uint32_t ems_rop_delete_folder(struct ems_rop_ctx *c, const struct rop_request *
 }
 
 /* [MS-OXCFOLD] 2.2.1.13.1 / 2.2.1.14.1 TableFlags */
-#define TF_ASSOCIATED  0x02
-#define TF_DEPTH       0x04
-#define TF_SOFTDELETES 0x20
-#define TF_USEUNICODE  0x40
+#define TF_ASSOCIATED      0x02
+#define TF_DEPTH           0x04
+#define TF_SOFTDELETES     0x20
+#define TF_NONOTIFICATIONS 0x10
+#define TF_USEUNICODE      0x40
 
 static uint32_t open_table(struct ems_rop_ctx *c, enum store_table_kind kind, uint8_t tflags,
                            uint32_t *row_count_r)
@@ -133,7 +134,7 @@ static uint32_t open_table(struct ems_rop_ctx *c, enum store_table_kind kind, ui
 	if (tflags & TF_SOFTDELETES)
 		flags |= STORE_TABLE_SOFTDELETED;
 	return ems_table_open(c, kind, c->in->u.fid, flags, (tflags & TF_USEUNICODE) != 0,
-	                      row_count_r);
+	                      (tflags & TF_NONOTIFICATIONS) == 0, row_count_r);
 }
 
 /* [MS-OXCFOLD] 3.2.5.13 */

@@ -10,12 +10,13 @@
  * into RopNotify responses while they fit, and answers RopPending when
  * some remain ([MS-OXCNOTIF] 3.2.5.4.3).
  *
- * Not yet served: table notifications (TableModified); tables do not
- * notify.
+ * Tables opened without NoNotifications notify too (TableModified,
+ * ems_oxctabl.c), after the object events.
  */
 #include <string.h>
 
 #include "ems_private.h"
+#include "ems_table.h"
 #include "log.h"
 #include "notif.h"
 
@@ -69,7 +70,7 @@ bool ems_session_has_events(struct ems_session *s)
 	bool has;
 
 	pthread_mutex_lock(&s->ev_lock);
-	has = s->ev_count > 0;
+	has = s->ev_count > 0 || s->tables_pending > 0;
 	pthread_mutex_unlock(&s->ev_lock);
 	return has;
 }
@@ -229,15 +230,9 @@ static void fill_notif(struct ems_session *s, TALLOC_CTX *tmp, const struct ems_
 	nd->old_fid = ev->old_fid;
 	nd->old_mid = ev->old_mid;
 	nd->tag_count = NOTIF_TAGCOUNT_ALL;
-	if (!msg && ev->type != STORE_EV_NEWMAIL) {
-		/* a folder's parent, when it still exists */
-		uint32_t tag = PR_PARENT_FID;
-		struct mapi_proptag_array ta = {1, &tag};
-		struct mapi_propval_array vals;
-		if (store_folder_get_props(tmp, s->mbox, ev->fid, &ta, &vals) == 0 &&
-		    PROP_TYPE(vals.vals[0].tag) == PT_I8)
-			nd->parent_fid = (uint64_t)vals.vals[0].v.i64;
-	}
+	/* [MS-OXCNOTIF] 2.2.1.4.1.2 ParentFID / OldParentFID of folders */
+	nd->parent_fid = ev->parent_fid;
+	nd->old_parent_fid = ev->old_parent_fid;
 	if (ev->type == STORE_EV_NEWMAIL) {
 		nd->message_flags = MSGFLAG_UNMODIFIED;
 		nd->unicode = 1;
@@ -296,6 +291,8 @@ void ems_notify_append(struct ems_session *s, struct rop_push *out, TALLOC_CTX *
 		}
 		talloc_free(e);
 	}
+	if (e == NULL)
+		ems_table_notify_append(s, out, tmp);
 	out->cap = cap;
 	if (ems_session_has_events(s)) {
 		/* [MS-OXCNOTIF] 3.2.5.4.3: more events wait for this session */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ems_table.h"
+#include "notif.h"
 
 #define TBLSTAT_COMPLETE   0x00 /* [MS-OXCTABL] 2.2.2.1.3 */
 #define BOOKMARK_BEGINNING 0x00
@@ -13,8 +14,76 @@
 #define BOOKMARK_END       0x02
 #define BOOKMARK_CUSTOM    0x03
 
+/* Called on a store writer's thread: only notes the table and wakes the
+ * session's waiter (store_table_watch). */
+static void mark_pending(struct ems_table *t)
+{
+	struct ems_session *s = t->session;
+
+	pthread_mutex_lock(&s->ev_lock);
+	if (!t->pending) {
+		t->pending = true;
+		s->tables_pending++;
+	}
+	pthread_mutex_unlock(&s->ev_lock);
+}
+
+static void table_changed(void *ctx)
+{
+	struct ems_table *t = ctx;
+	struct ems_session *s = t->session;
+	void (*cb)(void *arg);
+	void *arg;
+
+	mark_pending(t);
+	pthread_mutex_lock(&s->ev_lock);
+	cb = s->ev_cb;
+	arg = s->ev_arg;
+	pthread_mutex_unlock(&s->ev_lock);
+	if (cb != NULL)
+		cb(arg);
+}
+
+static int table_destructor(struct ems_table *t)
+{
+	struct ems_session *s = t->session;
+
+	/* no table_changed runs after this returns */
+	if (t->st != NULL)
+		store_table_close(&t->st);
+	if (!t->watched)
+		return 0;
+	pthread_mutex_lock(&s->ev_lock);
+	if (t->pending)
+		s->tables_pending--;
+	t->pending = false;
+	pthread_mutex_unlock(&s->ev_lock);
+	for (uint32_t i = 0; i < s->watched_count; i++) {
+		if (s->watched[i] == t) {
+			s->watched[i] = s->watched[--s->watched_count];
+			break;
+		}
+	}
+	return 0;
+}
+
+static uint32_t watch(struct ems_session *s, struct ems_table *t)
+{
+	struct ems_table **w =
+	    talloc_realloc(s, s->watched, struct ems_table *, s->watched_count + 1);
+
+	if (w == NULL)
+		return EC_OutOfMemory;
+	s->watched = w;
+	if (store_table_watch(t->st, table_changed, t) != 0)
+		return EC_GeneralFailure;
+	w[s->watched_count++] = t;
+	t->watched = true;
+	return 0;
+}
+
 uint32_t ems_table_open(struct ems_rop_ctx *c, enum store_table_kind kind, uint64_t fid,
-                        unsigned flags, bool unicode, uint32_t *row_count_r)
+                        unsigned flags, bool unicode, bool notify, uint32_t *row_count_r)
 {
 	struct ems_object *obj;
 	struct ems_table *t;
@@ -32,12 +101,22 @@ uint32_t ems_table_open(struct ems_rop_ctx *c, enum store_table_kind kind, uint6
 	obj->u.table = t;
 	t->kind = kind;
 	t->unicode = unicode;
+	t->fid = fid;
+	t->session = c->s;
+	t->handle = obj->handle;
+	t->logon_id = c->logon->logon_id;
+	talloc_set_destructor(t, table_destructor);
 	ret = store_table_open(t, c->logon->mbox, fid, kind, flags, &t->st);
 	if (ret == 0)
 		ret = store_table_position(t->st, &pos, row_count_r);
 	if (ret != 0) {
 		ems_object_release(obj);
 		return ems_ec_from_store(ret);
+	}
+	/* [MS-OXCFOLD] 2.2.1.13.1: without NoNotifications the table notifies */
+	if (notify && (ec = watch(c->s, t)) != 0) {
+		ems_object_release(obj);
+		return ec;
 	}
 	c->out = obj;
 	return 0;
@@ -59,6 +138,8 @@ uint32_t ems_table_open_attachments(struct ems_rop_ctx *c, bool unicode)
 		goto nomem;
 	obj->u.table = t;
 	t->unicode = unicode;
+	t->session = c->s;
+	talloc_set_destructor(t, table_destructor);
 	ret = store_message_attach_list(t, msg, &nums, &count);
 	if (ret != 0) {
 		ems_object_release(obj);
@@ -555,4 +636,77 @@ uint32_t ems_rop_abort_(struct ems_rop_ctx *c, const struct rop_request *req,
                         struct rop_response *resp)
 {
 	return EC_AbortFailed;
+}
+
+/* NotificationData of one table event ([MS-OXCNOTIF] 2.2.1.4.1.2). */
+static void table_notif(TALLOC_CTX *mem, struct ems_table *t, struct store_table_event *ev,
+                        struct notif_data *nd)
+{
+	bool contents = t->kind != STORE_TABLE_HIERARCHY;
+
+	memset(nd, 0, sizeof(*nd));
+	nd->flags = NOTIF_TABLE_MODIFIED | (contents ? NOTIF_FLAG_MESSAGE : 0);
+	nd->table_event = (uint16_t)ev->type;
+	/* rows travel in the client's columns; before RopSetColumns a row
+	 * event can only say that the table changed */
+	if (!t->columns_set && ev->type != STORE_TABLE_CHANGED)
+		nd->table_event = NOTIF_TABLE_CHANGED;
+	if (contents) {
+		nd->table_row_fid = t->fid;
+		nd->table_row_mid = ev->row_id;
+		nd->insert_after_fid = t->fid;
+		nd->insert_after_mid = ev->prev_row_id;
+	} else {
+		nd->table_row_fid = ev->row_id;
+		nd->insert_after_fid = ev->prev_row_id;
+	}
+	if (t->columns_set && ev->row.count == t->columns.count) {
+		ems_props_fix_types(mem, &t->columns, t->unicode, &ev->row);
+		nd->row.vals = ev->row;
+		nd->row.flag = rop_property_row_flag(&t->columns, &ev->row);
+	}
+}
+
+/* One watched table: its events go out while they fit; false when the
+ * response is full. */
+static bool table_drain(struct ems_session *s, struct ems_table *t, struct rop_push *out,
+                        TALLOC_CTX *tmp)
+{
+	bool pending;
+
+	pthread_mutex_lock(&s->ev_lock);
+	pending = t->pending;
+	if (pending)
+		s->tables_pending--;
+	t->pending = false;
+	pthread_mutex_unlock(&s->ev_lock);
+	if (pending && t->left_pos == t->left_count) {
+		TALLOC_FREE(t->left);
+		t->left_count = t->left_pos = 0;
+		if (store_table_events(t, t->st, &t->left, &t->left_count) != 0)
+			t->left_count = 0;
+	}
+	while (t->left_pos < t->left_count) {
+		struct rop_response resp = {.rop_id = ROP_ID_Notify};
+		struct rop_encode_ctx enc = {.columns = t->columns_set ? &t->columns : NULL};
+		resp.u.notify.notification_handle = t->handle;
+		resp.u.notify.logon_id = t->logon_id;
+		table_notif(tmp, t, &t->left[t->left_pos], &resp.u.notify.data);
+		if (rop_push_response(out, &resp, &enc) != ROP_OK) {
+			mark_pending(t);
+			return false;
+		}
+		t->left_pos++;
+	}
+	/* events that came while these were fetched wait for the next call */
+	return true;
+}
+
+bool ems_table_notify_append(struct ems_session *s, struct rop_push *out, TALLOC_CTX *tmp)
+{
+	for (uint32_t i = 0; i < s->watched_count; i++) {
+		if (!table_drain(s, s->watched[i], out, tmp))
+			return false;
+	}
+	return true;
 }

@@ -119,6 +119,9 @@ struct ems_session {
 	int subscription;     /* store_subscribe ID, 0 when none */
 	struct ems_reg *regs; /* RopRegisterNotification registrations, under ev_lock */
 	uint32_t reg_count;
+	struct ems_table **watched; /* tables that notify; changed on the session thread */
+	uint32_t watched_count;
+	uint32_t tables_pending; /* watched tables with events, under ev_lock */
 };
 
 /* ---- handle table (ems_handles.c) ---- */

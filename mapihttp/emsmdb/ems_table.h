@@ -15,11 +15,23 @@ struct ems_table {
 	 * rows are read when it is opened, in attachment number order */
 	struct mapi_propval_array *mrows;
 	uint32_t mcount, mpos;
+	/* table notifications ([MS-OXCNOTIF] TableModified): a watched table
+	 * is in the session's watched list; pending is under ev_lock */
+	uint64_t fid;
+	struct ems_session *session;
+	uint32_t handle;
+	uint8_t logon_id;
+	bool watched, pending;
+	struct store_table_event *left; /* fetched, not yet sent */
+	uint32_t left_count, left_pos;
 };
 
 /* Opens a table on folder fid as c->out; *row_count_r is its row count. */
 uint32_t ems_table_open(struct ems_rop_ctx *c, enum store_table_kind kind, uint64_t fid,
-                        unsigned flags, bool unicode, uint32_t *row_count_r);
+                        unsigned flags, bool unicode, bool notify, uint32_t *row_count_r);
+/* Appends TableModified RopNotify responses of the session's watched
+ * tables while they fit (ems_oxcnotif.c calls it); false when some wait. */
+bool ems_table_notify_append(struct ems_session *s, struct rop_push *out, TALLOC_CTX *tmp);
 
 /* Opens the attachment table of message object c->in as c->out. */
 uint32_t ems_table_open_attachments(struct ems_rop_ctx *c, bool unicode);

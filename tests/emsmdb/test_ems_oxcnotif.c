@@ -118,10 +118,79 @@ static void test_register_notify(void)
 	talloc_free(mem);
 }
 
+static void test_table_notifications(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[4] = {et_logon(&t), 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF};
+	uint64_t notes = store_special_fid(t.mbox, STORE_FOLDER_NOTES);
+	uint32_t cols[] = {PROP_TAG(PT_I8, 0x674A), PROP_TAG(PT_UNICODE, 0x0037)};
+	struct rop_request q[5];
+
+	test_begin("a contents table notifies TableModified row added with the row in its columns");
+	memset(q, 0, sizeof(q));
+	q[0].rop_id = ROP_ID_OpenFolder;
+	q[0].output_handle = 1;
+	q[0].u.open_folder.folder_id = notes;
+	q[1].rop_id = ROP_ID_GetContentsTable;
+	q[1].input_handle = 1;
+	q[1].output_handle = 2;
+	q[1].u.get_contents_table.table_flags = 0x40;
+	q[2].rop_id = ROP_ID_SetColumns;
+	q[2].input_handle = 2;
+	q[2].u.set_columns.tags.count = 2;
+	q[2].u.set_columns.tags.tags = cols;
+	q[3] = q[1];
+	q[3].output_handle = 3;
+	q[3].u.get_contents_table.table_flags = 0x50; /* NoNotifications */
+	q[4].rop_id = ROP_ID_QueryRows;               /* reads the (empty) row set */
+	q[4].input_handle = 2;
+	q[4].u.query_rows.forward_read = 1;
+	q[4].u.query_rows.row_count = 10;
+	et_set_columns(&t, cols, 2);
+	test_assert_int(et_exec(&t, mem, q, 5, h, 4, r), 0);
+	test_assert_int(r->resps[2].return_value, 0);
+	uint32_t th[4];
+	memcpy(th, r->handles, sizeof(th));
+	test_assert(!ems_session_has_events(t.s));
+	uint64_t mid = add_message(notes);
+	test_assert(ems_session_has_events(t.s));
+	memset(q, 0, sizeof(q));
+	q[0].rop_id = ROP_ID_GetStoreState;
+	test_assert_int(et_exec(&t, mem, q, 1, th, 4, r), 0);
+	int added = 0;
+	for (uint32_t i = 1; i < r->count; i++) {
+		const struct rop_notify_resp *n = &r->resps[i].u.notify;
+		test_assert_int(r->resps[i].rop_id, ROP_ID_Notify);
+		test_assert(n->notification_handle == th[2]);
+		if ((n->data.flags & NOTIF_TYPE_MASK) == NOTIF_TABLE_MODIFIED &&
+		    n->data.table_event == NOTIF_TABLE_ROW_ADDED) {
+			added++;
+			test_assert(n->data.table_row_fid == notes);
+			test_assert(n->data.table_row_mid == mid);
+			test_assert(n->data.row.vals.count == 2 &&
+			            (uint64_t)n->data.row.vals.vals[0].v.i64 == mid);
+			test_assert(n->data.row.vals.count == 2 &&
+			            strcmp(n->data.row.vals.vals[1].v.str, "event") == 0);
+		}
+	}
+	test_assert_int(added, 1);
+	test_assert(!ems_session_has_events(t.s));
+	/* released, the table stops notifying */
+	q[0].rop_id = ROP_ID_Release;
+	q[0].input_handle = 2;
+	test_assert_int(et_exec(&t, mem, q, 1, th, 4, r), 0);
+	add_message(notes);
+	test_assert(!ems_session_has_events(t.s));
+	test_end();
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	et_setup(&t);
 	test_register_notify();
+	test_table_notifications();
 	et_teardown(&t);
 	return test_exit();
 }
