@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mapiclient_cli.h"
+#include "aux.h"
 #include "mc_autodiscover.h"
 #include "mc_emsmdb.h"
 #include "mc_nspi.h"
@@ -216,6 +217,24 @@ int mc_cmd_connect(struct mc_cli *cli, int argc, char **argv)
 	printf("polls-max: %" PRIu32 "\n", resp.polls_max);
 	printf("retry-count: %" PRIu32 "\n", resp.retry_count);
 	printf("retry-delay: %" PRIu32 "\n", resp.retry_delay);
+	/* [MS-OXCRPC] 3.1.4.1.2: what the server says in its auxiliary buffer */
+	struct aux_list aux;
+	enum rop_err e = aux_buffer_decode(tmp, resp.aux.data, resp.aux.len, 0x10000, &aux);
+	if (e != ROP_OK) {
+		mc_fail(cli->s, MC_E_PROTOCOL, "Connect: undecodable AuxiliaryBuffer (%s)",
+		        rop_strerror(e));
+		ret = mc_cli_fail(cli);
+		goto out;
+	}
+	printf("server-aux:");
+	for (size_t i = 0; i < aux.count; i++) {
+		const char *name = aux_block_name(aux.blocks[i].version, aux.blocks[i].type);
+		if (name != NULL)
+			printf(" %s", name);
+		else
+			printf(" unknown-v%u-t0x%02x", aux.blocks[i].version, aux.blocks[i].type);
+	}
+	printf("%s\n", aux.count == 0 ? " (none)" : "");
 	if (mc_emsmdb_disconnect(tmp, cli->s) < 0) {
 		ret = mc_cli_fail(cli);
 		goto out;

@@ -4,8 +4,10 @@
 #include "mc_emsmdb.h"
 
 #include <inttypes.h>
+#include <openssl/rand.h>
 #include <string.h>
 
+#include "aux.h"
 #include "mc_http.h"
 #include "rop_errors.h"
 #include "rpc_ext.h"
@@ -30,6 +32,46 @@ static int need_urls(struct mc_session *s)
 	return 0;
 }
 
+/* The auxiliary blocks Outlook sends with Connect ([MS-OXCRPC] 2.2.2.2:
+ * AUX_PERF_CLIENTINFO, AUX_PERF_PROCESSINFO, AUX_PERF_SESSIONINFO,
+ * AUX_PERF_ACCOUNTINFO), compressed and obfuscated as its ROP buffers. */
+static int connect_aux(TALLOC_CTX *mem_ctx, struct mc_session *s, struct mh_blob *aux_r)
+{
+	struct aux_block b[4];
+	struct rop_push p;
+	memset(b, 0, sizeof(b));
+	for (int i = 0; i < 4; i++) {
+		b[i].version = AUX_VERSION_1;
+		b[i].known = true;
+	}
+	b[0].type = AUX_TYPE_PERF_CLIENTINFO;
+	b[0].u.clientinfo.client_id = 1;
+	b[0].u.clientinfo.machine_name = talloc_strdup(mem_ctx, "mapiclient");
+	b[0].u.clientinfo.user_name = talloc_strdup(mem_ctx, s->opts.user ? s->opts.user : "");
+	b[0].u.clientinfo.client_mode = 0x0001; /* CLIENTMODE_CLASSIC: online mode */
+	b[1].type = AUX_TYPE_PERF_PROCESSINFO;  /* version 2 only (2.2.2.2.6) */
+	b[1].version = AUX_VERSION_2;
+	b[1].u.processinfo.process_id = 1;
+	b[1].u.processinfo.process_name = talloc_strdup(mem_ctx, "OUTLOOK.EXE");
+	if (RAND_bytes(b[1].u.processinfo.process_guid.b, 16) != 1 ||
+	    RAND_bytes(b[2].u.sessioninfo.session_guid.b, 16) != 1 ||
+	    RAND_bytes(b[3].u.accountinfo.account.b, 16) != 1)
+		return mc_fail(s, MC_E_NOMEM, "Connect: no random bytes for the GUIDs");
+	b[2].type = AUX_TYPE_PERF_SESSIONINFO;
+	b[2].u.sessioninfo.session_id = 1;
+	b[3].type = AUX_TYPE_PERF_ACCOUNTINFO;
+	b[3].u.accountinfo.client_id = 1;
+	struct aux_list list = {b, 4};
+	rop_push_init_growable(&p, mem_ctx);
+	if (b[0].u.clientinfo.machine_name == NULL || b[0].u.clientinfo.user_name == NULL ||
+	    b[1].u.processinfo.process_name == NULL ||
+	    aux_buffer_encode(&p, &list, RPC_EXT_ENCODE_COMPRESS | RPC_EXT_ENCODE_XOR) != ROP_OK)
+		return mc_fail(s, MC_E_NOMEM, "Connect: cannot encode the auxiliary buffer");
+	aux_r->data = p.data;
+	aux_r->len = (uint32_t)p.ofs;
+	return 0;
+}
+
 int mc_emsmdb_connect(TALLOC_CTX *mem_ctx, struct mc_session *s, struct mh_connect_resp *resp_r)
 {
 	TALLOC_CTX *tmp = talloc_new(mem_ctx);
@@ -47,6 +89,8 @@ int mc_emsmdb_connect(TALLOC_CTX *mem_ctx, struct mc_session *s, struct mh_conne
 	    .lcid_sort = 0x409,
 	    .lcid_string = 0x409,
 	};
+	if (connect_aux(tmp, s, &req.aux) < 0)
+		goto out;
 	rop_push_init_growable(&p, tmp);
 	if (mh_connect_req_push(&p, &req) != ROP_OK) {
 		mc_fail(s, MC_E_NOMEM, "Connect: cannot encode the request");

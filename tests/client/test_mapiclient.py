@@ -317,6 +317,7 @@ class MailStore(unittest.TestCase):
         self.assertEqual(f["connected"], "Alice Example")
         self.assertTrue(Env.alice["legacy-dn"].startswith(f["dn-prefix"] + "/"), out)
         self.assertGreater(int(f["polls-max"]), 0)
+        self.assertRegex(f["server-aux"], r"^(\(none\)|(AUX_\w+)( AUX_\w+)*)$")
         self.assertEqual(out.splitlines()[-1], "disconnected")
 
     def test_folders(self):
@@ -556,7 +557,8 @@ class FakeServer(unittest.TestCase):
         rc, out, err = self.fake("connect")
         self.assertEqual(rc, 0, err)
         self.assertEqual(out, "connected: Fake User\ndn-prefix: /o=Fake\npolls-max: 1000\n"
-                              "retry-count: 3\nretry-delay: 500\ndisconnected\n")
+                              "retry-count: 3\nretry-delay: 500\nserver-aux: (none)\n"
+                              "disconnected\n")
         types = [t for t, _, _ in FakeHandler.seen]
         self.assertEqual(types, ["Connect", "Disconnect"])
         connect_hdrs, connect_body = FakeHandler.seen[0][1], FakeHandler.seen[0][2]
@@ -566,8 +568,17 @@ class FakeServer(unittest.TestCase):
         self.assertRegex(connect_hdrs["X-ClientInfo"], r"^\{[0-9A-F-]{36}\}:\d+$")
         self.assertIn("X-ClientApplication", connect_hdrs)
         # 2.2.4.1.1: UserDn from Autodiscover, code page 1252, locales 0x409
-        self.assertEqual(connect_body, FAKE_DN.encode() + b"\0" +
-                         struct.pack("<IIIII", 0, 1252, 0x409, 0x409, 0))
+        head = FAKE_DN.encode() + b"\0" + struct.pack("<IIII", 0, 1252, 0x409, 0x409)
+        self.assertEqual(connect_body[:len(head)], head)
+        # AuxiliaryBufferSize, then one RPC_HEADER_EXT (Version 0, Flags
+        # XorMagic|Last and maybe Compressed) carrying the blocks Outlook sends
+        aux = connect_body[len(head):]
+        size, = struct.unpack("<I", aux[:4])
+        self.assertEqual(len(aux), 4 + size)
+        version, flags, wire, actual = struct.unpack("<HHHH", aux[4:12])
+        self.assertEqual((version, flags & 0x6), (0, 0x6))
+        self.assertEqual(wire, size - 8)
+        self.assertGreater(actual, 0)
         disc = FakeHandler.seen[1][1]
         self.assertEqual(disc["X-RequestId"], connect_hdrs["X-RequestId"][:-1] + "2")
         self.assertEqual(disc["Cookie"], "FakeCtx=ctx-1")
