@@ -44,6 +44,8 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(DeleteFolder, delete_folder, FOLDER),
     ROW(GetHierarchyTable, get_hierarchy_table, FOLDER),
     ROW(GetContentsTable, get_contents_table, FOLDER),
+    ROW(SetSearchCriteria, set_search_criteria, FOLDER),
+    ROW(GetSearchCriteria, get_search_criteria, FOLDER),
     /* [MS-OXCPRPT] */
     ROW(GetPropertiesSpecific, get_properties_specific, PROPS),
     ROW(GetPropertiesAll, get_properties_all, PROPS),
@@ -155,6 +157,10 @@ uint32_t ems_ec_from_store(int err)
 		return EC_AccessDenied;
 	case STORE_E_MODIFIED:
 		return EC_ObjectChanged;
+	case STORE_E_NOTSEARCH:
+		return EC_NotSearchFolder;
+	case STORE_E_NOTINIT:
+		return EC_NotInitialized;
 	default:
 		return EC_GeneralFailure;
 	}

@@ -154,3 +154,43 @@ uint32_t ems_rop_get_contents_table(struct ems_rop_ctx *c, const struct rop_requ
 	return open_table(c, (f & TF_ASSOCIATED) ? STORE_TABLE_FAI : STORE_TABLE_CONTENTS, f,
 	                  &resp->u.get_contents_table.row_count);
 }
+
+/* [MS-OXCFOLD] 3.2.5.4: the criteria of a search folder; the store fills
+ * the folder before answering. */
+uint32_t ems_rop_set_search_criteria(struct ems_rop_ctx *c, const struct rop_request *req,
+                                     struct rop_response *resp)
+{
+	const struct rop_set_search_criteria_req *q = &req->u.set_search_criteria;
+
+	if ((q->search_flags & ~(uint32_t)STORE_SEARCH_SET_FLAGS) != 0)
+		return EC_InvalidParameter;
+	return ems_ec_from_store(store_search_set_criteria(c->logon->mbox, c->in->u.fid,
+	                                                   q->restriction, q->folder_ids.ids,
+	                                                   q->folder_ids.count, q->search_flags));
+}
+
+/* [MS-OXCFOLD] 3.2.5.5 */
+uint32_t ems_rop_get_search_criteria(struct ems_rop_ctx *c, const struct rop_request *req,
+                                     struct rop_response *resp)
+{
+	const struct rop_get_search_criteria_req *q = &req->u.get_search_criteria;
+	struct rop_get_search_criteria_resp *r = &resp->u.get_search_criteria;
+	struct mapi_restriction *res = NULL;
+	uint64_t *scope = NULL;
+	uint32_t count = 0, state = 0;
+	int ret;
+
+	ret = store_search_get_criteria(c->mem, c->logon->mbox, c->in->u.fid,
+	                                q->include_restriction ? &res : NULL,
+	                                q->include_folders ? &scope : NULL, &count, &state);
+	if (ret != 0)
+		return ems_ec_from_store(ret);
+	if (count > 0xFFFF)
+		count = 0xFFFF;
+	r->restriction = q->include_restriction ? res : NULL;
+	r->logon_id = req->logon_id;
+	r->folder_ids.count = q->include_folders ? (uint16_t)count : 0;
+	r->folder_ids.ids = q->include_folders ? scope : NULL;
+	r->search_flags = state;
+	return 0;
+}

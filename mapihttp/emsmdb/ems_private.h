@@ -215,6 +215,8 @@ ems_rop_fn ems_rop_create_folder;
 ems_rop_fn ems_rop_delete_folder;
 ems_rop_fn ems_rop_get_hierarchy_table;
 ems_rop_fn ems_rop_get_contents_table;
+ems_rop_fn ems_rop_set_search_criteria;
+ems_rop_fn ems_rop_get_search_criteria;
 ems_rop_fn ems_rop_get_properties_specific;
 ems_rop_fn ems_rop_get_properties_all;
 ems_rop_fn ems_rop_get_properties_list;

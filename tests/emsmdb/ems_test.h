@@ -156,8 +156,12 @@ static inline int et_exec_full(struct ems_t *t, TALLOC_CTX *mem, const struct ro
 	memset(r, 0, sizeof(*r));
 	rop_push_init_growable(&rops, mem);
 	for (uint32_t i = 0; i < count; i++) {
-		if (rop_push_request(&rops, &reqs[i]) != ROP_OK)
+		enum rop_err err = rop_push_request(&rops, &reqs[i]);
+		if (err != ROP_OK) {
+			fprintf(stderr, "request %u (%s) not encodable: %s\n", i,
+			        rop_name(reqs[i].rop_id), rop_strerror(err));
 			return -1;
+		}
 	}
 	rop_push_init_growable(&ext, mem);
 	if (rpc_ext_encode_rop_buffer(&ext, rops.data, rops.ofs, handles, handle_count,

@@ -462,6 +462,72 @@ static void test_handles(void)
 	talloc_free(mem);
 }
 
+static void test_search_folder(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[3] = {et_logon(&t), 0xFFFFFFFF, 0xFFFFFFFF};
+	uint64_t finder = store_special_fid(t.mbox, STORE_FOLDER_FINDER);
+	uint64_t sent = store_special_fid(t.mbox, STORE_FOLDER_SENT_ITEMS);
+	uint64_t scope[1] = {sent};
+	struct mapi_restriction res = {.rt = RES_PROPERTY};
+	struct rop_request q[8];
+
+	res.u.prop.relop = RELOP_EQ;
+	res.u.prop.proptag = PR_SUBJECT_W;
+	res.u.prop.val.tag = PR_SUBJECT_W;
+	res.u.prop.val.v.str = (char *)"m3";
+	test_begin(
+	    "search folder: CreateFolder type 2, Get before Set, SetSearchCriteria, contents");
+	memset(q, 0, sizeof(q));
+	q[0] = open_folder(0, 1, finder);
+	q[1].rop_id = ROP_ID_CreateFolder;
+	q[1].input_handle = 1;
+	q[1].output_handle = 2;
+	q[1].u.create_folder.folder_type = 2;
+	q[1].u.create_folder.use_unicode_strings = 1;
+	q[1].u.create_folder.display_name = (char *)"Reminders";
+	q[1].u.create_folder.comment = (char *)"";
+	q[2].rop_id = ROP_ID_GetSearchCriteria;
+	q[2].input_handle = 2;
+	q[2].u.get_search_criteria.include_restriction = 1;
+	q[2].u.get_search_criteria.include_folders = 1;
+	q[3].rop_id = ROP_ID_SetSearchCriteria;
+	q[3].input_handle = 2;
+	q[3].u.set_search_criteria.restriction = &res;
+	q[3].u.set_search_criteria.folder_ids.count = 1;
+	q[3].u.set_search_criteria.folder_ids.ids = scope;
+	q[3].u.set_search_criteria.search_flags = 0x00000002 | 0x00000008;
+	q[4] = q[2];
+	q[5].rop_id = ROP_ID_GetContentsTable;
+	q[5].input_handle = 2;
+	q[5].output_handle = 1;
+	q[6].rop_id = ROP_ID_SetSearchCriteria; /* on a generic folder */
+	q[6].input_handle = 0;
+	test_assert_int(et_exec(&t, mem, q, 6, h, 3, r), 0);
+	test_assert_int(r->count, 6);
+	test_assert_int(r->resps[1].return_value, 0);
+	test_assert_int(r->resps[2].return_value, EC_NotInitialized);
+	test_assert_int(r->resps[3].return_value, 0);
+	test_assert_int(r->resps[4].return_value, 0);
+	test_assert_int(r->resps[4].u.get_search_criteria.folder_ids.count, 1);
+	test_assert(r->resps[4].u.get_search_criteria.folder_ids.count == 1 &&
+	            r->resps[4].u.get_search_criteria.folder_ids.ids[0] == sent);
+	test_assert(r->resps[4].u.get_search_criteria.restriction != NULL);
+	test_assert((r->resps[4].u.get_search_criteria.search_flags & 0x1000) != 0);
+	test_assert_int(r->resps[5].return_value, 0);
+	test_assert_int(r->resps[5].u.get_contents_table.row_count, 1);
+	uint32_t fh[3];
+	memcpy(fh, r->handles, sizeof(fh));
+	q[0] = open_folder(0, 1, sent);
+	q[1] = q[3];
+	q[1].input_handle = 1;
+	test_assert_int(et_exec(&t, mem, q, 2, fh, 3, r), 0);
+	test_assert_int(r->resps[1].return_value, EC_NotSearchFolder);
+	test_end();
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	et_setup(&t);
@@ -470,6 +536,7 @@ int main(void)
 	test_named();
 	test_tables();
 	test_handles();
+	test_search_folder();
 	et_teardown(&t);
 	return test_exit();
 }
