@@ -47,6 +47,7 @@ static struct fuzz_env {
 	struct addrbook *ab;
 	struct ems_server *ems;
 	struct mh_server *mh;
+	TALLOC_CTX *root; /* what the set-up keeps */
 	char *alice_dn;
 	char nspi_ctx[64], ems_ctx[64], ems_seq[64];
 } env;
@@ -113,6 +114,11 @@ static void cleanup(void)
 	char cmd[128];
 
 	mh_server_free(&env.mh);
+	talloc_free(env.ems);
+	addrbook_deinit(&env.ab);
+	store_close(&env.store);
+	directory_close(&env.dir_h);
+	talloc_free(env.root);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", env.dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", env.dir);
@@ -216,11 +222,12 @@ static void setup(void)
 	struct dir_user *u;
 
 	log_set_level(LOG_LEVEL_ERROR);
+	env.root = talloc_new(NULL);
 	snprintf(env.dir, sizeof(env.dir), "%s/fuzz-mapi-XXXXXX",
 	         access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-	if (mkdtemp(env.dir) == NULL || directory_open(NULL, env.dir, &env.dir_h, &error) < 0 ||
+	if (mkdtemp(env.dir) == NULL || directory_open(env.root, env.dir, &env.dir_h, &error) < 0 ||
 	    directory_domain_add(env.dir_h, "x.test", &error) < 0 ||
-	    store_open(NULL, env.dir, &ss, &env.store, &error) < 0)
+	    store_open(env.root, env.dir, &ss, &env.store, &error) < 0)
 		goto fail;
 	for (int i = 0; i < 12; i++) {
 		char addr[32], name[32];
@@ -235,11 +242,12 @@ static void setup(void)
 		if (store_mailbox_create(env.store, &mp, &error) < 0)
 			goto fail;
 		if (i == 0)
-			env.alice_dn = u->legacy_dn;
+			env.alice_dn = talloc_strdup(env.root, u->legacy_dn);
+		talloc_free(u);
 	}
-	if (addrbook_init(NULL, env.dir_h, &as, &env.ab, &error) < 0 ||
-	    ems_server_new(NULL, env.store, env.dir_h, "localhost", &env.ems, &error) < 0 ||
-	    mh_server_new(NULL, &ms, env.ab, env.ems, &env.mh, &error) < 0)
+	if (addrbook_init(env.root, env.dir_h, &as, &env.ab, &error) < 0 ||
+	    ems_server_new(env.root, env.store, env.dir_h, "localhost", &env.ems, &error) < 0 ||
+	    mh_server_new(env.root, &ms, env.ab, env.ems, &env.mh, &error) < 0)
 		goto fail;
 	atexit(cleanup);
 	open_sessions();

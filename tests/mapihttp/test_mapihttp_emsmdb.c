@@ -250,7 +250,8 @@ static void test_notification_event(TALLOC_CTX *mem_ctx)
 	uint32_t ha[2] = {0xFFFFFFFF, 0xFFFFFFFF}, hb[3] = {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF};
 	uint64_t ipm_subtree = 0;
 	unsigned n = 0;
-	struct waiter w = {.c = a, .mem_ctx = mem_ctx};
+	/* talloc is not thread-safe: the waiting thread has a context of its own. */
+	struct waiter w = {.c = a, .mem_ctx = talloc_new(NULL)};
 	pthread_t th;
 
 	test_begin("NotificationWait answers early with EventPending when an event arrives");
@@ -291,6 +292,7 @@ static void test_notification_event(TALLOC_CTX *mem_ctx)
 	test_assert_int(execute(b, mem_ctx, q, 2, hb, 3, r, &n), 0);
 	test_assert(n == 2 && r[0].return_value == 0 && r[1].return_value == 0);
 	pthread_join(th, NULL);
+	talloc_free(w.mem_ctx);
 	test_assert_int(w.code, 0);
 	test_assert_int(w.event_pending, 1);
 	test_assert(w.seconds < 1.5); /* the wait period is 2 s */

@@ -175,11 +175,13 @@ static void test_query_rows_pages(TALLOC_CTX *mem_ctx)
 			talloc_free(prev);
 			prev = talloc_strdup(mem_ctx, name != NULL ? name : "");
 		}
-		total += resp.rows->count;
+		uint32_t got = resp.rows->count;
+
+		total += got;
 		st = *resp.state;
 		test_assert_int(st.total_recs, GAL_TOTAL);
 		talloc_free(tmp);
-		if (resp.rows->count == 0 || st.current_rec == 0x2 /* MID_END_OF_TABLE */)
+		if (got == 0 || st.current_rec == 0x2 /* MID_END_OF_TABLE */)
 			break;
 		if (pages > GAL_TOTAL / PAGE + 3)
 			break;
