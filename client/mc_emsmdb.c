@@ -272,7 +272,10 @@ int mc_emsmdb_execute(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc
 	if (need_urls(s) < 0 ||
 	    execute_request_body(tmp, s, o, reqs, count, handles, handle_count, &body) < 0)
 		goto out;
-	if (mc_mapi_request(tmp, s, s->emsmdb_url, "Execute", body.data, body.ofs, &r) < 0)
+	s->trace_ctx = ctx_or_NULL;
+	int rc = mc_mapi_request(tmp, s, s->emsmdb_url, "Execute", body.data, body.ofs, &r);
+	s->trace_ctx = NULL;
+	if (rc < 0)
 		goto out;
 	enum rop_err e = mh_execute_resp_pull(tmp, r.body, r.body_len, &resp);
 	if (e != ROP_OK) {

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "mc_frame.h"
+#include "rop_print.h"
 
 #define MC_USER_AGENT "mapiclient/0.1.0"
 /* X-ClientApplication ([MS-OXCMAPIHTTP] 2.2.2.1): the client's version,
@@ -344,6 +345,49 @@ static int mapi_body(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *requ
 	return 0;
 }
 
+/* --trace: a MAPI/HTTP body decoded by the codec's printer (rop_print.h),
+ * each line prefixed with the direction. */
+static void trace_mapi_body(struct mc_session *s, const char *request_type, bool response,
+                            const uint8_t *data, size_t len)
+{
+	static const struct {
+		const char *name;
+		enum rop_print_body body;
+	} ems[] = {{"Connect", ROP_BODY_CONNECT},
+	           {"Execute", ROP_BODY_EXECUTE},
+	           {"Disconnect", ROP_BODY_DISCONNECT},
+	           {"NotificationWait", ROP_BODY_NOTIFICATION_WAIT}};
+	enum rop_print_dir dir = response ? ROP_PRINT_RESPONSE : ROP_PRINT_REQUEST;
+	enum nspi_request_type nspi;
+	struct rop_printer pr;
+	bool printed = false;
+	if (s->opts.trace == NULL)
+		return;
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	rop_printer_init(&pr, tmp);
+	for (size_t i = 0; i < sizeof(ems) / sizeof(ems[0]); i++) {
+		if (strcmp(request_type, ems[i].name) == 0) {
+			rop_print_mh_body(&pr, ems[i].body, dir, data, len, s->trace_ctx);
+			printed = true;
+		}
+	}
+	if (!printed && nspi_request_lookup(request_type, &nspi) == 1) {
+		rop_print_nspi_body(&pr, nspi, dir, data, len);
+		printed = true;
+	}
+	if (printed && pr.text != NULL) {
+		const char *p = pr.text;
+		mc_trace(s, "%c %s %s body decoded:\n", response ? '<' : '>', request_type,
+		         response ? "response" : "request");
+		while (*p != '\0') {
+			size_t n = strcspn(p, "\n");
+			mc_trace(s, "%c   %.*s\n", response ? '<' : '>', (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+	}
+	talloc_free(tmp);
+}
+
 int mc_mapi_request(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *url,
                     const char *request_type, const uint8_t *body, size_t body_len,
                     struct mc_mapi_resp *resp_r)
@@ -368,6 +412,7 @@ int mc_mapi_request(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *url,
 		mc_fail(s, MC_E_NOMEM, "out of memory");
 		goto out;
 	}
+	trace_mapi_body(s, request_type, false, body, body_len);
 	if (mc_http_request(tmp, s, "POST", url, headers, body, body_len, true, &h) < 0)
 		goto out;
 	resp_r->http_status = h.status;
@@ -389,6 +434,7 @@ int mc_mapi_request(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *url,
 	 * with a Content-Length (Connect, [MS-OXCMAPIHTTP] 4.1). */
 	if (mapi_body(mem_ctx, s, request_type, &h, resp_r) < 0)
 		goto out;
+	trace_mapi_body(s, request_type, true, resp_r->body, resp_r->body_len);
 	if (resp_r->response_code != 0) {
 		mc_fail(s, MC_E_SERVER, "%s: the server answered X-ResponseCode %" PRIu32 " (%s)",
 		        request_type, resp_r->response_code,

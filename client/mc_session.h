@@ -46,6 +46,8 @@ struct mc_session_opts {
 	bool no_compress; /* Execute without compression or XOR, either way */
 };
 
+struct rop_decode_ctx;
+
 struct mc_session {
 	struct mc_session_opts opts; /* strings copied onto the session */
 	void *curl;                  /* CURL * */
@@ -54,6 +56,8 @@ struct mc_session {
 	char client_guid[40];  /* "{GUID}" of X-ClientInfo */
 	uint64_t request_counter;
 	char *error; /* the last failure, talloc child of the session */
+	/* the table columns of the Execute under way, for --trace */
+	const struct rop_decode_ctx *trace_ctx;
 	enum mc_err error_kind;
 	/* what discovery found (mc_autodiscover.h fills them) */
 	char *emsmdb_url;

@@ -176,7 +176,9 @@ int mc_store_message_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const stru
 	reqs[1].u.get_properties_specific.tags = *tags;
 	reqs[2].rop_id = ROP_ID_Release;
 	reqs[2].input_handle = 1;
-	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 3, in_handles, 2, NULL, &resps, &n, &handles,
+	/* the tags also let --trace print the row (rop_print.h) */
+	struct rop_decode_ctx ctx = {.columns = tags};
+	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 3, in_handles, 2, &ctx, &resps, &n, &handles,
 	                      &nh) < 0 ||
 	    check_rops(s, resps, n, 2) < 0)
 		return -1;
@@ -206,7 +208,9 @@ int mc_store_folder_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const struc
 	reqs[1].u.get_properties_specific.tags = *tags;
 	reqs[2].rop_id = ROP_ID_Release;
 	reqs[2].input_handle = 1;
-	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 3, in_handles, 2, NULL, &resps, &n, &handles,
+	/* the tags also let --trace print the row (rop_print.h) */
+	struct rop_decode_ctx ctx = {.columns = tags};
+	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 3, in_handles, 2, &ctx, &resps, &n, &handles,
 	                      &nh) < 0 ||
 	    check_rops(s, resps, n, 2) < 0)
 		goto out;

@@ -236,8 +236,20 @@ class Trace(unittest.TestCase):
         self.assertRegex(disconnect, r"> Cookie: \(\d+ bytes\)")
         # the framing: PROCESSING ... DONE in the body dump
         self.assertIn("PROCESSING..", err)
+        # bodies decoded by the codec's printer, both ways
+        self.assertIn("> Connect request body decoded:\n>   Connect request\n", err)
+        self.assertIn(">   UserDn: \"%s\"" % Env.alice["legacy-dn"], err)
+        self.assertIn("< Connect response body decoded:\n<   Connect response\n", err)
+        self.assertIn('<   DisplayName: "Alice Example"\n', err)
         self.assertNotIn("alice-pw", err)
 
+
+    def test_trace_rows_decoded(self):
+        rc, out, err = run("--trace", "folders")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("<         RopQueryRows (0x15) response\n", err)
+        self.assertIn('<                 value: "Top of Information Store"\n', err)
+        self.assertNotIn("! offset", err)  # every body decodes
 
     def execute_request_headers(self, trace):
         """(Execute Flags, RPC_HEADER_EXT Flags) of each Execute request:
