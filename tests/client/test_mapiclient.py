@@ -366,8 +366,8 @@ class MailStore(unittest.TestCase):
         rc, out, err = run("show", "0001000000000017/00010000deadbeef")
         self.assertEqual(rc, EXIT_FAIL)
         self.assertEqual(out, "")
-        self.assertRegex(err, r"^mapiclient: RopOpenMessage: ReturnValue 0x[0-9a-f]{8} "
-                              r"\((?!Success)\w+\)\n$")
+        # [MS-OXCMSG] 3.2.5.1: ecNotFound for a message that does not exist
+        self.assertEqual(err, "mapiclient: RopOpenMessage: ReturnValue 0x8004010f (NotFound)\n")
         rc, out, err = run("show", "not-an-id")
         self.assertEqual(rc, EXIT_USAGE)
         self.assertIn("MESSAGE is FOLDERID/MESSAGEID", err)
