@@ -93,6 +93,7 @@ enum http_handler_result mh_http_handle(struct http_request *req, struct mh_serv
 	    .client_app = http_request_header(req, "X-ClientApplication"),
 	    .mailbox_id = http_target_param(req->target, "MailboxId"),
 	    .peer = req->peer,
+	    .tls = req->tls,
 	    .body = req->body,
 	    .body_len = req->body_len,
 	};

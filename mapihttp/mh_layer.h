@@ -79,6 +79,7 @@ struct mh_in {
 	const char *cookies;    /* every Cookie header, joined with "; " */
 	const char *mailbox_id; /* the URL's MailboxId parameter */
 	const char *peer;       /* for logs */
+	bool tls;               /* cookies are then marked Secure */
 	const uint8_t *body;
 	size_t body_len;
 };

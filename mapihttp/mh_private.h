@@ -85,6 +85,7 @@ struct mh_call {
 	enum mh_kind kind;
 	char *auth_user, *mailbox_id, *request_type, *request_id, *client_info, *client_app;
 	char *peer;
+	bool tls;
 	uint8_t *body;
 	size_t body_len;
 	void *req; /* the decoded request body */

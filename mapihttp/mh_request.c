@@ -182,6 +182,7 @@ static struct mh_call *call_new(struct mh_server *srv, const struct mh_in *in,
 	call->client_info = dup_or_null(call, in->client_info);
 	call->client_app = dup_or_null(call, in->client_app);
 	call->peer = dup_or_null(call, in->peer);
+	call->tls = in->tls;
 	call->body = talloc_memdup(call, in->body_len > 0 ? in->body : (const uint8_t *)"",
 	                           in->body_len > 0 ? in->body_len : 1);
 	call->body_len = in->body_len;
@@ -231,8 +232,8 @@ static enum mh_response_code check_headers(struct mh_call *call, const struct mh
 
 static void add_cookie(struct mh_call *call, const char *name, const char *value, bool expire)
 {
-	char *c = talloc_asprintf(call, "%s=%s; path=%s; HttpOnly%s", name, value,
-	                          call->ep_ops->cookie_path,
+	char *c = talloc_asprintf(call, "%s=%s; path=%s; HttpOnly%s%s", name, value,
+	                          call->ep_ops->cookie_path, call->tls ? "; secure" : "",
 	                          expire ? "; expires=Thu, 01 Jan 1970 00:00:00 GMT" : "");
 
 	if (c != NULL)

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aux.h"
 #include "directory.h"
 #include "log.h"
 #include "mh_emsmdb.h"
@@ -82,7 +83,9 @@ static int post(struct mht_client *c, TALLOC_CTX *mem_ctx, const char *type, con
 	return mht_request(c, mem_ctx, &r, hr);
 }
 
-/* Connect as c's user with user_dn; the X-ResponseCode, resp decoded. */
+/* Connect as c's user with user_dn; the X-ResponseCode, resp decoded.
+ * The auxiliary buffer carries an AUX_PERF_REQUESTID block, as Outlook's
+ * does ([MS-OXCRPC] 2.2.2.2). */
 static int connect_as(struct mht_client *c, TALLOC_CTX *mem_ctx, const char *user_dn,
                       struct mh_connect_resp *resp, struct mht_resp *hr)
 {
@@ -90,8 +93,18 @@ static int connect_as(struct mht_client *c, TALLOC_CTX *mem_ctx, const char *use
 	                             .default_code_page = 1252,
 	                             .lcid_sort = 0x409,
 	                             .lcid_string = 0x409};
-	struct rop_push p;
+	struct aux_block block = {
+	    .version = AUX_VERSION_1, .type = AUX_TYPE_PERF_REQUESTID, .known = true};
+	struct aux_list aux = {&block, 1};
+	struct rop_push p, a;
 
+	block.u.requestid.session_id = 7;
+	block.u.requestid.request_id = 1;
+	rop_push_init_growable(&a, mem_ctx);
+	if (aux_buffer_encode(&a, &aux, 0) != ROP_OK)
+		return -1;
+	req.aux.data = a.data;
+	req.aux.len = (uint32_t)a.ofs;
 	rop_push_init_growable(&p, mem_ctx);
 	if (mh_connect_req_push(&p, &req) != ROP_OK ||
 	    post(c, mem_ctx, "Connect", p.data, p.ofs, hr) < 0)
