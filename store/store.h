@@ -87,6 +87,8 @@ struct store_settings {
 	unsigned int max_open; /* LRU size of open envs; 0 = 64 */
 	uint64_t mapsize;      /* per-mailbox map size in bytes; 0 = 32 GiB */
 	bool nosync;           /* MDB_NOSYNC: for tests and benchmarks only */
+	bool compress_chunks;  /* mailboxes created now store large values
+	                          LZ4-compressed per chunk (store/DESIGN.md) */
 };
 
 /* Opens the store rooted at data_dir (created if missing, with

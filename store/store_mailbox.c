@@ -166,8 +166,8 @@ static int populate(MDB_txn *txn, struct store_mailbox *mbox,
 {
 	struct meta_ident *ident = &mbox->env->ident;
 	int ret = store_meta_put_u64(txn, mbox, "globcnt", 1);
-	/* Large values are stored LZ4-compressed per chunk (store_codec.c). */
-	if (ret == 0)
+	/* Large values LZ4-compressed per chunk when asked (store_codec.c). */
+	if (ret == 0 && mbox->store->settings.compress_chunks)
 		ret = store_meta_put_u64(txn, mbox, "chunkfmt", 1);
 	for (size_t i = 0; i < sizeof(special_defs) / sizeof(special_defs[0]) && ret == 0; i++) {
 		const struct special_def *d = &special_defs[i];

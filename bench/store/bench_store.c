@@ -281,7 +281,10 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	struct store *store;
 	struct store_mailbox *mbox;
-	struct store_settings s = {.mapsize = 64ULL << 30};
+	/* BENCH_STORE_LZ4=1: large values LZ4-compressed, for comparison. */
+	const char *lz4 = getenv("BENCH_STORE_LZ4");
+	struct store_settings s = {.mapsize = 64ULL << 30, .compress_chunks = lz4 && *lz4 == '1'};
+	printf("chunks: %s\n", s.compress_chunks ? "LZ4" : "raw");
 	struct store_mailbox_params p = {.owner_name = "Bench"};
 	memset(p.mailbox_guid.b, 0x42, 16);
 	if (store_open(NULL, tmpl, &s, &store, &error) != 0 ||

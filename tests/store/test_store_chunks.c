@@ -163,7 +163,7 @@ static void test_legacy_and_corrupt(void)
 	mdb_env_close(env);
 	const char *error;
 	struct mapi_guid g = test_guid(91);
-	struct store_settings s = {.nosync = true, .mapsize = 1ULL << 30};
+	struct store_settings s = {.nosync = true, .mapsize = 1ULL << 30, .compress_chunks = true};
 	test_assert_int(store_open(NULL, dir, &s, &store, &error), 0);
 	test_assert_int(store_mailbox_open(NULL, store, &g, &mbox, &error), 0);
 	uint64_t inbox = store_special_fid(mbox, STORE_FOLDER_INBOX);
@@ -203,7 +203,7 @@ static void test_corrupt_framed(void)
 	MDB_val k, v;
 	MDB_cursor *cur;
 	const char *error;
-	struct store_settings s = {.nosync = true, .mapsize = 1ULL << 30};
+	struct store_settings s = {.nosync = true, .mapsize = 1ULL << 30, .compress_chunks = true};
 	for (int damage = 0; damage < 3; damage++) {
 		test_assert_int(raw_open(92, &env, &txn, &meta, &chunk), 0);
 		test_assert_int(mdb_cursor_open(txn, chunk, &cur), 0);
@@ -246,16 +246,51 @@ static void test_corrupt_framed(void)
 	test_end();
 }
 
+static void test_default_raw(void)
+{
+	test_begin("chunks: raw by default (compression is a setting)");
+	const char *error;
+	struct store *plain;
+	struct store_settings s = {.nosync = true, .mapsize = 1ULL << 30};
+	test_assert_int(store_open(NULL, dir, &s, &plain, &error), 0);
+	struct store_mailbox *mbox = test_mailbox(NULL, plain, 93);
+	uint64_t inbox = store_special_fid(mbox, STORE_FOLDER_INBOX);
+	char *text = text_body(BIG);
+	uint64_t m = save_value(mbox, inbox, pv_str(PR_BODY, text));
+	test_assert(read_back(mbox, inbox, m, PR_BODY, (const uint8_t *)text, BIG, 9000));
+	store_mailbox_close(&mbox);
+	store_close(&plain);
+	store_close(&store);
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi meta, chunk;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	test_assert_int(raw_open(93, &env, &txn, &meta, &chunk), 0);
+	test_assert_int(mdb_cursor_open(txn, chunk, &cur), 0);
+	test_assert_int(mdb_cursor_get(cur, &k, &v, MDB_FIRST), 0);
+	test_assert_int(v.mv_size, CHUNK);
+	test_assert(memcmp(v.mv_data, text, CHUNK) == 0);
+	mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+	talloc_free(text);
+	s.compress_chunks = true;
+	test_assert_int(store_open(NULL, dir, &s, &store, &error), 0);
+	test_end();
+}
+
 int main(void)
 {
 	const char *error;
 	dir = tmp_data_dir(NULL);
-	struct store_settings s = {.nosync = true, .mapsize = 1ULL << 30};
+	struct store_settings s = {.nosync = true, .mapsize = 1ULL << 30, .compress_chunks = true};
 	if (store_open(NULL, dir, &s, &store, &error) != 0)
 		return 1;
 	test_compressed_and_raw();
 	test_legacy_and_corrupt();
 	test_corrupt_framed();
+	test_default_raw();
 	store_close(&store);
 	rm_rf(dir);
 	talloc_free(dir);
