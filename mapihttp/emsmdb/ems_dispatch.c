@@ -36,6 +36,7 @@ static const struct ems_rop_def rop_defs[256] = {
     /* [MS-OXOMSG] */
     ROW(GetAddressTypes, get_address_types, ANY),
     ROW(OptionsData, options_data, ANY),
+    ROW(SubmitMessage, submit_message, MESSAGE),
     /* [MS-OXCFXICS] */
     ROW(TellVersion, tell_version, ANY),
     /* [MS-OXCFOLD] */

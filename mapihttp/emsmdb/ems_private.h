@@ -271,6 +271,7 @@ ems_rop_fn ems_rop_modify_recipients;
 ems_rop_fn ems_rop_read_recipients;
 ems_rop_fn ems_rop_get_attachment_table;
 ems_rop_fn ems_rop_reload_cached_information;
+ems_rop_fn ems_rop_submit_message;
 /* RopRelease of a stream: uncommitted changes are committed first. */
 void ems_stream_release(struct ems_object *obj);
 

@@ -630,6 +630,96 @@ static void test_attachment_table(void)
 	talloc_free(mem);
 }
 
+static uint32_t rows_in(struct store_mailbox *mbox, uint64_t fid, const char *subject)
+{
+	struct store_table *tab;
+	struct mapi_propval_array *rows;
+	uint32_t n = 0, hits = 0, col = PR_SUBJECT;
+	struct mapi_proptag_array cols = {1, &col};
+	if (store_table_open(NULL, mbox, fid, STORE_TABLE_CONTENTS, 0, &tab) != 0)
+		return 9999;
+	store_table_set_columns(tab, &cols);
+	store_table_query_rows(tab, tab, 1000, true, &rows, &n);
+	for (uint32_t i = 0; i < n; i++)
+		hits += PROP_TYPE(rows[i].vals[0].tag) == PT_UNICODE &&
+		        strcmp(rows[i].vals[0].v.str, subject) == 0;
+	store_table_close(&tab);
+	return hits;
+}
+
+static void test_submit(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[2] = {et_logon(&t), 0xFFFFFFFF};
+	uint64_t outbox = store_special_fid(t.mbox, STORE_FOLDER_OUTBOX);
+	uint64_t sent = store_special_fid(t.mbox, STORE_FOLDER_SENT_ITEMS);
+	uint64_t inbox = store_special_fid(t.mbox, STORE_FOLDER_INBOX);
+	struct dir_user *carol = et_add_user(&t, "carol@example.com", "Carol");
+	struct store_mailbox *cmb;
+	const char *error;
+	struct mapi_binary sent_eid;
+	struct rop_recipient_row rows[2];
+	struct rop_request q[6];
+	struct mapi_propval v[2] = {{.tag = PR_SUBJECT}, {.tag = PROP_TAG(PT_BINARY, 0x0E0A)}};
+	uint32_t rcols[] = {PROP_TAG(PT_LONG, 0x5FFF)};
+
+	test_assert_int(store_mailbox_open(mem, t.store, &carol->mailbox_guid, &cmb, &error), 0);
+	test_assert_int(store_folder_entryid(mem, t.mbox, sent, &sent_eid), 0);
+	v[0].v.str = (char *)"Lunch?";
+	v[1].v.bin = sent_eid;
+	test_begin("SubmitMessage delivers to local Inboxes and files the sent copy");
+	memset(rows, 0, sizeof(rows));
+	rows[0].row_id = 0;
+	rows[0].recipient_type = 1;
+	rows[0].row = smtp_row(mem, "carol@example.com", "Carol", 0);
+	rows[1].row_id = 1;
+	rows[1].recipient_type = 2;
+	rows[1].row = ex_row(mem, t.user->legacy_dn, 0, "Alice Example");
+	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0].output_handle = 1;
+	q[0].u.create_message.folder_id = outbox;
+	q[1] = set_props(1, v, 2);
+	q[2] = rq(ROP_ID_ModifyRecipients, 1);
+	q[2].u.modify_recipients.recipient_columns.count = 1;
+	q[2].u.modify_recipients.recipient_columns.tags = rcols;
+	q[2].u.modify_recipients.rows.count = 2;
+	q[2].u.modify_recipients.rows.rows = rows;
+	q[3] = rq(ROP_ID_SubmitMessage, 1);
+	q[4] = set_props(1, v, 1); /* submitted: read-only now */
+	test_assert_int(et_exec(&t, mem, q, 5, h, 2, r), 0);
+	test_assert_int(r->count, 5);
+	test_assert_int(r->resps[2].return_value, 0);
+	test_assert_int(r->resps[3].return_value, 0);
+	test_assert_int(r->resps[4].return_value, EC_AccessDenied);
+	test_assert_int(rows_in(cmb, store_special_fid(cmb, STORE_FOLDER_INBOX), "Lunch?"), 1);
+	test_assert_int(rows_in(t.mbox, inbox, "Lunch?"), 1);
+	test_assert_int(rows_in(t.mbox, sent, "Lunch?"), 1);
+	test_assert_int(rows_in(t.mbox, outbox, "Lunch?"), 0);
+	test_end();
+
+	test_begin("SubmitMessage: no recipients, a recipient on another server");
+	q[1] = set_props(1, v, 1);
+	q[2] = rq(ROP_ID_SubmitMessage, 1);
+	test_assert_int(et_exec(&t, mem, q, 3, h, 2, r), 0);
+	test_assert_int(r->resps[2].return_value, EC_NoRecipients);
+	rows[0].row = smtp_row(mem, "someone@elsewhere.example", "Someone", 0);
+	v[0].v.str = (char *)"Outside";
+	q[2] = rq(ROP_ID_ModifyRecipients, 1);
+	q[2].u.modify_recipients.recipient_columns.count = 1;
+	q[2].u.modify_recipients.recipient_columns.tags = rcols;
+	q[2].u.modify_recipients.rows.count = 2;
+	q[2].u.modify_recipients.rows.rows = rows;
+	q[3] = rq(ROP_ID_SubmitMessage, 1);
+	test_assert_int(et_exec(&t, mem, q, 4, h, 2, r), 0);
+	test_assert_int(r->resps[2].return_value, 0);
+	test_assert_int(r->resps[3].return_value, EC_InvalidRecipients);
+	test_assert_int(rows_in(t.mbox, inbox, "Outside"), 0);
+	test_end();
+	store_mailbox_close(&cmb);
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	et_setup(&t);
@@ -640,6 +730,7 @@ int main(void)
 	test_streams();
 	test_recipients();
 	test_attachment_table();
+	test_submit();
 	et_teardown(&t);
 	return test_exit();
 }

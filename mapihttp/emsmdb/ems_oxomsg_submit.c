@@ -1,0 +1,286 @@
+/*
+ * RopSubmitMessage ([MS-OXOMSG] 3.2.5.1) with local delivery: the message
+ * is saved, a copy is delivered to the receive folder of every recipient
+ * whose address names a mailbox of this server, and the sender's copy goes
+ * to the folder PidTagSentMailEntryId names (or is deleted with
+ * PidTagDeleteAfterSubmit).  There is no transport to other servers yet:
+ * a message with a recipient outside this server is refused with
+ * ecInvalidRecipients before anything is delivered, rather than accepted
+ * and silently dropped.
+ */
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "ems_private.h"
+#include "log.h"
+
+#define PR_ADDRTYPE            PROP_TAG(PT_UNICODE, 0x3002)
+#define PR_EMAIL_ADDRESS       PROP_TAG(PT_UNICODE, 0x3003)
+#define PR_SMTP_ADDRESS        PROP_TAG(PT_UNICODE, 0x39FE)
+#define PR_MESSAGE_CLASS       PROP_TAG(PT_UNICODE, 0x001A)
+#define PR_MESSAGE_FLAGS       PROP_TAG(PT_LONG, 0x0E07)
+#define PR_DELIVERY_TIME       PROP_TAG(PT_SYSTIME, 0x0E06)
+#define PR_SUBMIT_TIME         PROP_TAG(PT_SYSTIME, 0x0039)
+#define PR_SENDER_NAME         PROP_TAG(PT_UNICODE, 0x0C1A)
+#define PR_SENDER_ADDRTYPE     PROP_TAG(PT_UNICODE, 0x0C1E)
+#define PR_SENDER_EMAIL        PROP_TAG(PT_UNICODE, 0x0C1F)
+#define PR_SENDER_SMTP         PROP_TAG(PT_UNICODE, 0x5D01)
+#define PR_SENT_REPR_NAME      PROP_TAG(PT_UNICODE, 0x0042)
+#define PR_SENT_REPR_ADDRTYPE  PROP_TAG(PT_UNICODE, 0x0064)
+#define PR_SENT_REPR_EMAIL     PROP_TAG(PT_UNICODE, 0x0065)
+#define PR_RECEIVED_BY_NAME    PROP_TAG(PT_UNICODE, 0x0040)
+#define PR_RECEIVED_BY_EMAIL   PROP_TAG(PT_UNICODE, 0x0076)
+#define PR_DELETE_AFTER_SUBMIT PROP_TAG(PT_BOOLEAN, 0x0E01)
+#define PR_SENTMAIL_ENTRYID    PROP_TAG(PT_BINARY, 0x0E0A)
+#define MSGFLAG_READ           0x00000001
+#define MSGFLAG_UNSENT         0x00000008
+
+static uint64_t now_filetime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec + 11644473600ULL) * 10000000ULL + (uint64_t)ts.tv_nsec / 100;
+}
+
+static const struct mapi_propval *find(const struct mapi_propval_array *a, uint32_t tag)
+{
+	for (uint32_t i = 0; i < a->count; i++) {
+		if (a->vals[i].tag == tag)
+			return &a->vals[i];
+	}
+	return NULL;
+}
+
+/* The local user a recipient row names: 1 found, 0 not local, -1 error. */
+static int recipient_user(struct ems_session *s, TALLOC_CTX *mem,
+                          const struct mapi_propval_array *row, struct dir_user **user_r)
+{
+	const struct mapi_propval *type = find(row, PR_ADDRTYPE);
+	const struct mapi_propval *email = find(row, PR_EMAIL_ADDRESS);
+	const struct mapi_propval *smtp = find(row, PR_SMTP_ADDRESS);
+	const char *error = NULL;
+
+	if (type != NULL && email != NULL && strcasecmp(type->v.str, "EX") == 0)
+		return directory_user_by_legacy_dn(s->srv->dir, mem, email->v.str, user_r, &error);
+	if (smtp != NULL)
+		return directory_user_by_address(s->srv->dir, mem, smtp->v.str, user_r, &error);
+	if (type != NULL && email != NULL && strcasecmp(type->v.str, "SMTP") == 0)
+		return directory_user_by_address(s->srv->dir, mem, email->v.str, user_r, &error);
+	return 0;
+}
+
+/* Sets vals on msg, skipping the ones the store computes itself. */
+static int set_copyable(struct store_message *msg, const struct mapi_propval_array *vals)
+{
+	int ret = store_message_set_props(msg, vals);
+
+	if (ret != STORE_E_ACCESS && ret != STORE_E_BADTYPE)
+		return ret;
+	for (uint32_t i = 0; i < vals->count; i++) {
+		struct mapi_propval_array one = {1, &vals->vals[i]};
+		ret = store_message_set_props(msg, &one);
+		if (ret != 0 && ret != STORE_E_ACCESS && ret != STORE_E_BADTYPE)
+			return ret;
+	}
+	return 0;
+}
+
+/* Copies recipients and attachments of src into dst. */
+static int copy_parts(TALLOC_CTX *mem, struct store_message *src, struct store_message *dst)
+{
+	uint32_t count, *ids, *nums;
+	struct mapi_propval_array *rows;
+	int ret = store_message_get_recipients(mem, src, &count, &ids, &rows);
+
+	if (ret == 0 && count > 0)
+		ret = store_message_modify_recipients(dst, count, ids, rows);
+	if (ret == 0)
+		ret = store_message_attach_list(mem, src, &nums, &count);
+	for (uint32_t i = 0; ret == 0 && i < count; i++) {
+		struct mapi_proptag_array tags;
+		struct mapi_propval_array vals;
+		uint32_t num;
+		ret = store_message_attach_tags(mem, src, nums[i], &tags);
+		if (ret == 0)
+			ret = store_message_attach_get_props(mem, src, nums[i], &tags, &vals);
+		if (ret == 0)
+			ret = store_message_attach_create(dst, &num);
+		if (ret == 0) {
+			/* PidTagAttachNumber (first) is the new one's own */
+			struct mapi_propval_array rest = {vals.count - 1, vals.vals + 1};
+			ret = store_message_attach_set_props(dst, num, &rest);
+		}
+	}
+	return ret;
+}
+
+/* One delivered copy in user's receive folder for the message class. */
+static int deliver_one(struct ems_session *s, TALLOC_CTX *mem, const struct dir_user *user,
+                       struct store_message *src, const struct mapi_propval_array *props,
+                       const char *cls, uint64_t now)
+{
+	struct store_mailbox *mbox;
+	struct store_message *dst;
+	const char *error = NULL;
+	uint64_t fid;
+	struct mapi_propval v[4] = {{.tag = PR_MESSAGE_FLAGS},
+	                            {.tag = PR_DELIVERY_TIME},
+	                            {.tag = PR_RECEIVED_BY_NAME},
+	                            {.tag = PR_RECEIVED_BY_EMAIL}};
+	struct mapi_propval_array mine = {4, v}, copy = {0, NULL};
+	int ret;
+
+	/* the sender's submission instructions stay with the sender */
+	copy.vals = talloc_array(mem, struct mapi_propval, props->count ? props->count : 1);
+	if (copy.vals == NULL)
+		return STORE_E_NOMEM;
+	for (uint32_t i = 0; i < props->count; i++) {
+		uint32_t tag = props->vals[i].tag;
+		if (tag != PR_SENTMAIL_ENTRYID && tag != PR_DELETE_AFTER_SUBMIT &&
+		    PROP_TYPE(tag) != PT_ERROR)
+			copy.vals[copy.count++] = props->vals[i];
+	}
+	ret = store_mailbox_open(mem, s->srv->store, &user->mailbox_guid, &mbox, &error);
+
+	if (ret != 0)
+		return ret;
+	ret = store_receive_folder_get(mem, mbox, cls, &fid, NULL);
+	if (ret == 0)
+		ret = store_message_create(mem, mbox, fid, false, &dst);
+	if (ret != 0)
+		return ret;
+	v[0].v.i32 = 0; /* unread */
+	v[1].v.ft = now;
+	v[2].v.str = user->display_name;
+	v[3].v.str = user->legacy_dn;
+	ret = set_copyable(dst, &copy);
+	if (ret == 0)
+		ret = store_message_set_props(dst, &mine);
+	if (ret == 0)
+		ret = copy_parts(mem, src, dst);
+	if (ret == 0)
+		ret = store_message_save(dst, false);
+	store_message_close(&dst);
+	store_mailbox_close(&mbox);
+	return ret;
+}
+
+/* Sender and submission properties on the sender's instance. */
+static int stamp_sender(struct ems_session *s, struct store_message *msg,
+                        const struct mapi_propval_array *props, uint64_t now)
+{
+	struct mapi_propval v[9];
+	uint32_t n = 0;
+	struct mapi_propval_array a;
+
+	memset(v, 0, sizeof(v));
+	v[n].tag = PR_SENDER_NAME;
+	v[n++].v.str = s->user->display_name;
+	v[n].tag = PR_SENDER_ADDRTYPE;
+	v[n++].v.str = (char *)"EX";
+	v[n].tag = PR_SENDER_EMAIL;
+	v[n++].v.str = s->user->legacy_dn;
+	v[n].tag = PR_SENDER_SMTP;
+	v[n++].v.str = s->user->address;
+	v[n].tag = PR_SUBMIT_TIME;
+	v[n++].v.ft = now;
+	v[n].tag = PR_DELIVERY_TIME;
+	v[n++].v.ft = now;
+	if (find(props, PR_SENT_REPR_NAME) == NULL) {
+		v[n].tag = PR_SENT_REPR_NAME;
+		v[n++].v.str = s->user->display_name;
+		v[n].tag = PR_SENT_REPR_ADDRTYPE;
+		v[n++].v.str = (char *)"EX";
+		v[n].tag = PR_SENT_REPR_EMAIL;
+		v[n++].v.str = s->user->legacy_dn;
+	}
+	a.count = n;
+	a.vals = v;
+	return store_message_set_props(msg, &a);
+}
+
+/* The sent copy: read, not unsent, in Sent Items or deleted. */
+static int file_sent(struct ems_rop_ctx *c, struct store_message *msg,
+                     const struct mapi_propval_array *props)
+{
+	struct store_mailbox *mbox = c->logon->mbox;
+	const struct mapi_propval *del = find(props, PR_DELETE_AFTER_SUBMIT);
+	const struct mapi_propval *sent = find(props, PR_SENTMAIL_ENTRYID);
+	const struct mapi_propval *f = find(props, PR_MESSAGE_FLAGS);
+	struct mapi_propval v = {.tag = PR_MESSAGE_FLAGS};
+	struct mapi_propval_array one = {1, &v};
+	uint64_t fid = store_message_fid(msg), mid, dst, dmid;
+	int ret;
+
+	v.v.i32 = ((f != NULL ? f->v.i32 : 0) | MSGFLAG_READ) & ~MSGFLAG_UNSENT;
+	ret = store_message_set_props(msg, &one);
+	if (ret == 0)
+		ret = store_message_save(msg, true);
+	if (ret != 0)
+		return ret;
+	mid = store_message_mid(msg);
+	if (del != NULL && del->v.b)
+		return store_messages_delete(mbox, fid, &mid, 1, STORE_DEL_HARD, NULL);
+	if (sent == NULL || store_entryid_parse(mbox, &sent->v.bin, &dst, &dmid) != 1 ||
+	    dmid != 0 || dst == fid)
+		return 0;
+	return store_messages_move(mbox, fid, dst, &mid, 1, NULL);
+}
+
+uint32_t ems_rop_submit_message(struct ems_rop_ctx *c, const struct rop_request *req,
+                                struct rop_response *resp)
+{
+	struct ems_message *m = &c->in->u.message;
+	struct mapi_propval_array props, *rows;
+	struct dir_user **users;
+	const struct mapi_propval *cls;
+	uint32_t count = 0, *row_ids;
+	uint64_t now = now_filetime();
+	int ret;
+
+	if (!m->read_write)
+		return EC_AccessDenied;
+	ret = store_message_get_recipients(c->mem, m->msg, &count, &row_ids, &rows);
+	if (ret != 0)
+		return ems_ec_from_store(ret);
+	if (count == 0)
+		return EC_NoRecipients;
+	users = talloc_zero_array(c->mem, struct dir_user *, count);
+	if (users == NULL)
+		return EC_OutOfMemory;
+	for (uint32_t i = 0; i < count; i++) {
+		int found = recipient_user(c->s, users, &rows[i], &users[i]);
+		if (found < 0)
+			return EC_GeneralFailure;
+		if (found == 0) {
+			log_info(EMS_LOG,
+			         "submit refused: a recipient is not on this server user=%s",
+			         c->s->user->address);
+			return EC_InvalidRecipients;
+		}
+	}
+	ret = store_message_get_props(c->mem, m->msg, NULL, &props);
+	if (ret == 0)
+		ret = stamp_sender(c->s, m->msg, &props, now);
+	if (ret == 0)
+		ret = store_message_get_props(c->mem, m->msg, NULL, &props);
+	if (ret != 0)
+		return ems_ec_from_store(ret);
+	cls = find(&props, PR_MESSAGE_CLASS);
+	for (uint32_t i = 0; i < count; i++) {
+		ret = deliver_one(c->s, c->mem, users[i], m->msg, &props,
+		                  cls != NULL ? cls->v.str : "IPM.Note", now);
+		if (ret != 0) {
+			log_error(EMS_LOG, "delivery failed to=%s error=%s", users[i]->address,
+			          store_strerror(ret));
+			return ems_ec_from_store(ret);
+		}
+	}
+	log_info(EMS_LOG, "submitted from=%s recipients=%u", c->s->user->address, count);
+	ret = file_sent(c, m->msg, &props);
+	/* the instance was submitted: no more changes through it */
+	m->read_write = false;
+	return ems_ec_from_store(ret);
+}
