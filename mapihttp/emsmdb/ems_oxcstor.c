@@ -453,3 +453,15 @@ int ems_logon_get_props(TALLOC_CTX *mem, struct ems_object *logon,
 	}
 	return 0;
 }
+
+/* [MS-OXCSTOR] 3.2.5.12: on a private logon, the per-user data cached for
+ * a public folder.  Nothing is ever cached here (RopWritePerUserInformation
+ * is not served), so the answer is the empty, finished stream. */
+uint32_t ems_rop_read_per_user_information(struct ems_rop_ctx *c, const struct rop_request *req,
+                                           struct rop_response *resp)
+{
+	resp->u.read_per_user_information.has_finished = 1;
+	resp->u.read_per_user_information.data.len = 0;
+	resp->u.read_per_user_information.data.data = NULL;
+	return 0;
+}

@@ -272,6 +272,7 @@ ems_rop_fn ems_rop_read_recipients;
 ems_rop_fn ems_rop_get_attachment_table;
 ems_rop_fn ems_rop_reload_cached_information;
 ems_rop_fn ems_rop_submit_message;
+ems_rop_fn ems_rop_read_per_user_information;
 /* RopRelease of a stream: uncommitted changes are committed first. */
 void ems_stream_release(struct ems_object *obj);
 
