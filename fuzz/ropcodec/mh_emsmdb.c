@@ -1,13 +1,15 @@
 /*
  * Fuzz target: the MAPI/HTTP EMSMDB bodies (mh_emsmdb.h).  The first byte
  * picks the body type, the rest is the body.  What decodes must encode back
- * to the same bytes.
+ * to the same bytes.  Every body also goes through the printer
+ * (rop_print_mh_body).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mh_emsmdb.h"
+#include "rop_print.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -32,6 +34,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tmp = talloc_new(NULL);
 	const uint8_t *body = data + 1;
 	size_t len = size - 1;
+	/* the printer decodes the same bodies (and their ROP buffers, both
+	 * directions, and auxiliary buffers) */
+	{
+		struct rop_printer pr;
+		rop_printer_init(&pr, tmp);
+		(void)rop_print_mh_body(&pr, (enum rop_print_body)((data[0] % 8) / 2),
+		                        (data[0] % 2) != 0 ? ROP_PRINT_RESPONSE : ROP_PRINT_REQUEST,
+		                        body, len, NULL);
+	}
 	switch (data[0] % 8) {
 	case 0:
 		ROUND_TRIP(mh_connect_req, struct mh_connect_req);
