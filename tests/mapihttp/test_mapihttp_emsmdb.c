@@ -312,6 +312,64 @@ static void test_notification_event(TALLOC_CTX *mem_ctx)
 	test_end();
 }
 
+#define THREADS      6
+#define THREAD_CALLS 8
+
+struct worker {
+	const char *user, *password, *dn, *mailbox_id;
+	int failures;
+};
+
+/* One user's Outlook: its own context, Executes, then Disconnect. */
+static void *session_thread(void *arg)
+{
+	struct worker *wk = arg;
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct mht_client *c = mht_client_new(mem, daemon_.port, wk->user, wk->password);
+	struct mh_disconnect_req dreq = {{NULL, 0}};
+	struct mh_connect_resp resp;
+	struct mht_resp hr;
+	struct rop_push p;
+	uint32_t ret, handle;
+
+	c->mailbox_id = (char *)wk->mailbox_id;
+	if (connect_as(c, mem, wk->dn, &resp, &hr) != 0 || resp.error_code != 0)
+		wk->failures++;
+	for (int i = 0; i < THREAD_CALLS; i++) {
+		if (execute_logon(c, mem, wk->dn, &ret, &handle) != 0 || ret != 0)
+			wk->failures++;
+	}
+	rop_push_init_growable(&p, mem);
+	if (mh_disconnect_req_push(&p, &dreq) != ROP_OK ||
+	    post(c, mem, "Disconnect", p.data, p.ofs, &hr) != 0 || hr.response_code != 0)
+		wk->failures++;
+	talloc_free(mem);
+	return NULL;
+}
+
+static void test_concurrent(void)
+{
+	struct worker wk[THREADS];
+	pthread_t th[THREADS];
+	int failures = 0;
+
+	test_begin("many users and contexts at once");
+	for (int i = 0; i < THREADS; i++) {
+		bool a = i % 2 == 0;
+
+		wk[i] =
+		    (struct worker){a ? "alice@x.test" : "bob@x.test", a ? "alice-pw" : "bob-pw",
+		                    a ? alice_dn : bob_dn, a ? alice_mailbox_id : NULL, 0};
+		test_assert(pthread_create(&th[i], NULL, session_thread, &wk[i]) == 0);
+	}
+	for (int i = 0; i < THREADS; i++) {
+		pthread_join(th[i], NULL);
+		failures += wk[i].failures;
+	}
+	test_assert_int(failures, 0);
+	test_end();
+}
+
 static void test_headers(TALLOC_CTX *mem_ctx, struct mht_client *c)
 {
 	struct mht_resp hr;
@@ -598,6 +656,7 @@ int main(int argc, char **argv)
 	test_other_user_and_mailbox(root, alice, bob);
 	test_notification_wait(root, alice);
 	test_notification_event(root);
+	test_concurrent();
 	test_many_disconnect_expiry(root, alice);
 	test_begin("daemon stops cleanly");
 	test_assert_int(mht_daemon_stop(&daemon_), 0);
