@@ -278,6 +278,8 @@ int store_message_get_props(TALLOC_CTX *mem_ctx, struct store_message *msg,
 	}
 	if (ret == 0)
 		vals_r->count = tags->count;
+	else
+		TALLOC_FREE(vals_r->vals);
 	if (tags == &all)
 		talloc_free(all.tags);
 	return ret;
