@@ -341,7 +341,12 @@ static void print_scalar(struct rop_printer *pr, const char *label, uint16_t t,
 
 void rop_print_propval(struct rop_printer *pr, const char *label, const struct mapi_propval *v)
 {
-	uint16_t t = PROP_TYPE(v->tag) & ~MV_INSTANCE;
+	uint16_t t = PROP_TYPE(v->tag);
+
+	/* [MS-OXCDATA] 2.11.1.2: a multivalue instance is one value of the
+	 * base type (as rop_propval.c decodes it) */
+	if ((t & MV_INSTANCE) != 0)
+		t &= (uint16_t) ~(MV_INSTANCE | MV_FLAG);
 
 	rop_print_proptag(pr, label, v->tag);
 	pr->depth++;

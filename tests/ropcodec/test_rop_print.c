@@ -171,6 +171,15 @@ static void test_values(void)
 	                         "  value: 0x8004010F NotFound\n"
 	                         "v: 0x7777001E PtypString8\n"
 	                         "  value: \"a\\\"\\x01\"\n");
+	/* a multivalue instance (MV_INSTANCE, [MS-OXCDATA] 2.11.1.2) holds one
+	 * value of the base type (the rop_list fuzz target found the printer
+	 * reading it as an array) */
+	rop_printer_init(&pr, tmp);
+	v.tag = 0x0E083003;
+	v.v.i32 = 42;
+	rop_print_propval(&pr, "v", &v);
+	test_assert_str(pr.text, "v: 0x0E083003 PidTagMessageSize PtypMultipleInteger32\n"
+	                         "  value: 42 (0x0000002A)\n");
 	test_assert_str(rop_ptype_name(0x101F), "PtypMultipleString");
 	test_assert(rop_ptype_name(0x0099) == NULL && rop_prop_name(0x80000003) == NULL);
 	test_assert_str(rop_prop_name(0x3001001E), "PidTagDisplayName");
