@@ -658,8 +658,24 @@ int main(int argc, char **argv)
 	test_notification_event(root);
 	test_concurrent();
 	test_many_disconnect_expiry(root, alice);
-	test_begin("daemon stops cleanly");
-	test_assert_int(mht_daemon_stop(&daemon_), 0);
+	test_begin("SIGTERM answers a held NotificationWait at once and stops cleanly");
+	{
+		struct mht_client *c = mht_client_new(root, daemon_.port, "bob@x.test", "bob-pw");
+		struct waiter w = {.c = c, .mem_ctx = talloc_new(NULL)};
+		struct mh_connect_resp resp;
+		struct mht_resp hr;
+		pthread_t th;
+
+		test_assert_int(connect_as(c, root, bob_dn, &resp, &hr), 0);
+		test_assert(pthread_create(&th, NULL, notification_wait_thread, &w) == 0);
+		usleep(300000);
+		test_assert_int(mht_daemon_stop(&daemon_), 0);
+		pthread_join(th, NULL);
+		test_assert_int(w.code, 0);
+		test_assert_int(w.event_pending, 0);
+		test_assert(w.seconds < 1.2); /* the wait period is 2 s */
+		talloc_free(w.mem_ctx);
+	}
 	test_end();
 	if (test_failed_total_ == 0) {
 		char *cmd = talloc_asprintf(root, "rm -rf '%s'", dir);
