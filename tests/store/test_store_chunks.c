@@ -40,7 +40,7 @@ static uint64_t save_value(struct store_mailbox *mbox, uint64_t fid, struct mapi
 static bool read_back(struct store_mailbox *mbox, uint64_t fid, uint64_t mid, uint32_t tag,
                       const uint8_t *data, size_t len, size_t step)
 {
-	struct store_stream *s;
+	struct store_stream *s = NULL;
 	uint8_t *back = talloc_size(NULL, len + 1);
 	size_t ofs = 0;
 	int64_t r;
@@ -56,7 +56,7 @@ static bool read_back(struct store_mailbox *mbox, uint64_t fid, uint64_t mid, ui
 	}
 	if (s != NULL)
 		store_stream_close(&s);
-	struct store_message *msg;
+	struct store_message *msg = NULL;
 	struct mapi_proptag_array ta = {1, &tag};
 	struct mapi_propval_array got = {0, NULL};
 	ok = ok && store_message_open(NULL, mbox, fid, mid, &msg) == 0;
