@@ -1,6 +1,7 @@
 /* rpc_ext: RPC_HEADER_EXT chains, XOR, compression, the ROP buffer split. */
 #include "rpc_ext.h"
 #include "test.h"
+#include "test_rpc_fixture.h"
 
 #include <stdlib.h>
 
@@ -237,6 +238,36 @@ static void test_rop_buffer_block(void)
 	talloc_free(tmp);
 }
 
+static void test_oxcrpc_example(void)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	size_t len = 0;
+	uint8_t *wire = fixture_load(tmp, "MS-OXCRPC-4.2-rgbin-header.hex", &len);
+	struct rpc_ext_header h;
+	struct rop_pull r;
+	uint16_t rop_size = 0;
+
+	test_begin("[MS-OXCRPC] 4.2 rgbIn: RPC_HEADER_EXT and RopSize as the example states");
+	test_assert(wire != NULL && len == 10);
+	if (wire != NULL && len == 10) {
+		rop_pull_init(&r, tmp, wire, len);
+		test_assert_int(rpc_ext_pull_header(&r, &h), ROP_OK);
+		test_assert_int(h.version, 0x0000);
+		test_assert_int(h.flags, RPC_EXT_FLAG_LAST);
+		test_assert_int(h.size, 0x0152);
+		test_assert_int(h.size_actual, 0x0152);
+		test_assert_int(rop_pull_u16(&r, &rop_size), ROP_OK);
+		test_assert_int(rop_size, 0x0142);
+		/* cbIn 0x0000015A = header + Size; Size = RopSize (2 + 320 bytes
+		 * of ROPs) + the 16-byte handle table */
+		test_assert_int(RPC_EXT_HEADER_SIZE + h.size, 0x015A);
+		test_assert_int(rop_size, 2 + 320);
+		test_assert_int(h.size, rop_size + 16);
+	}
+	test_end();
+	talloc_free(tmp);
+}
+
 int main(void)
 {
 	test_rop_buffer_block();
@@ -244,5 +275,6 @@ int main(void)
 	test_encode_decode();
 	test_chains();
 	test_rop_buffer();
+	test_oxcrpc_example();
 	return test_exit();
 }
