@@ -4,6 +4,7 @@
  */
 #include "mc_frame.h"
 
+#include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 
@@ -93,6 +94,28 @@ static int frame_body(struct mc_frame *f, const uint8_t *data, size_t len)
 	return 0;
 }
 
+/* Before DONE every line is a meta-tag: a byte that cannot continue one
+ * fails at once, so a body that is not framed is refused at its first
+ * byte instead of being buffered. */
+static int frame_tag_byte(struct mc_frame *f, uint8_t c)
+{
+	static const char processing[] = "PROCESSING\r", pending[] = "PENDING\r", done[] = "DONE\r";
+	size_t i = f->line_len;
+	if (f->state == MC_FRAME_START) {
+		if (i >= sizeof(processing) - 1 || processing[i] != (char)c)
+			return frame_fail(f,
+			                  "response does not start with the PROCESSING meta-tag");
+	} else if (f->state == MC_FRAME_TAGS) {
+		bool ok =
+		    (i < sizeof(pending) - 1 && pending[i] == (char)c &&
+		     memcmp(f->line, pending, i) == 0) ||
+		    (i < sizeof(done) - 1 && done[i] == (char)c && memcmp(f->line, done, i) == 0);
+		if (!ok)
+			return frame_fail(f, "unknown meta-tag (PENDING or DONE expected)");
+	}
+	return 0;
+}
+
 int mc_frame_feed(struct mc_frame *f, const uint8_t *data, size_t len)
 {
 	size_t i = 0;
@@ -114,6 +137,8 @@ int mc_frame_feed(struct mc_frame *f, const uint8_t *data, size_t len)
 		}
 		if (f->line_len > 0 && f->line[f->line_len - 1] == '\r')
 			return frame_fail(f, "bare CR inside a line");
+		if (frame_tag_byte(f, c) < 0)
+			return -1;
 		if (f->line_len == sizeof(f->line))
 			return frame_fail(f, "meta-tag or header line too long");
 		f->line[f->line_len++] = (char)c;
@@ -129,8 +154,9 @@ int mc_frame_finish(struct mc_frame *f)
 	case MC_FRAME_ERROR:
 		return -1;
 	case MC_FRAME_START:
-		return frame_fail(f, f->line_len == 0 ? "empty response body"
-		                                      : "response ended inside the first line");
+		return frame_fail(f, f->line_len == 0
+		                         ? "empty response body"
+		                         : "response ended inside the PROCESSING meta-tag");
 	case MC_FRAME_TAGS:
 		return frame_fail(f, "response ended before the DONE meta-tag");
 	case MC_FRAME_HEADERS:

@@ -492,7 +492,7 @@ class FakeHandler(http.server.BaseHTTPRequestHandler):
                    "PING": self.ping}.get(rtype)
         handler()
 
-    def head(self, code, chunked=True, cookie=None, request_id=None):
+    def head(self, code, chunked=True, cookie=None, request_id=None, length=None):
         self.send_response(200)
         self.send_header("Content-Type", "application/mapi-http")
         self.send_header("X-RequestType", self.headers.get("X-RequestType"))
@@ -503,9 +503,40 @@ class FakeHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("Set-Cookie", cookie)
         if chunked:
             self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(length or 0))
         self.end_headers()
 
+    connect_mode = "ok"
+
+    def connect_broken(self, mode):
+        """Answers that break the protocol, one way each."""
+        if mode == "http-500":
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif mode == "no-response-code":
+            self.send_response(200)
+            self.send_header("X-RequestId", self.headers.get("X-RequestId"))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif mode == "unframed":
+            self.head(0, chunked=False, length=8)
+            self.wfile.write(struct.pack("<II", 0, 0))
+        elif mode == "truncated":  # a Connect body cut inside DnPrefix
+            self.head(0)
+            self.send_chunk(b"PROCESSING\r\nDONE\r\n\r\n" +
+                            struct.pack("<IIIII", 0, 0, 1, 1, 1) + b"/o=Fa")
+            self.send_chunk(b"")
+        elif mode == "status-code":  # the failure body of 2.2.4.1.3
+            self.head(0)
+            self.send_chunk(b"PROCESSING\r\nDONE\r\n\r\n" + struct.pack("<II", 0x80040111, 0))
+            self.send_chunk(b"")
+
     def connect(self):
+        if FakeHandler.connect_mode != "ok":
+            self.connect_broken(FakeHandler.connect_mode)
+            return
         # [MS-OXCMAPIHTTP] 2.2.4.1.2: StatusCode, ErrorCode, PollsMax,
         # RetryCount, RetryDelay, DnPrefix, DisplayName, AuxiliaryBufferSize
         resp = (struct.pack("<IIIII", 0, 0, 1000, 3, 500) + b"/o=Fake\0" +
@@ -523,7 +554,7 @@ class FakeHandler(http.server.BaseHTTPRequestHandler):
     def disconnect(self):
         if "FakeCtx=ctx-1" not in (self.headers.get("Cookie") or ""):
             text = b"Missing Cookie"
-            self.head(13, chunked=False)
+            self.head(13, chunked=False, length=len(text))
             self.wfile.write(text)
             return
         self.head(0)
@@ -594,6 +625,27 @@ class FakeServer(unittest.TestCase):
         disc = FakeHandler.seen[1][1]
         self.assertEqual(disc["X-RequestId"], connect_hdrs["X-RequestId"][:-1] + "2")
         self.assertEqual(disc["Cookie"], "FakeCtx=ctx-1")
+
+    def test_broken_answers(self):
+        """Every way of breaking the protocol is a clear error and exit 1
+        (never a crash or a hang)."""
+        cases = [
+            ("http-500", r"^mapiclient: Connect http://127\.0\.0\.1:\d+/mapi/emsmdb/\S*: HTTP 500\n$"),
+            ("no-response-code", r"^mapiclient: Connect: response without a valid X-ResponseCode\n$"),
+            ("unframed", r"^mapiclient: Connect: malformed response stream: response does not "
+                         r"start with the PROCESSING meta-tag\n$"),
+            ("truncated", r"^mapiclient: Connect: undecodable response body \(.+\)\n$"),
+            ("status-code", r"^mapiclient: Connect: StatusCode 0x80040111 \(\w+\)\n$"),
+        ]
+        try:
+            for mode, want in cases:
+                FakeHandler.connect_mode = mode
+                rc, out, err = self.fake("connect")
+                self.assertEqual(rc, EXIT_FAIL, (mode, err))
+                self.assertEqual(out, "", mode)
+                self.assertRegex(err, want, mode)
+        finally:
+            FakeHandler.connect_mode = "ok"
 
     def test_response_code_error(self):
         FakeHandler.ping_mode = "context-not-found"

@@ -106,7 +106,11 @@ static void test_malformed(void)
 		const char *why;
 	} cases[] = {
 	    {"", 0, "empty response body"},
-	    {"PROCESS", 0, "response ended inside the first line"},
+	    {"PROCESS", 0, "response ended inside the PROCESSING meta-tag"},
+	    {"\x01\x02\x03", -1, "response does not start with the PROCESSING meta-tag"},
+	    {"PROCESSINGX\r\n", -1, "response does not start with the PROCESSING meta-tag"},
+	    {"PROCESSING\r\nDONEX\r\n", -1, "unknown meta-tag (PENDING or DONE expected)"},
+	    {"PROCESSING\r\nPENDONE\r\n", -1, "unknown meta-tag (PENDING or DONE expected)"},
 	    {"DONE\r\n\r\n", -1, "response does not start with the PROCESSING meta-tag"},
 	    {"processing\r\nDONE\r\n\r\n", -1,
 	     "response does not start with the PROCESSING meta-tag"},
@@ -119,7 +123,8 @@ static void test_malformed(void)
 	     "header line after DONE without a name and colon"},
 	    {"PROCESSING\r\nDONE\r\n: empty name\r\n\r\n", -1,
 	     "header line after DONE without a name and colon"},
-	    {"PROCESSING\r\nDO\rNE\r\n", -1, "bare CR inside a line"},
+	    {"PROCESSING\r\nDO\rNE\r\n", -1, "unknown meta-tag (PENDING or DONE expected)"},
+	    {"PROCESSING\r\nDONE\r\nX-A: b\rc\r\n\r\n", -1, "bare CR inside a line"},
 	};
 	test_begin("frame: malformed streams fail with their reason");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -143,8 +148,9 @@ static void test_limits(void)
 	test_begin("frame: line and body limits");
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct mc_frame f;
-	char *longline = talloc_zero_size(tmp, MC_FRAME_MAX_LINE + 10);
-	memset(longline, 'P', MC_FRAME_MAX_LINE + 5);
+	char *longline = talloc_zero_size(tmp, MC_FRAME_MAX_LINE + 40);
+	strcpy(longline, "PROCESSING\r\nDONE\r\nX-A: ");
+	memset(longline + strlen(longline), 'a', MC_FRAME_MAX_LINE);
 	mc_frame_init(&f, tmp, 1024);
 	test_assert_int(mc_frame_feed(&f, (const uint8_t *)longline, strlen(longline)), -1);
 	test_assert_str(f.error, "meta-tag or header line too long");
