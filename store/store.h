@@ -637,7 +637,7 @@ struct store_event {
 	 * the folder's parent, and for moved / copied the source's parent. */
 	uint64_t parent_fid, old_parent_fid;
 	bool associated;
-	const char *message_class; /* new mail only, else NULL */
+	const char *message_class; /* new mail only, else NULL; valid during the callback */
 };
 
 /* Called after the change committed, on the thread that made it; must not

@@ -6,14 +6,21 @@ static struct store *store;
 
 struct log {
 	struct store_event ev[64];
+	char cls[64][32]; /* message_class is valid during the callback only */
 	int n;
 };
 
 static void on_event(const struct store_event *ev, void *ctx)
 {
 	struct log *l = ctx;
-	if (l->n < 64)
-		l->ev[l->n++] = *ev;
+	if (l->n < 64) {
+		l->ev[l->n] = *ev;
+		if (ev->message_class != NULL) {
+			snprintf(l->cls[l->n], sizeof(l->cls[0]), "%s", ev->message_class);
+			l->ev[l->n].message_class = l->cls[l->n];
+		}
+		l->n++;
+	}
 }
 
 /* The single event logged since the mark, or NULL when not exactly one. */
