@@ -24,7 +24,36 @@ struct http_ctx {
 	const char *path;
 	struct mc_http_resp *r;
 	bool too_big;
+	/* keep-alive watchdog: the last time bytes arrived, and how long the
+	 * stream may stay silent (from X-PendingPeriod once it is known) */
+	uint64_t last_rx_ms;
+	uint64_t silence_ms;
+	bool silent_too_long;
 };
+
+/* Before the server states its X-PendingPeriod: a generous bound. */
+#define MC_DEFAULT_SILENCE_MS 120000u
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* [MS-OXCMAPIHTTP] 2.2.3.3.5: X-PendingPeriod is the time between PENDING
+ * keep-alives; a stream silent for two periods and a second more is taken
+ * for lost rather than waited on. */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+	struct http_ctx *c = arg;
+	if (now_ms() - c->last_rx_ms > c->silence_ms) {
+		c->silent_too_long = true;
+		return 1;
+	}
+	return 0;
+}
 
 char *mc_url_path(TALLOC_CTX *mem_ctx, const char *url)
 {
@@ -44,6 +73,7 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
 {
 	struct http_ctx *c = arg;
 	size_t len = size * n, l = len;
+	c->last_rx_ms = now_ms();
 	while (l > 0 && (buf[l - 1] == '\r' || buf[l - 1] == '\n'))
 		l--;
 	if (l >= 5 && memcmp(buf, "HTTP/", 5) == 0) {
@@ -71,6 +101,12 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
 	if (nh[c->r->header_count].name == NULL || nh[c->r->header_count].value == NULL)
 		return 0;
 	c->r->header_count++;
+	if (strcasecmp(nh[c->r->header_count - 1].name, "X-PendingPeriod") == 0) {
+		char *e;
+		unsigned long ms = strtoul(nh[c->r->header_count - 1].value, &e, 10);
+		if (*e == '\0' && ms > 0 && ms <= 3600000ul)
+			c->silence_ms = 2 * (uint64_t)ms + 1000u;
+	}
 	if (strcasecmp(nh[c->r->header_count - 1].name, "Set-Cookie") == 0 &&
 	    mc_cookie_jar_set(c->s->jar, nh[c->r->header_count - 1].value, c->path, time(NULL)) < 0)
 		return 0;
@@ -81,6 +117,7 @@ static size_t on_body(char *buf, size_t size, size_t n, void *arg)
 {
 	struct http_ctx *c = arg;
 	size_t len = size * n;
+	c->last_rx_ms = now_ms();
 	if (MC_HTTP_MAX_BODY - c->r->body_len < len) {
 		c->too_big = true;
 		return 0;
@@ -224,10 +261,11 @@ int mc_http_request(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *metho
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 15L);
-	/* [MS-OXCMAPIHTTP] 3.1.5.3: PENDING keep-alives arrive every
-	 * X-PendingPeriod; a stream silent far longer than that is dead. */
-	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 120L);
+	c.last_rx_ms = now_ms();
+	c.silence_ms = MC_DEFAULT_SILENCE_MS;
+	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &c);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, s->opts.insecure ? 0L : 1L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, s->opts.insecure ? 0L : 2L);
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
@@ -249,6 +287,11 @@ int mc_http_request(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *metho
 		if (c.too_big)
 			return mc_fail(s, MC_E_PROTOCOL, "%s: response larger than %u bytes", url,
 			               MC_HTTP_MAX_BODY);
+		if (c.silent_too_long)
+			return mc_fail(s, MC_E_NETWORK,
+			               "%s: nothing received for %llu ms (no PENDING keep-alive "
+			               "within two X-PendingPeriods)",
+			               url, (unsigned long long)c.silence_ms);
 		return mc_fail(s, MC_E_NETWORK, "%s: %s", url, curl_easy_strerror(rc));
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp_r->status);

@@ -528,6 +528,10 @@ class FakeHandler(http.server.BaseHTTPRequestHandler):
             self.send_chunk(b"PROCESSING\r\nDONE\r\n\r\n" +
                             struct.pack("<IIIII", 0, 0, 1, 1, 1) + b"/o=Fa")
             self.send_chunk(b"")
+        elif mode == "stall":  # PROCESSING, then no PENDING for 50 X-PendingPeriods
+            self.head(0)
+            self.send_chunk(b"PROCESSING\r\n")
+            time.sleep(5)
         elif mode == "status-code":  # the failure body of 2.2.4.1.3
             self.head(0)
             self.send_chunk(b"PROCESSING\r\nDONE\r\n\r\n" + struct.pack("<II", 0x80040111, 0))
@@ -646,6 +650,21 @@ class FakeServer(unittest.TestCase):
                 self.assertRegex(err, want, mode)
         finally:
             FakeHandler.connect_mode = "ok"
+
+    def test_keepalive_watchdog(self):
+        """X-PendingPeriod 100 ms: a stream silent for two periods and a
+        second is given up, well before the server would end it."""
+        FakeHandler.connect_mode = "stall"
+        try:
+            t0 = time.monotonic()
+            rc, out, err = self.fake("connect")
+            elapsed = time.monotonic() - t0
+        finally:
+            FakeHandler.connect_mode = "ok"
+        self.assertEqual(rc, EXIT_NETWORK, err)
+        self.assertRegex(err, r"^mapiclient: \S+: nothing received for 1200 ms \(no PENDING "
+                              r"keep-alive within two X-PendingPeriods\)\n$")
+        self.assertLess(elapsed, 4.5)
 
     def test_response_code_error(self):
         FakeHandler.ping_mode = "context-not-found"
