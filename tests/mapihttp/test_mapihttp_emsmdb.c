@@ -618,6 +618,27 @@ static void test_many_disconnect_expiry(TALLOC_CTX *mem_ctx, struct mht_client *
 	}
 	test_end();
 
+	test_begin("Disconnect answers the context's held NotificationWait");
+	{
+		struct mht_client *c3 =
+		    mht_client_new(mem_ctx, daemon_.port, "alice@x.test", "alice-pw");
+		struct waiter w = {.c = c3, .mem_ctx = talloc_new(NULL)};
+		pthread_t th;
+
+		c3->mailbox_id = alice_mailbox_id;
+		test_assert_int(connect_as(c3, mem_ctx, alice_dn, &resp, &hr), 0);
+		test_assert(pthread_create(&th, NULL, notification_wait_thread, &w) == 0);
+		usleep(300000);
+		test_assert(post(c3, mem_ctx, "Disconnect", p.data, p.ofs, &hr) == 0);
+		test_assert_int(hr.response_code, 0);
+		pthread_join(th, NULL);
+		test_assert_int(w.code, 0);
+		test_assert_int(w.event_pending, 0);
+		test_assert(w.seconds < 1.2); /* the wait period is 2 s */
+		talloc_free(w.mem_ctx);
+	}
+	test_end();
+
 	test_begin("an idle context expires (session_timeout = 3)");
 	sleep(4);
 	test_assert_int(execute_logon(c, mem_ctx, alice_dn, &ret, &handle), 10);
