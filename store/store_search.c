@@ -21,6 +21,7 @@
  */
 #include <string.h>
 
+#include "log.h"
 #include "mapi_restrict.h"
 #include "store_private.h"
 
@@ -409,6 +410,14 @@ static int reevaluate(TALLOC_CTX *ev_ctx, MDB_txn *txn, struct store_mailbox *mb
 		m = (struct obj){.gc = mgc};
 	}
 	int in = matches(txn, mbox, c, ret == 1 ? &m : NULL);
+	/* A restriction the evaluator cannot apply to this message (a type
+	 * mismatch ...) does not match it: it must not fail the change that
+	 * is being committed. */
+	if (in == STORE_E_INVALID) {
+		log_debug("store", "search-eval-failed folder=%llu message=%llu",
+		          (unsigned long long)c->sgc, (unsigned long long)mgc);
+		in = 0;
+	}
 	if (in < 0)
 		return in;
 	int change = 0;
