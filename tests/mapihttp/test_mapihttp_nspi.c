@@ -125,6 +125,18 @@ static void test_bind(TALLOC_CTX *mem_ctx)
 	test_end();
 }
 
+static void test_ping(TALLOC_CTX *mem_ctx)
+{
+	struct mht_req r = {.path = "/mapi/nspi/", .type = "PING"};
+	struct mht_resp hr;
+
+	test_begin("nspi PING");
+	test_assert(mht_request(alice, mem_ctx, &r, &hr) == 0);
+	test_assert_int(hr.response_code, 0);
+	test_assert(hr.framed && hr.body_len == 0);
+	test_end();
+}
+
 static void test_special_table(TALLOC_CTX *mem_ctx)
 {
 	struct nspi_stat st = gal_stat();
@@ -420,7 +432,7 @@ static void test_mailbox_url(TALLOC_CTX *mem_ctx)
 	struct nspi_get_url_resp resp;
 	char *server_dn, *cut;
 
-	test_begin("nspi GetMailboxUrl of the user's home server");
+	test_begin("nspi GetMailboxUrl and GetAddressBookUrl");
 	test_assert(home_mdb != NULL);
 	if (home_mdb == NULL) {
 		test_end();
@@ -436,6 +448,12 @@ static void test_mailbox_url(TALLOC_CTX *mem_ctx)
 	test_assert(resp.server_url != NULL &&
 	            strstr(resp.server_url, "/mapi/emsmdb/?MailboxId=") != NULL &&
 	            strstr(resp.server_url, "@x.test") != NULL);
+	/* GetAddressBookUrl of the user's own DN ([MS-OXCMAPIHTTP] 2.2.5.20). */
+	req.dn = alice_dn;
+	test_assert_int(nspi(alice, mem_ctx, NSPI_GET_ADDRESS_BOOK_URL, &req, &resp), 0);
+	test_assert_int(resp.head.error_code, EC_SUCCESS);
+	test_assert(resp.server_url != NULL &&
+	            strstr(resp.server_url, "/mapi/nspi/?MailboxId=") != NULL);
 	test_end();
 }
 
@@ -560,6 +578,7 @@ int main(int argc, char **argv)
 	alice = mht_client_new(root, daemon_.port, "alice@x.test", "alice-pw");
 	log_set_level(LOG_LEVEL_WARN);
 	test_bind(root);
+	test_ping(root);
 	test_special_table(root);
 	test_query_rows_pages(root);
 	test_seek_entries(root);
