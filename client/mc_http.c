@@ -431,6 +431,41 @@ static void trace_mapi_body(struct mc_session *s, const char *request_type, bool
 	talloc_free(tmp);
 }
 
+/* The diagnostic body of a failure as one short line: the text of an HTML
+ * page's body (tags dropped), blanks collapsed, control bytes dropped, at
+ * most 300 bytes. */
+static char *diagnostic_text(TALLOC_CTX *mem_ctx, const uint8_t *body, size_t len)
+{
+	const char *p = body ? (const char *)body : "", *end = p + len;
+	const char *b = len ? memmem(p, len, "<body>", 6) : NULL;
+	if (b != NULL)
+		p = b + 6;
+	char *out = talloc_size(mem_ctx, 301), *o = out;
+	bool in_tag = false, blank = false;
+	if (out == NULL)
+		return NULL;
+	for (; p < end && o - out < 300; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '<') {
+			if (end - p >= 7 && strncasecmp(p, "</body>", 7) == 0)
+				break;
+			in_tag = true;
+		} else if (c == '>' && in_tag) {
+			in_tag = false;
+		} else if (!in_tag && (c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
+			blank = o != out;
+		} else if (!in_tag && c >= 0x20 && c != 0x7f) {
+			if (blank)
+				*o++ = ' ';
+			blank = false;
+			if (o - out < 300)
+				*o++ = (char)c;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 int mc_mapi_request(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *url,
                     const char *request_type, const uint8_t *body, size_t body_len,
                     struct mc_mapi_resp *resp_r)
@@ -465,12 +500,12 @@ int mc_mapi_request(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *url,
 		goto out;
 	if (resp_r->response_code != 0) {
 		/* 2.2.3.3.3: a failure's body is diagnostic text. */
-		resp_r->diagnostic =
-		    talloc_strndup(mem_ctx, h.body ? (const char *)h.body : "", h.body_len);
+		resp_r->diagnostic = diagnostic_text(mem_ctx, h.body, h.body_len);
+		bool said = resp_r->diagnostic != NULL && resp_r->diagnostic[0] != '\0';
 		mc_fail(s, MC_E_SERVER,
 		        "%s: the server answered X-ResponseCode %" PRIu32 " (%s)%s%s", request_type,
 		        resp_r->response_code, mc_response_code_name(resp_r->response_code),
-		        h.body_len ? ": " : "", h.body_len ? resp_r->diagnostic : "");
+		        said ? ": " : "", said ? resp_r->diagnostic : "");
 		goto out;
 	}
 	/* The body is framed whether it travels chunked (Execute, 4.2) or

@@ -566,12 +566,17 @@ class FakeHandler(http.server.BaseHTTPRequestHandler):
         self.send_chunk(b"")
 
     def ping(self):
-        if FakeHandler.ping_mode == "context-not-found":
+        if FakeHandler.ping_mode in ("context-not-found", "html"):
             text = b"no such context"
+            code = "10"
+            if FakeHandler.ping_mode == "html":
+                text = (b"<html><head><title>Invalid Sequence</title></head>\r\n<body>"
+                        b"Request\r\n  out of\torder\x01</body></html>")
+                code = "15"
             self.send_response(200)
             self.send_header("X-RequestType", "PING")
             self.send_header("X-RequestId", self.headers.get("X-RequestId"))
-            self.send_header("X-ResponseCode", "10")
+            self.send_header("X-ResponseCode", code)
             self.send_header("Content-Length", str(len(text)))
             self.end_headers()
             self.wfile.write(text)
@@ -673,6 +678,14 @@ class FakeServer(unittest.TestCase):
         self.assertEqual(out, "")
         self.assertEqual(err, "mapiclient: PING: the server answered X-ResponseCode 10 "
                               "(Context Not Found): no such context\n")
+
+    def test_response_code_html_diagnostic(self):
+        """An HTML diagnostic page becomes one line of its body's text."""
+        FakeHandler.ping_mode = "html"
+        rc, out, err = self.fake("ping")
+        self.assertEqual(rc, EXIT_FAIL)
+        self.assertEqual(err, "mapiclient: PING: the server answered X-ResponseCode 15 "
+                              "(Invalid Sequence): Request out of order\n")
 
     def test_request_id_not_echoed(self):
         FakeHandler.ping_mode = "bad-id"
