@@ -24,7 +24,8 @@ struct mht_daemon {
 char *mht_tempdir(TALLOC_CTX *mem_ctx);
 /* Runs mapiadmin --data-dir DIR args...; 0 on exit status 0. */
 int mht_admin(const char *mapiadmin, const char *data_dir, const char *const *args);
-/* Starts the daemon with a key file holding config_text.  0 / -1. */
+/* Starts the daemon with a key file holding config_text (debug logging
+ * unless config_text sets server.log_level, which is then warn).  0 / -1. */
 int mht_daemon_start(TALLOC_CTX *mem_ctx, const char *mapihttpd, const char *data_dir,
                      const char *config_text, struct mht_daemon *d);
 /* SIGTERM, then the exit status (or -1). */
