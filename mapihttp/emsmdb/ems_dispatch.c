@@ -38,6 +38,8 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(GetAddressTypes, get_address_types, ANY),
     ROW(OptionsData, options_data, ANY),
     ROW(SubmitMessage, submit_message, MESSAGE),
+    ROW(AbortSubmit, abort_submit, LOGON | FOLDER | MESSAGE),
+    ROW(GetTransportFolder, get_transport_folder, LOGON),
     /* [MS-OXCFXICS] */
     ROW(TellVersion, tell_version, ANY),
     /* [MS-OXCFOLD] */
@@ -86,6 +88,8 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(GetAttachmentTable, get_attachment_table, MESSAGE),
     ROW(SetMessageReadFlag, set_message_read_flag, MESSAGE),
     ROW(SetReadFlags, set_read_flags, FOLDER),
+    ROW(GetMessageStatus, get_message_status, FOLDER),
+    ROW(SetMessageStatus, set_message_status, FOLDER),
     ROW(CreateAttachment, create_attachment, MESSAGE),
     ROW(OpenAttachment, open_attachment, MESSAGE),
     ROW(SaveChangesAttachment, save_changes_attachment, ATTACH),

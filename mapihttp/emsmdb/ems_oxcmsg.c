@@ -492,3 +492,51 @@ uint32_t ems_rop_reload_cached_information(struct ems_rop_ctx *c, const struct r
 {
 	return open_summary(c, c->in, &resp->u.reload_cached_information);
 }
+
+#define PR_MSG_STATUS PROP_TAG(PT_LONG, 0x0E17)
+
+/* PidTagMessageStatus of message mid in the input folder: reads it, and
+ * with mask != 0 sets (old & ~mask) | (flags & mask) and saves. */
+static uint32_t message_status(struct ems_rop_ctx *c, uint64_t mid, uint32_t flags, uint32_t mask,
+                               uint32_t *old_r)
+{
+	uint32_t tag = PR_MSG_STATUS;
+	struct mapi_proptag_array ta = {1, &tag};
+	struct mapi_propval_array vals;
+	struct store_message *msg;
+	int ret = store_message_open(c->mem, c->logon->mbox, c->in->u.fid, mid, &msg);
+
+	if (ret == 0)
+		ret = store_message_get_props(c->mem, msg, &ta, &vals);
+	if (ret != 0)
+		return ems_ec_from_store(ret);
+	*old_r = PROP_TYPE(vals.vals[0].tag) == PT_LONG ? (uint32_t)vals.vals[0].v.i32 : 0;
+	if (mask != 0) {
+		struct mapi_propval v = {.tag = PR_MSG_STATUS};
+		struct mapi_propval_array one = {1, &v};
+		v.v.i32 = (int32_t)((*old_r & ~mask) | (flags & mask));
+		ret = store_message_set_props(msg, &one);
+		if (ret == 0)
+			ret = store_message_save(msg, false);
+	}
+	store_message_close(&msg);
+	return ems_ec_from_store(ret);
+}
+
+/* [MS-OXCMSG] 3.2.5.9 */
+uint32_t ems_rop_get_message_status(struct ems_rop_ctx *c, const struct rop_request *req,
+                                    struct rop_response *resp)
+{
+	return message_status(c, req->u.get_message_status.message_id, 0, 0,
+	                      &resp->u.get_message_status.message_status_flags);
+}
+
+/* [MS-OXCMSG] 3.2.5.8: the answer is the status before the change. */
+uint32_t ems_rop_set_message_status(struct ems_rop_ctx *c, const struct rop_request *req,
+                                    struct rop_response *resp)
+{
+	const struct rop_set_message_status_req *q = &req->u.set_message_status;
+
+	return message_status(c, q->message_id, q->message_status_flags, q->message_status_mask,
+	                      &resp->u.set_message_status.message_status_flags);
+}

@@ -36,3 +36,20 @@ uint32_t ems_rop_options_data(struct ems_rop_ctx *c, const struct rop_request *r
 	r->help_file_name = NULL;
 	return 0;
 }
+
+/* [MS-OXOMSG] 3.2.5.2: RopSubmitMessage delivers before it answers, so no
+ * message is ever waiting in a queue to be aborted. */
+uint32_t ems_rop_abort_submit(struct ems_rop_ctx *c, const struct rop_request *req,
+                              struct rop_response *resp)
+{
+	return EC_NotInQueue;
+}
+
+/* [MS-OXOMSG] 3.2.5.5: the transport folder is the Outbox. */
+uint32_t ems_rop_get_transport_folder(struct ems_rop_ctx *c, const struct rop_request *req,
+                                      struct rop_response *resp)
+{
+	resp->u.get_transport_folder.folder_id =
+	    store_special_fid(c->logon->mbox, STORE_FOLDER_OUTBOX);
+	return 0;
+}

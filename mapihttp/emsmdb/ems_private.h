@@ -273,6 +273,10 @@ ems_rop_fn ems_rop_get_attachment_table;
 ems_rop_fn ems_rop_reload_cached_information;
 ems_rop_fn ems_rop_submit_message;
 ems_rop_fn ems_rop_read_per_user_information;
+ems_rop_fn ems_rop_get_message_status;
+ems_rop_fn ems_rop_set_message_status;
+ems_rop_fn ems_rop_abort_submit;
+ems_rop_fn ems_rop_get_transport_folder;
 /* RopRelease of a stream: uncommitted changes are committed first. */
 void ems_stream_release(struct ems_object *obj);
 

@@ -720,6 +720,49 @@ static void test_submit(void)
 	talloc_free(mem);
 }
 
+static void test_status_transport(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[2] = {et_logon(&t), 0xFFFFFFFF};
+	uint64_t inbox = store_special_fid(t.mbox, STORE_FOLDER_INBOX);
+	struct store_message *msg;
+	struct rop_request q[8];
+
+	test_assert_int(store_message_create(mem, t.mbox, inbox, false, &msg), 0);
+	test_assert_int(store_message_save(msg, false), 0);
+	uint64_t mid = store_message_mid(msg);
+	store_message_close(&msg);
+	test_begin("Get/SetMessageStatus, GetTransportFolder, AbortSubmit");
+	q[0] = open_folder(0, 1, inbox);
+	q[1] = rq(ROP_ID_GetMessageStatus, 1);
+	q[1].u.get_message_status.message_id = mid;
+	q[2] = rq(ROP_ID_SetMessageStatus, 1);
+	q[2].u.set_message_status.message_id = mid;
+	q[2].u.set_message_status.message_status_flags = 0x00001000 | 0x2;
+	q[2].u.set_message_status.message_status_mask = 0x00001000;
+	q[3] = q[1];
+	q[4] = rq(ROP_ID_GetMessageStatus, 1);
+	q[4].u.get_message_status.message_id = mid + 0x1000000;
+	q[5] = rq(ROP_ID_GetTransportFolder, 0);
+	q[6] = rq(ROP_ID_AbortSubmit, 0);
+	q[6].u.abort_submit.folder_id = inbox;
+	q[6].u.abort_submit.message_id = mid;
+	test_assert_int(et_exec(&t, mem, q, 7, h, 2, r), 0);
+	test_assert_int(r->count, 7);
+	test_assert_int(r->resps[1].return_value, 0);
+	test_assert_int(r->resps[1].u.get_message_status.message_status_flags, 0);
+	test_assert_int(r->resps[2].return_value, 0);
+	test_assert_int(r->resps[2].u.set_message_status.message_status_flags, 0);
+	test_assert_int(r->resps[3].u.get_message_status.message_status_flags, 0x1000);
+	test_assert_int(r->resps[4].return_value, EC_NotFound);
+	test_assert(r->resps[5].u.get_transport_folder.folder_id ==
+	            store_special_fid(t.mbox, STORE_FOLDER_OUTBOX));
+	test_assert_int(r->resps[6].return_value, EC_NotInQueue);
+	test_end();
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	et_setup(&t);
@@ -731,6 +774,7 @@ int main(void)
 	test_recipients();
 	test_attachment_table();
 	test_submit();
+	test_status_transport();
 	et_teardown(&t);
 	return test_exit();
 }
