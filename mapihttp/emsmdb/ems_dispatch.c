@@ -61,6 +61,8 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(GetPropertyIdsFromNames, get_property_ids_from_names, PROPS),
     ROW(GetNamesFromPropertyIds, get_names_from_property_ids, PROPS),
     ROW(QueryNamedProperties, query_named_properties, PROPS),
+    ROW2(CopyProperties, copy_properties, PROPS, PROPS),
+    ROW2(CopyTo, copy_to, PROPS, PROPS),
     /* [MS-OXCTABL] */
     ROW(SetColumns, set_columns, TABLE),
     ROW(SortTable, sort_table, TABLE),

@@ -87,8 +87,7 @@ static int set_copyable(struct store_message *msg, const struct mapi_propval_arr
 	return 0;
 }
 
-/* Copies recipients and attachments of src into dst. */
-static int copy_parts(TALLOC_CTX *mem, struct store_message *src, struct store_message *dst)
+int ems_message_copy_parts(TALLOC_CTX *mem, struct store_message *src, struct store_message *dst)
 {
 	uint32_t count, *ids, *nums;
 	struct mapi_propval_array *rows;
@@ -159,7 +158,7 @@ static int deliver_one(struct ems_session *s, TALLOC_CTX *mem, const struct dir_
 	if (ret == 0)
 		ret = store_message_set_props(dst, &mine);
 	if (ret == 0)
-		ret = copy_parts(mem, src, dst);
+		ret = ems_message_copy_parts(mem, src, dst);
 	if (ret == 0)
 		ret = store_message_save(dst, false);
 	store_message_close(&dst);

@@ -193,6 +193,10 @@ char *ems_utf8_to_str8(TALLOC_CTX *mem, const char *s);
 int ems_logon_get_props(TALLOC_CTX *mem, struct ems_object *logon,
                         const struct mapi_proptag_array *tags, struct mapi_propval_array *vals_r);
 
+/* Copies the recipients (same row IDs) and attachments (new numbers) of
+ * src into dst (ems_oxomsg_submit.c); a store error. */
+int ems_message_copy_parts(TALLOC_CTX *mem, struct store_message *src, struct store_message *dst);
+
 /* ---- handlers, by governing specification ---- */
 /* Handlers (ems_ox*.c, after the governing specification); the names
  * are the codec's union members (rop_ids.def). */
@@ -277,6 +281,8 @@ ems_rop_fn ems_rop_get_message_status;
 ems_rop_fn ems_rop_set_message_status;
 ems_rop_fn ems_rop_abort_submit;
 ems_rop_fn ems_rop_get_transport_folder;
+ems_rop_fn ems_rop_copy_properties;
+ems_rop_fn ems_rop_copy_to;
 /* RopRelease of a stream: uncommitted changes are committed first. */
 void ems_stream_release(struct ems_object *obj);
 

@@ -763,6 +763,88 @@ static void test_status_transport(void)
 	talloc_free(mem);
 }
 
+static void test_copy(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[4] = {et_logon(&t), 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF};
+	uint64_t inbox = store_special_fid(t.mbox, STORE_FOLDER_INBOX);
+	struct mapi_propval v[2] = {{.tag = PR_SUBJECT}, {.tag = PR_BODY}};
+	struct mapi_propval w = {.tag = PR_SUBJECT};
+	uint32_t tags[] = {PR_SUBJECT, PR_BODY};
+	uint32_t rcols[] = {PROP_TAG(PT_LONG, 0x5FFF)};
+	struct rop_recipient_row rows[1];
+	struct rop_request q[12];
+
+	v[0].v.str = (char *)"source subject";
+	v[1].v.str = (char *)"source body";
+	w.v.str = (char *)"kept";
+	memset(rows, 0, sizeof(rows));
+	rows[0].recipient_type = 1;
+	rows[0].row = smtp_row(mem, "dan@example.com", "Dan", 1);
+	test_begin(
+	    "CopyProperties (no overwrite), CopyTo with sub-objects, move, null destination");
+	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0].output_handle = 1;
+	q[0].u.create_message.folder_id = inbox;
+	q[1] = set_props(1, v, 2);
+	q[2] = rq(ROP_ID_ModifyRecipients, 1);
+	q[2].u.modify_recipients.recipient_columns.count = 1;
+	q[2].u.modify_recipients.recipient_columns.tags = rcols;
+	q[2].u.modify_recipients.rows.count = 1;
+	q[2].u.modify_recipients.rows.rows = rows;
+	q[3] = q[0];
+	q[3].output_handle = 2;
+	q[4] = set_props(2, &w, 1);
+	q[5] = rq(ROP_ID_CopyProperties, 1);
+	q[5].dest_handle = 2;
+	q[5].u.copy_properties.copy_flags = 0x02; /* NoOverwrite */
+	q[5].u.copy_properties.tags.count = 2;
+	q[5].u.copy_properties.tags.tags = tags;
+	q[6] = get_props(2, tags, 2);
+	q[7] = q[0];
+	q[7].output_handle = 3;
+	q[8] = rq(ROP_ID_CopyTo, 1);
+	q[8].dest_handle = 3;
+	q[8].u.copy_to.want_sub_objects = 1;
+	q[8].u.copy_to.copy_flags = 0x01; /* Move */
+	q[8].u.copy_to.excluded_tags.count = 1;
+	q[8].u.copy_to.excluded_tags.tags = &tags[1];
+	q[9] = get_props(3, tags, 2);
+	q[10] = get_props(1, tags, 2);
+	q[11] = rq(ROP_ID_CopyTo, 1);
+	q[11].dest_handle = 0; /* the logon: another kind of object */
+	test_assert_int(et_exec(&t, mem, q, 12, h, 4, r), 0);
+	test_assert_int(r->count, 12);
+	test_assert_int(r->resps[5].return_value, 0);
+	test_assert_int(r->resps[5].u.copy_properties.problems.count, 0);
+	const struct mapi_propval *g = r->resps[6].u.get_properties_specific.row.vals.vals;
+	test_assert_str(g[0].v.str, "kept");
+	test_assert_str(g[1].v.str, "source body");
+	test_assert_int(r->resps[8].return_value, 0);
+	test_assert_int(r->resps[8].u.copy_to.problems.count, 0);
+	g = r->resps[9].u.get_properties_specific.row.vals.vals;
+	test_assert_str(g[0].v.str, "source subject");
+	test_assert_int(PROP_TYPE(g[1].tag), PT_ERROR); /* excluded */
+	g = r->resps[10].u.get_properties_specific.row.vals.vals;
+	test_assert_int(PROP_TYPE(g[0].tag), PT_ERROR); /* moved away */
+	test_assert_str(g[1].v.str, "source body");     /* excluded, so kept */
+	test_assert_int(r->resps[11].return_value, EC_NotSupported);
+	uint32_t ch[4];
+	memcpy(ch, r->handles, sizeof(ch));
+	q[0] = rq(ROP_ID_ReadRecipients, 3);
+	q[1] = rq(ROP_ID_CopyTo, 1);
+	q[1].dest_handle = 2;
+	ch[2] = 0xFFFFFFFF;
+	test_assert_int(et_exec(&t, mem, q, 2, ch, 4, r), 0);
+	test_assert_int(r->resps[0].return_value, 0);
+	test_assert_int(r->resps[0].u.read_recipients.rows.count, 1);
+	test_assert_int(r->resps[1].return_value, EC_NullDestinationObject);
+	test_assert_int(r->resps[1].u.copy_to.dest_handle_index, 2);
+	test_end();
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	et_setup(&t);
@@ -775,6 +857,7 @@ int main(void)
 	test_attachment_table();
 	test_submit();
 	test_status_transport();
+	test_copy();
 	et_teardown(&t);
 	return test_exit();
 }

@@ -1,0 +1,154 @@
+/*
+ * RopCopyProperties ([MS-OXCPRPT] 3.2.5.10) and RopCopyTo (3.2.5.8):
+ * properties from the source object to a destination of the same kind,
+ * optionally moved (deleted from the source) or without overwriting; with
+ * RopCopyTo's WantSubObjects a message's recipients and attachments too.
+ */
+#include <string.h>
+
+#include "ems_private.h"
+
+/* [MS-OXCPRPT] 2.2.10.1 / 2.2.11.1 CopyFlags */
+#define COPY_MOVE         0x01
+#define COPY_NO_OVERWRITE 0x02
+
+static bool listed(const struct mapi_proptag_array *tags, uint32_t tag)
+{
+	for (uint32_t i = 0; tags != NULL && i < tags->count; i++) {
+		if (PROP_ID(tags->tags[i]) == PROP_ID(tag))
+			return true;
+	}
+	return false;
+}
+
+/* The destination checks both ROPs share; 0 or the ReturnValue. */
+static uint32_t check_dest(struct ems_rop_ctx *c, const struct rop_request *req,
+                           struct rop_problems_resp *r, uint8_t flags)
+{
+	if (c->dest == NULL) {
+		/* [MS-OXCROPS] 2.2.8.11.3: the ecDstNullObject form */
+		r->dest_handle_index = req->dest_handle;
+		return EC_NullDestinationObject;
+	}
+	if (c->dest->type != c->in->type || c->in->type == EMS_OBJ_LOGON)
+		return EC_NotSupported;
+	if ((flags & ~(COPY_MOVE | COPY_NO_OVERWRITE)) != 0)
+		return EC_InvalidParameter;
+	if (c->dest == c->in)
+		return EC_InvalidParameter;
+	return 0;
+}
+
+/* Copies vals to the destination per flags; the problems answered. */
+static uint32_t copy_values(struct ems_rop_ctx *c, struct mapi_propval_array *vals, uint8_t flags,
+                            bool drop_computed, struct rop_problems_resp *r)
+{
+	struct rop_property_problem_array *pr = &r->problems;
+	struct mapi_propval_array have;
+	uint32_t n = 0, ec;
+
+	if (flags & COPY_NO_OVERWRITE) {
+		ec = ems_props_get(c->mem, c->dest, NULL, true, &have);
+		if (ec != 0)
+			return ec;
+	}
+	for (uint32_t i = 0; i < vals->count; i++) {
+		struct mapi_propval *v = &vals->vals[i];
+		if (PROP_TYPE(v->tag) == PT_ERROR)
+			continue;
+		if (flags & COPY_NO_OVERWRITE) {
+			bool present = false;
+			for (uint32_t k = 0; k < have.count; k++)
+				present |= PROP_ID(have.vals[k].tag) == PROP_ID(v->tag) &&
+				           PROP_TYPE(have.vals[k].tag) != PT_ERROR;
+			if (present)
+				continue;
+		}
+		vals->vals[n++] = *v;
+	}
+	vals->count = n;
+	ec = ems_props_set(c->mem, c->dest, vals, pr);
+	if (ec != 0 || !drop_computed)
+		return ec;
+	/* the source's computed properties (IDs, keys) are not the
+	 * client's to copy and are not reported */
+	n = 0;
+	for (uint32_t i = 0; i < pr->count; i++) {
+		if (pr->problems[i].err != EC_AccessDenied)
+			pr->problems[n++] = pr->problems[i];
+	}
+	pr->count = (uint16_t)n;
+	return 0;
+}
+
+/* A move deletes what was copied from the source; computed properties
+ * (refused with ecAccessDenied) stay. */
+static uint32_t delete_moved(struct ems_rop_ctx *c, const struct mapi_propval_array *vals)
+{
+	struct rop_property_problem_array pr;
+
+	for (uint32_t i = 0; i < vals->count; i++) {
+		uint32_t tag = vals->vals[i].tag;
+		struct mapi_proptag_array one = {1, &tag};
+		uint32_t ec = ems_props_delete(c->mem, c->in, &one, &pr);
+		if (ec != 0 && ec != EC_AccessDenied)
+			return ec;
+	}
+	return 0;
+}
+
+/* [MS-OXCPRPT] 3.2.5.10 */
+uint32_t ems_rop_copy_properties(struct ems_rop_ctx *c, const struct rop_request *req,
+                                 struct rop_response *resp)
+{
+	const struct rop_copy_properties_req *q = &req->u.copy_properties;
+	struct rop_problems_resp *r = &resp->u.copy_properties;
+	struct mapi_propval_array vals;
+	uint32_t ec = check_dest(c, req, r, q->copy_flags);
+
+	if (ec != 0)
+		return ec;
+	ec = ems_props_get(c->mem, c->in, &q->tags, true, &vals);
+	if (ec == 0)
+		ec = copy_values(c, &vals, q->copy_flags, false, r);
+	if (ec == 0 && (q->copy_flags & COPY_MOVE))
+		ec = delete_moved(c, &vals);
+	return ec;
+}
+
+/* [MS-OXCPRPT] 3.2.5.8 */
+uint32_t ems_rop_copy_to(struct ems_rop_ctx *c, const struct rop_request *req,
+                         struct rop_response *resp)
+{
+	const struct rop_copy_to_req *q = &req->u.copy_to;
+	struct rop_problems_resp *r = &resp->u.copy_to;
+	struct mapi_propval_array vals;
+	uint32_t n = 0;
+	uint32_t ec = check_dest(c, req, r, (uint8_t)q->copy_flags);
+
+	if (ec == 0 && q->copy_flags > 0xFF)
+		ec = EC_InvalidParameter;
+	if (ec != 0)
+		return ec;
+	/* a folder's subfolders and messages are not copied this way here */
+	if (q->want_sub_objects && c->in->type == EMS_OBJ_FOLDER)
+		return EC_NotSupported;
+	ec = ems_props_get(c->mem, c->in, NULL, true, &vals);
+	if (ec != 0)
+		return ec;
+	for (uint32_t i = 0; i < vals.count; i++) {
+		if (!listed(&q->excluded_tags, vals.vals[i].tag))
+			vals.vals[n++] = vals.vals[i];
+	}
+	vals.count = n;
+	ec = copy_values(c, &vals, (uint8_t)q->copy_flags, true, r);
+	if (ec == 0 && q->want_sub_objects && c->in->type == EMS_OBJ_MESSAGE) {
+		if (!c->dest->u.message.read_write)
+			return EC_AccessDenied;
+		ec = ems_ec_from_store(
+		    ems_message_copy_parts(c->mem, c->in->u.message.msg, c->dest->u.message.msg));
+	}
+	if (ec == 0 && (q->copy_flags & COPY_MOVE))
+		ec = delete_moved(c, &vals);
+	return ec;
+}
