@@ -326,6 +326,10 @@ static uint32_t read_rows(struct ems_rop_ctx *c, struct ems_table *t, uint32_t c
 	uint32_t n = 0, fit = 0;
 	int ret;
 
+	/* no more rows than could fit: each takes at least its flag byte and
+	 * a byte per column, so a large RowCount reads no more than needed */
+	if (count > space / (1 + t->columns.count) + 1)
+		count = (uint32_t)(space / (1 + t->columns.count) + 1);
 	if (t->st == NULL)
 		ret = mem_query(c->mem, t, count, forward, &rows, &n);
 	else

@@ -528,6 +528,59 @@ static void test_search_folder(void)
 	talloc_free(mem);
 }
 
+static void test_rows_fit(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[3] = {et_logon(&t), 0xFFFFFFFF, 0xFFFFFFFF};
+	uint64_t journal = store_special_fid(t.mbox, STORE_FOLDER_JOURNAL);
+	uint32_t cols[] = {PR_MID, PR_SUBJECT_W};
+	char subject[201];
+	struct rop_request q[5];
+
+	memset(subject, 'x', 200);
+	subject[200] = '\0';
+	for (int i = 0; i < 100; i++)
+		add_message(journal, subject, (uint64_t)i);
+	test_begin(
+	    "QueryRows answers the rows that fit in MaxRopOut and keeps the cursor after them");
+	memset(q, 0, sizeof(q));
+	q[0] = open_folder(0, 1, journal);
+	q[1].rop_id = ROP_ID_GetContentsTable;
+	q[1].input_handle = 1;
+	q[1].output_handle = 2;
+	q[1].u.get_contents_table.table_flags = 0x40 | 0x10;
+	q[2].rop_id = ROP_ID_SetColumns;
+	q[2].input_handle = 2;
+	q[2].u.set_columns.tags.count = 2;
+	q[2].u.set_columns.tags.tags = cols;
+	q[3].rop_id = ROP_ID_QueryRows;
+	q[3].input_handle = 2;
+	q[3].u.query_rows.forward_read = 1;
+	q[3].u.query_rows.row_count = 100;
+	q[4].rop_id = ROP_ID_QueryPosition;
+	q[4].input_handle = 2;
+	et_set_columns(&t, cols, 2);
+	test_assert_int(et_exec_full(&t, mem, q, 5, h, 3, 3, 4096, r), 0);
+	test_assert_int(r->ret, 0);
+	test_assert_int(r->count, 5);
+	uint32_t got = r->resps[3].u.query_rows.rows.count;
+	test_assert(got > 0 && got < 100);
+	test_assert(r->rops_len + 8 + 2 + 12 <= 4096);
+	test_assert_int(r->resps[4].u.query_position.numerator, got);
+	/* the next call goes on from there */
+	uint32_t th[3];
+	memcpy(th, r->handles, sizeof(th));
+	test_assert_int(et_exec_full(&t, mem, q + 3, 2, th, 3, 3, 0x10000, r), 0);
+	uint32_t more = r->resps[0].u.query_rows.rows.count;
+	test_assert(more > got && more <= 100 - got);
+	test_assert_int(r->resps[1].u.query_position.numerator, got + more);
+	/* the rows follow on: the first of the second call is not a repeat */
+	test_assert_int(r->resps[0].rop_id, ROP_ID_QueryRows);
+	test_end();
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	et_setup(&t);
@@ -537,6 +590,7 @@ int main(void)
 	test_tables();
 	test_handles();
 	test_search_folder();
+	test_rows_fit();
 	et_teardown(&t);
 	return test_exit();
 }
