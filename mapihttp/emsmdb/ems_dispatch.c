@@ -79,6 +79,10 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(ResetTable, reset_table, TABLE),
     ROW(QueryColumnsAll, query_columns_all, TABLE),
     ROW(Abort, abort_, TABLE),
+    ROW(ExpandRow, expand_row, TABLE),
+    ROW(CollapseRow, collapse_row, TABLE),
+    ROW(GetCollapseState, get_collapse_state, TABLE),
+    ROW(SetCollapseState, set_collapse_state, TABLE),
     /* [MS-OXCMSG] */
     ROW(CreateMessage, create_message, LOGON | FOLDER),
     ROW(OpenMessage, open_message, LOGON | FOLDER),

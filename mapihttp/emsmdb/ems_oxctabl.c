@@ -714,3 +714,66 @@ bool ems_table_notify_append(struct ems_session *s, struct rop_push *out, TALLOC
 	}
 	return true;
 }
+
+/* [MS-OXCTABL] 3.2.5.17: the rows that appear are counted; their data is
+ * not sent here (RowCount 0; they are read with RopQueryRows from the
+ * category's position). */
+uint32_t ems_rop_expand_row(struct ems_rop_ctx *c, const struct rop_request *req,
+                            struct rop_response *resp)
+{
+	struct ems_table *t = table_of(c);
+	int ret;
+
+	if (t->st == NULL)
+		return EC_NotSupported;
+	ret = store_table_expand(t->st, req->u.expand_row.category_id, true,
+	                         &resp->u.expand_row.expanded_row_count);
+	resp->u.expand_row.rows.count = 0;
+	resp->u.expand_row.rows.rows = NULL;
+	c->columns = &t->columns;
+	return ems_ec_from_store(ret);
+}
+
+/* [MS-OXCTABL] 3.2.5.18 */
+uint32_t ems_rop_collapse_row(struct ems_rop_ctx *c, const struct rop_request *req,
+                              struct rop_response *resp)
+{
+	struct ems_table *t = table_of(c);
+
+	if (t->st == NULL)
+		return EC_NotSupported;
+	return ems_ec_from_store(store_table_expand(t->st, req->u.collapse_row.category_id, false,
+	                                            &resp->u.collapse_row.collapsed_row_count));
+}
+
+/* [MS-OXCTABL] 3.2.5.19 */
+uint32_t ems_rop_get_collapse_state(struct ems_rop_ctx *c, const struct rop_request *req,
+                                    struct rop_response *resp)
+{
+	struct ems_table *t = table_of(c);
+
+	if (t->st == NULL)
+		return EC_NotSupported;
+	return ems_ec_from_store(
+	    store_table_get_collapse_state(c->mem, t->st, req->u.get_collapse_state.row_id,
+	                                   &resp->u.get_collapse_state.collapse_state));
+}
+
+/* [MS-OXCTABL] 3.2.5.20: the answer is a bookmark on the anchor row. */
+uint32_t ems_rop_set_collapse_state(struct ems_rop_ctx *c, const struct rop_request *req,
+                                    struct rop_response *resp)
+{
+	struct ems_table *t = table_of(c);
+	struct mapi_binary *b = &resp->u.set_collapse_state.bookmark;
+	uint32_t bm;
+	int ret;
+
+	if (t->st == NULL)
+		return EC_NotSupported;
+	ret = store_table_set_collapse_state(t->st, &req->u.set_collapse_state.collapse_state, &bm);
+	if (ret != 0)
+		return ems_ec_from_store(ret);
+	b->len = 4;
+	b->data = talloc_memdup(c->mem, &bm, 4);
+	return b->data != NULL ? 0 : EC_OutOfMemory;
+}

@@ -283,6 +283,10 @@ ems_rop_fn ems_rop_abort_submit;
 ems_rop_fn ems_rop_get_transport_folder;
 ems_rop_fn ems_rop_copy_properties;
 ems_rop_fn ems_rop_copy_to;
+ems_rop_fn ems_rop_expand_row;
+ems_rop_fn ems_rop_collapse_row;
+ems_rop_fn ems_rop_get_collapse_state;
+ems_rop_fn ems_rop_set_collapse_state;
 /* RopRelease of a stream: uncommitted changes are committed first. */
 void ems_stream_release(struct ems_object *obj);
 

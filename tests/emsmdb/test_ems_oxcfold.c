@@ -581,6 +581,96 @@ static void test_rows_fit(void)
 	talloc_free(mem);
 }
 
+static void test_categories(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[3] = {et_logon(&t), 0xFFFFFFFF, 0xFFFFFFFF};
+	uint64_t sent = store_special_fid(t.mbox, STORE_FOLDER_SENT_ITEMS);
+	uint32_t cols[] = {PROP_TAG(PT_I8, 0x674D), PROP_TAG(PT_LONG, 0x0FF5),
+	                   PROP_TAG(PT_UNICODE, 0x001A)};
+	struct mapi_sort_order so[2] = {{PROP_TAG(PT_UNICODE, 0x001A), TABLE_SORT_ASCEND},
+	                                {PR_DELIVERY_TIME, TABLE_SORT_DESCEND}};
+	struct rop_request q[8];
+
+	test_begin("categorised view: header row, CollapseRow, ExpandRow, collapse state");
+	memset(q, 0, sizeof(q));
+	q[0] = open_folder(0, 1, sent);
+	q[1].rop_id = ROP_ID_GetContentsTable;
+	q[1].input_handle = 1;
+	q[1].output_handle = 2;
+	q[1].u.get_contents_table.table_flags = 0x40 | 0x10;
+	q[2].rop_id = ROP_ID_SetColumns;
+	q[2].input_handle = 2;
+	q[2].u.set_columns.tags.count = 3;
+	q[2].u.set_columns.tags.tags = cols;
+	q[3].rop_id = ROP_ID_SortTable;
+	q[3].input_handle = 2;
+	q[3].u.sort_table.sorts.count = 2;
+	q[3].u.sort_table.sorts.categorized_count = 1;
+	q[3].u.sort_table.sorts.expanded_count = 1;
+	q[3].u.sort_table.sorts.sorts = so;
+	q[4].rop_id = ROP_ID_QueryRows;
+	q[4].input_handle = 2;
+	q[4].u.query_rows.forward_read = 1;
+	q[4].u.query_rows.row_count = 100;
+	et_set_columns(&t, cols, 3);
+	test_assert_int(et_exec(&t, mem, q, 5, h, 3, r), 0);
+	test_assert_int(r->resps[3].return_value, 0);
+	const struct rop_row_list *rows = &r->resps[4].u.query_rows.rows;
+	test_assert_int(rows->count, 6);
+	if (rows->count < 1) {
+		test_end();
+		talloc_free(mem);
+		return;
+	}
+	test_assert_int(rows->rows[0].vals.vals[1].v.i32, 3); /* expanded header */
+	uint64_t cat = (uint64_t)rows->rows[0].vals.vals[0].v.i64;
+	uint32_t th[3];
+	memcpy(th, r->handles, sizeof(th));
+	memset(q, 0, sizeof(q));
+	q[0].rop_id = ROP_ID_GetCollapseState;
+	q[0].input_handle = 2;
+	q[0].u.get_collapse_state.row_id = cat;
+	q[1].rop_id = ROP_ID_CollapseRow;
+	q[1].input_handle = 2;
+	q[1].u.collapse_row.category_id = cat;
+	q[2].rop_id = ROP_ID_QueryPosition;
+	q[2].input_handle = 2;
+	q[3].rop_id = ROP_ID_ExpandRow;
+	q[3].input_handle = 2;
+	q[3].u.expand_row.category_id = cat;
+	q[4].rop_id = ROP_ID_QueryPosition;
+	q[4].input_handle = 2;
+	q[5].rop_id = ROP_ID_CollapseRow;
+	q[5].input_handle = 2;
+	q[5].u.collapse_row.category_id = 0x4242;
+	test_assert_int(et_exec(&t, mem, q, 6, th, 3, r), 0);
+	test_assert_int(r->resps[0].return_value, 0);
+	test_assert(r->resps[0].u.get_collapse_state.collapse_state.len > 0);
+	struct mapi_binary state = r->resps[0].u.get_collapse_state.collapse_state;
+	state.data = talloc_memdup(mem, state.data, state.len);
+	test_assert_int(r->resps[1].return_value, 0);
+	test_assert_int(r->resps[1].u.collapse_row.collapsed_row_count, 5);
+	test_assert_int(r->resps[2].u.query_position.denominator, 1);
+	test_assert_int(r->resps[3].return_value, 0);
+	test_assert_int(r->resps[3].u.expand_row.expanded_row_count, 5);
+	test_assert_int(r->resps[4].u.query_position.denominator, 6);
+	test_assert_int(r->resps[5].return_value, EC_NotFound);
+	memset(q, 0, sizeof(q));
+	q[0].rop_id = ROP_ID_SetCollapseState;
+	q[0].input_handle = 2;
+	q[0].u.set_collapse_state.collapse_state = state;
+	q[1] = q[0];
+	q[1].u.set_collapse_state.collapse_state.len = 3;
+	test_assert_int(et_exec(&t, mem, q, 2, th, 3, r), 0);
+	test_assert_int(r->resps[0].return_value, 0);
+	test_assert_int(r->resps[0].u.set_collapse_state.bookmark.len, 4);
+	test_assert_int(r->resps[1].return_value, EC_InvalidParameter);
+	test_end();
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	et_setup(&t);
@@ -591,6 +681,7 @@ int main(void)
 	test_handles();
 	test_search_folder();
 	test_rows_fit();
+	test_categories();
 	et_teardown(&t);
 	return test_exit();
 }
