@@ -640,6 +640,7 @@ static void test_categories(void)
 	q[3].rop_id = ROP_ID_ExpandRow;
 	q[3].input_handle = 2;
 	q[3].u.expand_row.category_id = cat;
+	q[3].u.expand_row.max_row_count = 3;
 	q[4].rop_id = ROP_ID_QueryPosition;
 	q[4].input_handle = 2;
 	q[5].rop_id = ROP_ID_CollapseRow;
@@ -655,6 +656,9 @@ static void test_categories(void)
 	test_assert_int(r->resps[2].u.query_position.denominator, 1);
 	test_assert_int(r->resps[3].return_value, 0);
 	test_assert_int(r->resps[3].u.expand_row.expanded_row_count, 5);
+	test_assert_int(r->resps[3].u.expand_row.rows.count, 3);
+	test_assert(r->resps[3].u.expand_row.rows.count == 3 &&
+	            r->resps[3].u.expand_row.rows.rows[0].vals.vals[1].v.i32 == 1); /* a leaf */
 	test_assert_int(r->resps[4].u.query_position.denominator, 6);
 	test_assert_int(r->resps[5].return_value, EC_NotFound);
 	memset(q, 0, sizeof(q));
