@@ -387,8 +387,9 @@ int store_message_attach_delete(struct store_message *msg, uint32_t attach_num);
  * message (attachments may embed messages again); store_message_save()
  * writes it into the parent instance's attachment (setting
  * PidTagAttachMethod to afEmbeddedMessage when unset), and the parent's save
- * makes it durable.  Its values stay in memory: streams on it give
- * STORE_E_NOTSUPPORTED.  Saving after the parent instance was closed or the
+ * makes it durable.  Its values stay in memory: a write stream on it
+ * collects the value and sets it on commit; read streams open saved
+ * messages only.  Saving after the parent instance was closed or the
  * attachment deleted gives STORE_E_DELETED; under a read-only parent it is
  * read-only (STORE_E_ACCESS). */
 int store_message_open_embedded(TALLOC_CTX *mem_ctx, struct store_message *msg, uint32_t attach_num,

@@ -18,6 +18,8 @@ struct store_stream {
 	size_t wlen;
 	uint32_t wchunk;
 	bool committed;
+	bool in_memory; /* write on an embedded message: wbuf holds it all */
+	size_t wcap;
 	uint8_t *rbuf; /* read: the last chunk read, decompressed */
 	size_t rlen;
 	uint32_t rchunk; /* its number + 1; 0 none */
@@ -138,14 +140,21 @@ int store_stream_open_write(TALLOC_CTX *mem_ctx, struct store_message *msg, uint
 	MDB_txn *txn = NULL;
 	if (!streamable(proptag))
 		return STORE_E_BADTYPE;
-	/* An embedded message's values live in its parent's attachment. */
-	if (msg->embedded)
-		return STORE_E_NOTSUPPORTED;
 	if (msg->closed || store_tag_readonly(proptag))
 		return STORE_E_ACCESS;
 	struct store_stream *s = talloc_zero(mem_ctx, struct store_stream);
 	if (s == NULL)
 		return STORE_E_NOMEM;
+	if (msg->embedded) {
+		/* An embedded message's values live in its parent's attachment:
+		 * the stream collects the value and sets it on commit. */
+		s->mbox = msg->mbox;
+		s->msg = msg;
+		s->tag = proptag;
+		s->in_memory = true;
+		*stream_r = s;
+		return 0;
+	}
 	s->mbox = msg->mbox;
 	s->msg = msg;
 	s->tag = proptag;
@@ -206,6 +215,21 @@ int store_stream_write(struct store_stream *s, const void *buf, size_t len)
 	if (len > 0x7FFFFFFF - s->size)
 		return STORE_E_TOOBIG;
 	const uint8_t *p = buf;
+	if (s->in_memory) {
+		if (s->wlen + len + 1 > s->wcap) {
+			size_t cap = (s->wlen + len + 1) * 2;
+			uint8_t *grown = talloc_realloc(s, s->wbuf, uint8_t, cap);
+			if (grown == NULL)
+				return STORE_E_NOMEM;
+			s->wbuf = grown;
+			s->wcap = cap;
+		}
+		if (len > 0)
+			memcpy(s->wbuf + s->wlen, p, len);
+		s->wlen += len;
+		s->size += len;
+		return 0;
+	}
 	while (len > 0) {
 		size_t csize = s->mbox->env->chunk_size;
 		size_t part = csize - s->wlen < len ? csize - s->wlen : len;
@@ -227,6 +251,23 @@ int store_stream_commit(struct store_stream *s)
 {
 	if (s->msg == NULL || s->committed)
 		return STORE_E_ACCESS;
+	if (s->in_memory) {
+		struct mapi_propval v = {.tag = s->tag};
+		struct mapi_propval_array vals = {1, &v};
+		if (store_stream_write(s, "", 0) < 0 || s->wbuf == NULL)
+			return STORE_E_NOMEM;
+		s->wbuf[s->wlen] = 0;
+		if (PROP_TYPE(s->tag) == PT_BINARY) {
+			v.v.bin.len = (uint32_t)s->wlen;
+			v.v.bin.data = s->wbuf;
+		} else {
+			v.v.str = (char *)s->wbuf;
+		}
+		int ret = store_message_set_props(s->msg, &vals);
+		if (ret == 0)
+			s->committed = true;
+		return ret;
+	}
 	int ret = flush_chunk(s);
 	if (ret < 0)
 		return ret;

@@ -8,6 +8,7 @@
 #define PR_ATTACH_METHOD PROP_TAG(PT_LONG, 0x3705)
 #define PR_MESSAGE_SIZE  PROP_TAG(PT_LONG, 0x0E08)
 #define PR_PRIVATE       PROP_TAG(PT_BINARY, 0x67F0)
+#define PR_BODY          PROP_TAG(PT_UNICODE, 0x1000)
 
 static struct store *store;
 
@@ -60,8 +61,18 @@ static void test_round_trip(void)
 	test_assert_int(store_message_attach_create(emb, &ian), 0);
 	test_assert_int(store_message_open_embedded(tmp, emb, ian, true, &inner), 0);
 	test_assert_int(set_str(inner, PR_SUBJECT, "inner"), 0);
+	/* A write stream on an embedded message sets the value on commit. */
 	struct store_stream *st;
-	test_assert_int(store_stream_open_write(tmp, inner, PR_SUBJECT, &st), STORE_E_NOTSUPPORTED);
+	test_assert_int(store_stream_open_write(tmp, inner, PR_BODY, &st), 0);
+	for (int i = 0; i < 3000; i++)
+		test_assert_int(store_stream_write(st, "streamed ", 9), 0);
+	test_assert(get_str(tmp, inner, PR_BODY) == NULL);
+	test_assert_int(store_stream_commit(st), 0);
+	test_assert_int(store_stream_write(st, "x", 1), STORE_E_ACCESS);
+	store_stream_close(&st);
+	char *body = get_str(tmp, inner, PR_BODY);
+	test_assert(body != NULL && strlen(body) == 27000 &&
+	            strncmp(body, "streamed streamed", 17) == 0);
 	test_assert_int(store_message_save(inner, false), 0);
 	test_assert_int(store_message_save(inner, false), STORE_E_ACCESS);
 	test_assert_int(store_message_save(emb, true), 0);
@@ -110,6 +121,8 @@ static void test_round_trip(void)
 	test_assert(memcmp(got.vals[0].v.bin.data, data, 50000) == 0);
 	test_assert_int(store_message_open_embedded(tmp, e2, ian, false, &i2), 0);
 	test_assert_str(get_str(tmp, i2, PR_SUBJECT), "inner");
+	char *kept = get_str(tmp, i2, PR_BODY);
+	test_assert(kept != NULL && strlen(kept) == 27000);
 	/* The parent's size counts the embedded message. */
 	struct mapi_proptag_array st_ = {1, (uint32_t[]){PR_MESSAGE_SIZE}};
 	test_assert_int(store_message_get_props(tmp, again, &st_, &got), 0);
