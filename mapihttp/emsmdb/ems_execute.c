@@ -43,8 +43,9 @@ struct rop_run {
 	struct rop_request *reqs;
 	size_t *offsets; /* of each request in rops */
 	uint32_t count;
-	struct rop_push out; /* response RopsList */
-	size_t header_bytes; /* extended header, RopSize, handle table */
+	struct rop_push out;         /* response RopsList */
+	uint8_t unserved_logged[32]; /* RopIds already logged as not served */
+	size_t header_bytes;         /* extended header, RopSize, handle table */
 };
 
 /* Decodes every request of the list; ecRpcFormat if any fails. */
@@ -96,7 +97,12 @@ static uint32_t run_one(struct rop_run *r, struct ems_rop_ctx *c, const struct r
 	const struct ems_rop_def *def = ems_rop_def(req->rop_id);
 
 	if (def == NULL) {
-		log_info(EMS_LOG, "rop not served rop=%s", info->name);
+		/* once per RopId and call, however many the buffer holds */
+		if ((r->unserved_logged[req->rop_id / 8] & (1u << (req->rop_id % 8))) == 0) {
+			r->unserved_logged[req->rop_id / 8] |= (uint8_t)(1u << (req->rop_id % 8));
+			log_info(EMS_LOG, "rop not served rop=%s answer=ecNotSupported",
+			         info->name);
+		}
 		return EC_NotSupported;
 	}
 	if ((info->flags & (ROPF_OUT | ROPF_LOGON)) != 0 && req->output_handle >= r->handle_count)
