@@ -61,6 +61,20 @@ static void test_kill(void)
 	struct store_mailbox_params p = {.mailbox_guid = g, .owner_name = "Crash"};
 	test_assert_int(store_open(NULL, dir, &settings, &store, &error), 0);
 	test_assert_int(store_mailbox_create(store, &p, &error), 0);
+	/* A running search folder over the Inbox: its links change in the
+	 * same transactions as the messages, so they must survive the kills
+	 * in step with them (the check verifies every link and count). */
+	struct store_mailbox *setup;
+	uint64_t sf;
+	test_assert_int(store_mailbox_open(NULL, store, &g, &setup, &error), 0);
+	uint64_t sinbox = store_special_fid(setup, STORE_FOLDER_INBOX);
+	test_assert_int(store_folder_create(setup, store_special_fid(setup, STORE_FOLDER_FINDER),
+	                                    "All crash", NULL, STORE_FOLDER_SEARCH, &sf),
+	                0);
+	struct mapi_restriction r = {.rt = RES_EXIST};
+	r.u.exist.proptag = PROP_TAG(PT_UNICODE, 0x0037);
+	test_assert_int(store_search_set_criteria(setup, sf, &r, &sinbox, 1, 0), 0);
+	store_mailbox_close(&setup);
 	store_close(&store);
 	uint64_t *live = talloc_array(NULL, uint64_t, 0);
 	uint32_t nlive = 0;
@@ -109,6 +123,15 @@ static void test_kill(void)
 				store_message_close(&msg);
 		}
 		test_assert_int(missing, 0);
+		/* The search folder lists exactly the Inbox's messages. */
+		uint32_t cc = PROP_TAG(PT_LONG, 0x3602);
+		struct mapi_proptag_array ct = {1, &cc};
+		struct mapi_propval_array in_inbox, in_search;
+		test_assert_int(store_folder_get_props(NULL, mbox, inbox, &ct, &in_inbox), 0);
+		test_assert_int(store_folder_get_props(NULL, mbox, sf, &ct, &in_search), 0);
+		test_assert_int(in_search.vals[0].v.i32, in_inbox.vals[0].v.i32);
+		talloc_free(in_inbox.vals);
+		talloc_free(in_search.vals);
 		char *report;
 		test_assert_int(store_mailbox_check(NULL, mbox, &report), 0);
 		if (report[0] != '\0')
