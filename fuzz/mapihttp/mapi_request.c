@@ -278,6 +278,25 @@ static const uint8_t *check_answer(const struct sink *s, size_t *len_r)
 	return (const uint8_t *)done + 4;
 }
 
+/* Unbind / Disconnect of the context id on its endpoint. */
+static void end_context(bool nspi, const char *id)
+{
+	struct nspi_unbind_req u = {0};
+	struct mh_disconnect_req d = {{NULL, 0}};
+	char cookies[96];
+	struct rop_push p;
+	struct sink s;
+
+	rop_push_init_growable(&p, NULL);
+	if ((nspi ? nspi_req_push(&p, NSPI_UNBIND, &u) : mh_disconnect_req_push(&p, &d)) != ROP_OK)
+		abort();
+	snprintf(cookies, sizeof(cookies), "MapiContext=%s", id);
+	call(nspi ? MH_EP_NSPI : MH_EP_EMSMDB, nspi ? "Unbind" : "Disconnect", "alice@x.test",
+	     cookies, p.data, p.ofs, &s);
+	free(s.data);
+	talloc_free(p.data);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -335,7 +354,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	talloc_free(tmp);
 	if (s.sequence[0] != '\0')
 		memcpy(env.ems_seq, s.sequence, sizeof(env.ems_seq));
-	/* Unbind / Disconnect / Connect that succeeded: start again. */
+	/* A context the input made (Bind, Connect) is ended again, so that
+	 * contexts do not pile up over millions of runs. */
+	if (s.context[0] != '\0')
+		end_context(nspi, s.context);
+	/* Unbind / Disconnect that succeeded: start again. */
 	if (body != NULL && (sel == NSPI_UNBIND || sel == EMS_FIRST + 2)) {
 		if (sel == NSPI_UNBIND)
 			env.nspi_ctx[0] = '\0';
