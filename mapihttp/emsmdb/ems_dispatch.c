@@ -92,6 +92,7 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(ReadRecipients, read_recipients, MESSAGE),
     ROW(ReloadCachedInformation, reload_cached_information, MESSAGE),
     ROW(GetAttachmentTable, get_attachment_table, MESSAGE),
+    ROW(GetValidAttachments, get_valid_attachments, MESSAGE),
     ROW(SetMessageReadFlag, set_message_read_flag, MESSAGE),
     ROW(SetReadFlags, set_read_flags, FOLDER),
     ROW(GetMessageStatus, get_message_status, FOLDER),
@@ -116,6 +117,9 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(GetStreamSize, get_stream_size, STREAM),
     ROW(SetStreamSize, set_stream_size, STREAM),
     ROW(SeekStream, seek_stream, STREAM),
+    ROW(WriteAndCommitStream, write_and_commit_stream, STREAM),
+    ROW(WriteStreamExtended, write_stream_extended, STREAM),
+    ROW2(CopyToStream, copy_to_stream, STREAM, STREAM),
     /* [MS-OXCNOTIF] */
     ROW(RegisterNotification, register_notification, LOGON | FOLDER),
 };

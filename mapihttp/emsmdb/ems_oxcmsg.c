@@ -540,3 +540,20 @@ uint32_t ems_rop_set_message_status(struct ems_rop_ctx *c, const struct rop_requ
 	return message_status(c, q->message_id, q->message_status_flags, q->message_status_mask,
 	                      &resp->u.set_message_status.message_status_flags);
 }
+
+/* [MS-OXCMSG] 3.2.5.18: the attachment numbers of the instance. */
+uint32_t ems_rop_get_valid_attachments(struct ems_rop_ctx *c, const struct rop_request *req,
+                                       struct rop_response *resp)
+{
+	struct rop_u32_array *a = &resp->u.get_valid_attachments.attachment_ids;
+	uint32_t *nums, count = 0;
+	int ret = store_message_attach_list(c->mem, c->in->u.message.msg, &nums, &count);
+
+	if (ret != 0)
+		return ems_ec_from_store(ret);
+	if (count > 0xFFFF)
+		count = 0xFFFF;
+	a->count = (uint16_t)count;
+	a->vals = nums;
+	return 0;
+}

@@ -300,3 +300,55 @@ uint32_t ems_rop_seek_stream(struct ems_rop_ctx *c, const struct rop_request *re
 	resp->u.seek_stream.new_position = st->pos;
 	return 0;
 }
+
+/* [MS-OXCPRPT] 3.2.5.20: RopWriteStream then RopCommitStream. */
+uint32_t ems_rop_write_and_commit_stream(struct ems_rop_ctx *c, const struct rop_request *req,
+                                         struct rop_response *resp)
+{
+	const struct mapi_binary *d = &req->u.write_and_commit_stream.data;
+	struct ems_stream *st = stream_of(c);
+	uint32_t ec = write_at(st, d->data, d->len);
+
+	resp->u.write_and_commit_stream.written_size = ec == 0 ? (uint16_t)d->len : 0;
+	return ec == 0 ? commit(c->mem, st) : ec;
+}
+
+/* [MS-OXCPRPT] 3.2.5.16: RopWriteStream with a 32-bit WrittenSize (the
+ * packed extended buffers it allows are not accepted, see README). */
+uint32_t ems_rop_write_stream_extended(struct ems_rop_ctx *c, const struct rop_request *req,
+                                       struct rop_response *resp)
+{
+	const struct mapi_binary *d = &req->u.write_stream_extended.data;
+	uint32_t ec = write_at(stream_of(c), d->data, d->len);
+
+	resp->u.write_stream_extended.written_size = ec == 0 ? d->len : 0;
+	return ec;
+}
+
+/* [MS-OXCPRPT] 3.2.5.22: ByteCount bytes from the source stream's position
+ * to the destination's; a null destination answers ecDstNullObject. */
+uint32_t ems_rop_copy_to_stream(struct ems_rop_ctx *c, const struct rop_request *req,
+                                struct rop_response *resp)
+{
+	struct rop_copy_to_stream_resp *r = &resp->u.copy_to_stream;
+	struct ems_stream *src = stream_of(c);
+	uint64_t n = req->u.copy_to_stream.byte_count;
+	uint64_t left = src->pos < src->len ? src->len - src->pos : 0;
+	uint32_t ec;
+
+	r->read_byte_count = 0;
+	r->written_byte_count = 0;
+	if (c->dest == NULL) {
+		r->dest_handle_index = req->dest_handle;
+		return EC_NullDestinationObject;
+	}
+	if (n > left)
+		n = left;
+	ec = write_at(c->dest->u.stream, src->data + src->pos, (size_t)n);
+	if (ec != 0)
+		return ec;
+	src->pos += n;
+	r->read_byte_count = n;
+	r->written_byte_count = n;
+	return 0;
+}

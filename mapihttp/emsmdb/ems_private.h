@@ -287,6 +287,10 @@ ems_rop_fn ems_rop_expand_row;
 ems_rop_fn ems_rop_collapse_row;
 ems_rop_fn ems_rop_get_collapse_state;
 ems_rop_fn ems_rop_set_collapse_state;
+ems_rop_fn ems_rop_write_and_commit_stream;
+ems_rop_fn ems_rop_write_stream_extended;
+ems_rop_fn ems_rop_copy_to_stream;
+ems_rop_fn ems_rop_get_valid_attachments;
 /* RopRelease of a stream: uncommitted changes are committed first. */
 void ems_stream_release(struct ems_object *obj);
 

@@ -420,6 +420,51 @@ static void test_streams(void)
 	test_assert_int(store_message_get_props(mem, msg, &ta, &vals), 0);
 	test_assert_str(vals.vals[0].v.str, "He");
 	store_message_close(&msg);
+
+	/* WriteStreamExtended, CopyToStream into a second property,
+	 * WriteAndCommitStream */
+	const uint8_t bin[6] = {1, 2, 3, 4, 5, 6};
+	q[0] = open_message(0, 1, inbox, mid, 0x01);
+	q[1] = rq(ROP_ID_OpenStream, 1);
+	q[1].output_handle = 2;
+	q[1].u.open_stream.proptag = PROP_TAG(PT_BINARY, 0x6601);
+	q[1].u.open_stream.open_mode_flags = 0x02;
+	q[2] = rq(ROP_ID_WriteStreamExtended, 2);
+	q[2].u.write_stream_extended.data.len = 6;
+	q[2].u.write_stream_extended.data.data = (uint8_t *)bin;
+	q[3] = rq(ROP_ID_SeekStream, 2);
+	q[3].u.seek_stream.offset = 1;
+	q[4] = rq(ROP_ID_OpenStream, 1);
+	q[4].output_handle = 3;
+	q[4].u.open_stream.proptag = PROP_TAG(PT_BINARY, 0x6602);
+	q[4].u.open_stream.open_mode_flags = 0x02;
+	q[5] = rq(ROP_ID_CopyToStream, 2);
+	q[5].dest_handle = 3;
+	q[5].u.copy_to_stream.byte_count = 100;
+	q[6] = rq(ROP_ID_CommitStream, 3);
+	q[7] = rq(ROP_ID_WriteAndCommitStream, 2);
+	q[7].u.write_and_commit_stream.data.len = 2;
+	q[7].u.write_and_commit_stream.data.data = (uint8_t *)bin;
+	q[8] = rq(ROP_ID_SaveChangesMessage, 1);
+	q[8].response_handle = 1;
+	test_assert_int(et_exec(&t, mem, q, 9, h, 4, r), 0);
+	test_assert_int(r->count, 9);
+	test_assert_int(r->resps[2].u.write_stream_extended.written_size, 6);
+	test_assert_int(r->resps[5].return_value, 0);
+	test_assert_int(r->resps[5].u.copy_to_stream.read_byte_count, 5);
+	test_assert_int(r->resps[5].u.copy_to_stream.written_byte_count, 5);
+	test_assert_int(r->resps[7].return_value, 0);
+	test_assert_int(r->resps[8].return_value, 0);
+	uint32_t btags[2] = {PROP_TAG(PT_BINARY, 0x6601), PROP_TAG(PT_BINARY, 0x6602)};
+	struct mapi_proptag_array bta = {2, btags};
+	test_assert_int(store_message_open(mem, t.mbox, inbox, mid, &msg), 0);
+	test_assert_int(store_message_get_props(mem, msg, &bta, &vals), 0);
+	/* 1 2 3 4 5 6, then "1 2" written at position 6 */
+	const uint8_t want1[8] = {1, 2, 3, 4, 5, 6, 1, 2};
+	test_assert(vals.vals[0].v.bin.len == 8 && memcmp(vals.vals[0].v.bin.data, want1, 8) == 0);
+	test_assert(vals.vals[1].v.bin.len == 5 &&
+	            memcmp(vals.vals[1].v.bin.data, bin + 1, 5) == 0);
+	store_message_close(&msg);
 	test_end();
 	talloc_free(mem);
 }
@@ -566,7 +611,7 @@ static void test_attachment_table(void)
 	struct mapi_propval v[2] = {{.tag = PR_ATTACH_NAME}, {.tag = PR_ATTACH_NAME}};
 	uint32_t cols[] = {PROP_TAG(PT_LONG, 0x0E21), PR_ATTACH_NAME, PROP_TAG(PT_STRING8, 0x3707)};
 	struct mapi_sort_order so = {PROP_TAG(PT_LONG, 0x0E21), TABLE_SORT_DESCEND};
-	struct rop_request q[14];
+	struct rop_request q[15];
 
 	v[0].v.str = (char *)"a.txt";
 	v[1].v.str = (char *)"b.txt";
@@ -598,12 +643,15 @@ static void test_attachment_table(void)
 	q[11] = rq(ROP_ID_SortTable, 3);
 	q[11].u.sort_table.sorts.count = 1;
 	q[11].u.sort_table.sorts.sorts = &so;
-	q[12] = rq(ROP_ID_ReloadCachedInformation, 1);
+	q[12] = rq(ROP_ID_GetValidAttachments, 1);
 	q[13] = rq(ROP_ID_GetPropertiesAll, 2);
 	q[13].u.get_properties_all.want_unicode = 1;
+	q[14] = rq(ROP_ID_ReloadCachedInformation, 1);
 	et_set_columns(&t, cols, 3);
-	test_assert_int(et_exec(&t, mem, q, 14, h, 4, r), 0);
-	test_assert_int(r->count, 14);
+	test_assert_int(et_exec(&t, mem, q, 15, h, 4, r), 0);
+	test_assert_int(r->count, 15);
+	test_assert_int(r->resps[14].return_value, 0);
+	test_assert_int(r->resps[14].u.reload_cached_information.recipient_count, 0);
 	test_assert_int(r->resps[13].return_value, 0);
 	int named = 0;
 	const struct mapi_propval_array *all = &r->resps[13].u.get_properties_all.vals;
@@ -626,6 +674,7 @@ static void test_attachment_table(void)
 	test_assert_int(r->resps[10].u.query_position.denominator, 2);
 	test_assert_int(r->resps[11].return_value, EC_NotSupported);
 	test_assert_int(r->resps[12].return_value, 0);
+	test_assert_int(r->resps[12].u.get_valid_attachments.attachment_ids.count, 2);
 	test_end();
 	talloc_free(mem);
 }
