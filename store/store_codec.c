@@ -399,6 +399,19 @@ struct pbag_entry *store_pbag_find(struct pbag *bag, uint32_t tag)
 
 int store_propval_dup(TALLOC_CTX *mem_ctx, const struct mapi_propval *in, struct mapi_propval *out)
 {
+	/* Strings and binaries, the bulk of a message, are copied once. */
+	uint16_t type = PROP_TYPE(in->tag);
+	if ((type == PT_UNICODE || type == PT_STRING8) && in->v.str != NULL) {
+		*out = *in;
+		out->v.str = talloc_strdup(mem_ctx, in->v.str);
+		return out->v.str != NULL ? 0 : STORE_E_NOMEM;
+	}
+	if ((type == PT_BINARY || type == PT_SVREID) &&
+	    (in->v.bin.data != NULL || in->v.bin.len == 0)) {
+		*out = *in;
+		out->v.bin.data = store_memdup(mem_ctx, in->v.bin.data, in->v.bin.len);
+		return out->v.bin.data != NULL ? 0 : STORE_E_NOMEM;
+	}
 	struct store_buf buf = {.mem_ctx = NULL};
 	int ret = store_propval_encode(&buf, in);
 	if (ret == 0)
