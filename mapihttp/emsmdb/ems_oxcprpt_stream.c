@@ -13,6 +13,8 @@
 /* The largest stream this server holds (Exchange's own default maximum
  * message size is of this order). */
 #define EMS_STREAM_MAX (64u * 1024 * 1024)
+/* and all the streams of one session together */
+#define EMS_SESSION_STREAMS_MAX (256ull * 1024 * 1024)
 
 struct ems_stream {
 	struct ems_object *parent;
@@ -22,7 +24,28 @@ struct ems_stream {
 	uint8_t *data;
 	size_t len;
 	uint64_t pos;
+	size_t charged; /* bytes counted in the session's stream_bytes */
 };
+
+/* Counts a stream's buffer growing to size against the session's budget. */
+static bool charge(struct ems_stream *st, size_t size)
+{
+	struct ems_session *s = st->parent->session;
+
+	if (size <= st->charged)
+		return true;
+	if (s->stream_bytes + (size - st->charged) > EMS_SESSION_STREAMS_MAX)
+		return false;
+	s->stream_bytes += size - st->charged;
+	st->charged = size;
+	return true;
+}
+
+static int stream_destructor(struct ems_stream *st)
+{
+	st->parent->session->stream_bytes -= st->charged;
+	return 0;
+}
 
 /* [MS-OXCPRPT] 2.2.14.1 OpenModeFlags */
 #define STREAM_READ_ONLY   0x00
@@ -69,7 +92,9 @@ static uint32_t load(struct ems_rop_ctx *c, struct ems_stream *st, bool *found_r
 		st->len = p.ofs;
 		st->data = p.data;
 	}
-	return st->data != NULL || st->len == 0 ? 0 : EC_OutOfMemory;
+	if (st->data == NULL && st->len > 0)
+		return EC_OutOfMemory;
+	return charge(st, st->len) ? 0 : EC_StreamSizeError;
 }
 
 /* [MS-OXCPRPT] 3.2.5.13 */
@@ -100,6 +125,7 @@ uint32_t ems_rop_open_stream(struct ems_rop_ctx *c, const struct rop_request *re
 	}
 	obj->u.stream = st;
 	st->parent = c->in;
+	talloc_set_destructor(st, stream_destructor);
 	st->proptag = q->proptag;
 	st->writable = q->open_mode_flags != STREAM_READ_ONLY && parent_writable(c->in);
 	if (q->open_mode_flags != STREAM_CREATE) {
@@ -158,6 +184,8 @@ static uint32_t write_at(struct ems_stream *st, const uint8_t *data, size_t n)
 	if (st->pos > EMS_STREAM_MAX || n > EMS_STREAM_MAX - st->pos)
 		return EC_StreamSizeError;
 	if (st->pos + n > st->len) {
+		if (!charge(st, (size_t)st->pos + n))
+			return EC_StreamSizeError;
 		uint8_t *grown = talloc_realloc(st, st->data, uint8_t, (size_t)st->pos + n + 1);
 		if (grown == NULL)
 			return EC_OutOfMemory;

@@ -122,6 +122,7 @@ struct ems_session {
 	struct ems_table **watched; /* tables that notify; changed on the session thread */
 	uint32_t watched_count;
 	uint32_t tables_pending; /* watched tables with events, under ev_lock */
+	uint64_t stream_bytes;   /* held by the session's Stream objects */
 };
 
 /* ---- handle table (ems_handles.c) ---- */
