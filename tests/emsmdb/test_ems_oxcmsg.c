@@ -465,6 +465,18 @@ static void test_streams(void)
 	test_assert(vals.vals[1].v.bin.len == 5 &&
 	            memcmp(vals.vals[1].v.bin.data, bin + 1, 5) == 0);
 	store_message_close(&msg);
+	/* a stream larger than the server holds */
+	q[2] = rq(ROP_ID_SetStreamSize, 2);
+	q[2].u.set_stream_size.stream_size = 64ULL * 1024 * 1024 + 1;
+	q[3] = rq(ROP_ID_SeekStream, 2);
+	q[3].u.seek_stream.offset = 64ULL * 1024 * 1024;
+	q[4] = rq(ROP_ID_WriteStream, 2);
+	q[4].u.write_stream.data.len = 2;
+	q[4].u.write_stream.data.data = (uint8_t *)bin;
+	test_assert_int(et_exec(&t, mem, q, 5, h, 4, r), 0);
+	test_assert_int(r->resps[2].return_value, EC_StreamSizeError);
+	test_assert_int(r->resps[3].return_value, 0);
+	test_assert_int(r->resps[4].return_value, EC_StreamSizeError);
 	test_end();
 	talloc_free(mem);
 }
