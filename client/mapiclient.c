@@ -30,6 +30,8 @@ static const struct mc_command commands[] = {
      "one message (FOLDERID/MESSAGEID as list prints it): headers and body"},
     {"ladder", "", 0, 0, mc_cmd_ladder,
      "Outlook's startup sequence step by step, reporting which steps pass"},
+    {"send", "--to ADDR[,ADDR] --subject S [--body B]", 4, 6, mc_cmd_send,
+     "create a message in the Outbox and submit it (the sent copy goes to Sent Items)"},
 };
 
 static void usage(FILE *f)

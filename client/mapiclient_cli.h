@@ -8,6 +8,7 @@
 #define MAPICLIENT_CLI_H
 
 #include "mc_session.h"
+#include "mc_store.h"
 
 /* Exit statuses. */
 #define MC_EXIT_OK      0
@@ -32,6 +33,13 @@ struct mc_command {
 /* The exit status for the session's last error, after printing it. */
 int mc_cli_fail(struct mc_cli *cli);
 
+/* Discovery, Connect and RopLogon to the --user mailbox. */
+int mc_cli_open_mailbox(TALLOC_CTX *mem_ctx, struct mc_cli *cli, struct mc_logon *logon_r);
+/* The fid of the folder called name (case-insensitive, depth-first in
+ * Root's hierarchy); -1 (MC_E_USAGE) when there is none. */
+int mc_cli_find_folder(TALLOC_CTX *mem_ctx, struct mc_cli *cli, const struct mc_logon *logon,
+                       const char *name, uint64_t *fid_r);
+
 int mc_cmd_discover(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_resolve(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_gal(struct mc_cli *cli, int argc, char **argv);
@@ -42,5 +50,6 @@ int mc_cmd_folders(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_list(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_show(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_ladder(struct mc_cli *cli, int argc, char **argv);
+int mc_cmd_send(struct mc_cli *cli, int argc, char **argv);
 
 #endif

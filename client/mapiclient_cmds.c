@@ -11,6 +11,8 @@
 #include "mc_autodiscover.h"
 #include "mc_emsmdb.h"
 #include "mc_nspi.h"
+#include "notif.h"
+#include "rop.h"
 
 static void print_field(const char *name, const char *value)
 {
@@ -245,10 +247,24 @@ out:
 	return ret;
 }
 
+/* One line per RopNotify the last Execute carried. */
+static void print_notifications(const struct mc_session *s)
+{
+	for (size_t i = 0; i < s->notif_count; i++) {
+		const struct notif_data *d = &s->notifs[i].u.notify.data;
+		if ((d->flags & NOTIF_TYPE_MASK) == NOTIF_NEW_MAIL)
+			printf("notification: NewMail %016" PRIx64 "/%016" PRIx64 " %s\n", d->fid,
+			       d->mid, d->message_class ? d->message_class : "");
+		else
+			printf("notification: type 0x%04x\n", d->flags & NOTIF_TYPE_MASK);
+	}
+}
+
 int mc_cmd_watch(struct mc_cli *cli, int argc, char **argv)
 {
 	TALLOC_CTX *tmp = talloc_new(cli->s);
-	struct mh_connect_resp cr;
+	struct mc_logon logon;
+	uint32_t handles[2];
 	int ret = MC_EXIT_OK;
 	char *end;
 	unsigned long count = argc > 0 ? strtoul(argv[0], &end, 10) : 0;
@@ -257,12 +273,15 @@ int mc_cmd_watch(struct mc_cli *cli, int argc, char **argv)
 		ret = MC_EXIT_USAGE;
 		goto out;
 	}
-	if (discover_user(tmp, cli) < 0 || mc_emsmdb_connect(tmp, cli->s, &cr) < 0) {
+	if (mc_cli_open_mailbox(tmp, cli, &logon) < 0 ||
+	    mc_store_register_newmail(tmp, cli->s, &logon, &handles[1]) < 0) {
 		ret = mc_cli_fail(cli);
 		goto out;
 	}
+	handles[0] = logon.handle;
 	/* [MS-OXCMAPIHTTP] 2.2.4.4: each NotificationWait is held by the
-	 * server until an event is pending or its wait ends. */
+	 * server until an event is pending or its wait ends; a pending event
+	 * is collected with an Execute (3.1.5.5). */
 	for (unsigned long i = 0; count == 0 || i < count; i++) {
 		uint32_t pending = 0;
 		if (mc_emsmdb_notification_wait(tmp, cli->s, &pending) < 0) {
@@ -270,6 +289,13 @@ int mc_cmd_watch(struct mc_cli *cli, int argc, char **argv)
 			goto out;
 		}
 		printf("NotificationWait: %s\n", (pending & 0x1) ? "event pending" : "no event");
+		if ((pending & 0x1) != 0) {
+			if (mc_store_collect(tmp, cli->s, handles, 2) < 0) {
+				ret = mc_cli_fail(cli);
+				goto out;
+			}
+			print_notifications(cli->s);
+		}
 		fflush(stdout);
 	}
 	if (mc_emsmdb_disconnect(tmp, cli->s) < 0)

@@ -97,7 +97,7 @@ int mc_cmd_ladder(struct mc_cli *cli, int argc, char **argv)
 }
 
 /* Discovery, Connect and RopLogon. */
-static int open_mailbox(TALLOC_CTX *mem_ctx, struct mc_cli *cli, struct mc_logon *logon_r)
+int mc_cli_open_mailbox(TALLOC_CTX *mem_ctx, struct mc_cli *cli, struct mc_logon *logon_r)
 {
 	struct mc_discovery d;
 	struct mh_connect_resp cr;
@@ -110,7 +110,7 @@ static int open_mailbox(TALLOC_CTX *mem_ctx, struct mc_cli *cli, struct mc_logon
 
 /* The fid of the folder whose display name is name (case-insensitive,
  * first in the depth-first hierarchy of Root). */
-static int find_folder(TALLOC_CTX *mem_ctx, struct mc_cli *cli, const struct mc_logon *logon,
+int mc_cli_find_folder(TALLOC_CTX *mem_ctx, struct mc_cli *cli, const struct mc_logon *logon,
                        const char *name, uint64_t *fid_r)
 {
 	struct rop_row_list rows;
@@ -157,8 +157,8 @@ int mc_cmd_list(struct mc_cli *cli, int argc, char **argv)
 	uint32_t tags[] = {MC_TAG_MID, MC_TAG_DELIVERY_TIME, MC_TAG_SENDER_NAME, MC_TAG_SUBJECT};
 	struct mapi_proptag_array cols = {4, tags};
 	int ret = MC_EXIT_OK;
-	if (open_mailbox(tmp, cli, &logon) < 0 ||
-	    find_folder(tmp, cli, &logon, argv[0], &fid) < 0 ||
+	if (mc_cli_open_mailbox(tmp, cli, &logon) < 0 ||
+	    mc_cli_find_folder(tmp, cli, &logon, argv[0], &fid) < 0 ||
 	    mc_store_contents(tmp, cli->s, &logon, fid, &cols, 1000, &rows) < 0) {
 		ret = mc_cli_fail(cli);
 		goto out;
@@ -199,7 +199,7 @@ int mc_cmd_show(struct mc_cli *cli, int argc, char **argv)
 		ret = MC_EXIT_USAGE;
 		goto out;
 	}
-	if (open_mailbox(tmp, cli, &logon) < 0 ||
+	if (mc_cli_open_mailbox(tmp, cli, &logon) < 0 ||
 	    mc_store_message_props(tmp, cli->s, &logon, fid, mid, &cols, &row) < 0) {
 		ret = mc_cli_fail(cli);
 		goto out;

@@ -228,6 +228,40 @@ static int execute_request_body(TALLOC_CTX *mem_ctx, struct mc_session *s,
 	return 0;
 }
 
+/* [MS-OXCNOTIF] 3.2.5.4: after the answers to the requests the server
+ * appends RopNotify responses, then RopPending when more wait; the
+ * notifications are kept on the session. */
+static int execute_notifications(struct mc_session *s, const struct rop_decode_ctx *ctx,
+                                 const struct rop_pull *after)
+{
+	struct rop_pull p;
+	TALLOC_FREE(s->notif_ctx);
+	s->notifs = NULL;
+	s->notif_count = 0;
+	if (rop_pull_left(after) == 0)
+		return 0;
+	if ((s->notif_ctx = talloc_new(s)) == NULL)
+		return mc_fail(s, MC_E_NOMEM, "out of memory");
+	rop_pull_init(&p, s->notif_ctx, after->data + after->ofs, rop_pull_left(after));
+	while (rop_pull_left(&p) > 0) {
+		struct rop_response r;
+		enum rop_err e = rop_pull_response(&p, NULL, ctx, &r);
+		if (e != ROP_OK || (r.rop_id != ROP_ID_Notify && r.rop_id != ROP_ID_Pending))
+			return mc_fail(s, MC_E_PROTOCOL,
+			               "Execute: undecodable bytes after the responses (%s)",
+			               e != ROP_OK ? rop_strerror(e) : rop_name(r.rop_id));
+		if (r.rop_id != ROP_ID_Notify)
+			continue;
+		struct rop_response *a = talloc_realloc(s->notif_ctx, s->notifs,
+		                                        struct rop_response, s->notif_count + 1);
+		if (a == NULL)
+			return mc_fail(s, MC_E_NOMEM, "out of memory");
+		a[s->notif_count++] = r;
+		s->notifs = a;
+	}
+	return 0;
+}
+
 static int execute_decode(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct rop_request *reqs,
                           size_t count, const struct rop_decode_ctx *ctx,
                           const struct rop_buffer *buf, struct rop_response **resps_r,
@@ -251,7 +285,7 @@ static int execute_decode(TALLOC_CTX *mem_ctx, struct mc_session *s, const struc
 	}
 	*resps_r = resps;
 	*resp_count_r = n;
-	return 0;
+	return execute_notifications(s, ctx, &p);
 }
 
 int mc_emsmdb_execute(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_execute_opts *o,

@@ -47,6 +47,7 @@ struct mc_session_opts {
 };
 
 struct rop_decode_ctx;
+struct rop_response;
 
 struct mc_session {
 	struct mc_session_opts opts; /* strings copied onto the session */
@@ -58,6 +59,11 @@ struct mc_session {
 	char *error; /* the last failure, talloc child of the session */
 	/* the table columns of the Execute under way, for --trace */
 	const struct rop_decode_ctx *trace_ctx;
+	/* the RopNotify responses after the last Execute's own
+	 * ([MS-OXCNOTIF] 3.2.5.4), talloc child of the session, or NULL */
+	struct rop_response *notifs;
+	size_t notif_count;
+	void *notif_ctx; /* owns notifs */
 	enum mc_err error_kind;
 	/* what discovery found (mc_autodiscover.h fills them) */
 	char *emsmdb_url;

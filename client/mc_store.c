@@ -12,7 +12,7 @@
 /* As Outlook: requests compressed and obfuscated, responses allowed both
  * ([MS-OXCRPC] 3.1.4.2.1, 3.1.4.1.1.3); with --no-compress neither way
  * (Execute Flags NoCompression | NoXorMagic). */
-static struct mc_execute_opts execute_opts(const struct mc_session *s)
+struct mc_execute_opts mc_store_execute_opts(const struct mc_session *s)
 {
 	struct mc_execute_opts o = {
 	    .flags = 0,
@@ -49,7 +49,7 @@ int mc_store_logon(TALLOC_CTX *mem_ctx, struct mc_session *s, struct mc_logon *l
 	struct rop_response *resps;
 	uint32_t *handles, in_handles[1] = {NEW_HANDLE};
 	size_t n, nh;
-	struct mc_execute_opts opts = execute_opts(s);
+	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	int ret = -1;
 	struct rop_request req = {.rop_id = ROP_ID_Logon, .logon_id = 0, .output_handle = 0};
 	req.u.logon.logon_flags = 0x01;      /* Private */
@@ -79,7 +79,7 @@ int mc_store_receive_folder(TALLOC_CTX *mem_ctx, struct mc_session *s, const str
 	struct rop_response *resps;
 	uint32_t *handles, in_handles[1] = {logon->handle};
 	size_t n, nh;
-	struct mc_execute_opts opts = execute_opts(s);
+	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	int ret = -1;
 	struct rop_request req = {.rop_id = ROP_ID_GetReceiveFolder, .input_handle = 0};
 	req.u.get_receive_folder.message_class = talloc_strdup(tmp, message_class);
@@ -104,7 +104,7 @@ static int store_table(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct m
 	struct rop_response *resps;
 	uint32_t *handles, in_handles[3] = {logon->handle, NEW_HANDLE, NEW_HANDLE};
 	size_t n, nh;
-	struct mc_execute_opts opts = execute_opts(s);
+	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	struct rop_request reqs[5];
 	memset(reqs, 0, sizeof(reqs));
 	reqs[0].rop_id = ROP_ID_OpenFolder; /* [MS-OXCFOLD] 2.2.1.1 */
@@ -160,7 +160,7 @@ int mc_store_message_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const stru
 	struct rop_response *resps;
 	uint32_t *handles, in_handles[2] = {logon->handle, NEW_HANDLE};
 	size_t n, nh;
-	struct mc_execute_opts opts = execute_opts(s);
+	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	struct rop_request reqs[3];
 	memset(reqs, 0, sizeof(reqs));
 	reqs[0].rop_id = ROP_ID_OpenMessage; /* [MS-OXCMSG] 2.2.3.1, read-only */
@@ -194,7 +194,7 @@ int mc_store_folder_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const struc
 	struct rop_response *resps;
 	uint32_t *handles, in_handles[2] = {logon->handle, NEW_HANDLE};
 	size_t n, nh;
-	struct mc_execute_opts opts = execute_opts(s);
+	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	int ret = -1;
 	struct rop_request reqs[3];
 	memset(reqs, 0, sizeof(reqs));
@@ -226,10 +226,53 @@ int mc_store_logon_rops(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct 
 {
 	uint32_t *handles, in_handles[1] = {logon->handle};
 	size_t n, nh;
-	struct mc_execute_opts opts = execute_opts(s);
+	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, count, in_handles, 1, NULL, resps_r, &n,
 	                      &handles, &nh) < 0 ||
 	    check_rops(s, *resps_r, n, count) < 0)
 		return -1;
 	return 0;
+}
+
+const struct mapi_propval *mc_row_value(const struct rop_property_row *row, uint32_t tag)
+{
+	for (uint32_t i = 0; i < row->vals.count; i++) {
+		if (row->vals.vals[i].tag == tag)
+			return &row->vals.vals[i];
+	}
+	return NULL;
+}
+
+int mc_store_register_newmail(TALLOC_CTX *mem_ctx, struct mc_session *s,
+                              const struct mc_logon *logon, uint32_t *handle_r)
+{
+	struct rop_response *resps;
+	uint32_t *handles, in_handles[2] = {logon->handle, NEW_HANDLE};
+	size_t n, nh;
+	struct mc_execute_opts opts = mc_store_execute_opts(s);
+	struct rop_request req = {.rop_id = ROP_ID_RegisterNotification, .output_handle = 1};
+	/* [MS-OXCNOTIF] 2.2.1.2.1: NewMail (0x02) on the whole store, as
+	 * Outlook registers at startup */
+	req.u.register_notification.notification_types = 0x02;
+	req.u.register_notification.want_whole_store = 1;
+	if (mc_emsmdb_execute(mem_ctx, s, &opts, &req, 1, in_handles, 2, NULL, &resps, &n, &handles,
+	                      &nh) < 0 ||
+	    check_rops(s, resps, n, 1) < 0)
+		return -1;
+	if (resps[0].handle_index >= nh)
+		return mc_fail(s, MC_E_PROTOCOL,
+		               "RopRegisterNotification: no handle in the response");
+	*handle_r = handles[resps[0].handle_index];
+	return 0;
+}
+
+int mc_store_collect(TALLOC_CTX *mem_ctx, struct mc_session *s, const uint32_t *handles,
+                     size_t handle_count)
+{
+	struct rop_response *resps;
+	uint32_t *out_handles;
+	size_t n, nh;
+	struct mc_execute_opts opts = mc_store_execute_opts(s);
+	return mc_emsmdb_execute(mem_ctx, s, &opts, NULL, 0, handles, handle_count, NULL, &resps,
+	                         &n, &out_handles, &nh);
 }

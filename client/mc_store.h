@@ -70,4 +70,22 @@ int mc_store_folder_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const struc
                           uint64_t fid, const struct mapi_proptag_array *tags,
                           struct rop_property_row *row_r);
 
+/* RopRegisterNotification for NewMail on the whole store; *handle_r the
+ * server's handle of the subscription. */
+int mc_store_register_newmail(TALLOC_CTX *mem_ctx, struct mc_session *s,
+                              const struct mc_logon *logon, uint32_t *handle_r);
+
+/* An Execute without ROPs, with the handle table given: how a client
+ * collects the RopNotify responses after NotificationWait said an event is
+ * pending ([MS-OXCMAPIHTTP] 3.1.5.5); they are in s->notifs. */
+int mc_store_collect(TALLOC_CTX *mem_ctx, struct mc_session *s, const uint32_t *handles,
+                     size_t handle_count);
+
+/* The Execute options of the session: compressed and XORed as Outlook,
+ * or neither with --no-compress. */
+struct mc_execute_opts mc_store_execute_opts(const struct mc_session *s);
+
+/* The value of tag in row, or NULL. */
+const struct mapi_propval *mc_row_value(const struct rop_property_row *row, uint32_t tag);
+
 #endif

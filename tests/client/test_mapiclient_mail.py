@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""mapiclient commands that write mail, against the real daemon (mapihttpd on
+127.0.0.1, temporary data directory): send (alice to bob, checked in bob's
+Inbox and alice's Sent Items), watch woken by the new mail, export.
+
+    test_mapiclient_mail.py MAPICLIENT MAPIHTTPD MAPIADMIN
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mapihttp"))
+import test_integration as it  # noqa: E402  (Daemon, admin, user_show, free_port)
+
+MAPICLIENT = None
+EXIT_FAIL, EXIT_USAGE = 1, 2
+PASSWORDS = {"alice@x.test": "alice-pw", "bob@x.test": "bob-pw", "carol@x.test": "carol-pw"}
+
+
+class Env:
+    tmp = data = daemon = None
+
+
+def setUpModule():
+    Env.tmp = tempfile.TemporaryDirectory(prefix="mapiclient-mail-")
+    Env.data = os.path.join(Env.tmp.name, "data")
+    os.mkdir(Env.data)
+    it.admin(Env.data, "domain", "add", "x.test")
+    for addr, name in (("alice@x.test", "Alice Example"), ("bob@x.test", "Bob Example"),
+                       ("carol@x.test", "Carol Example")):
+        it.admin(Env.data, "user", "add", addr, "--name", name, "--password", PASSWORDS[addr])
+    conf = os.path.join(Env.tmp.name, "mapihttpd.conf")
+    with open(conf, "w") as f:
+        f.write("[auth]\nschemes = basic,ntlm\ndefault_domain = x.test\n"
+                "[mapi]\nnotification_wait = 2\n")
+    Env.daemon = it.Daemon(Env.data, it.free_port(), config=conf)
+
+
+def tearDownModule():
+    code = Env.daemon.stop()
+    log = Env.daemon.text()
+    Env.tmp.cleanup()
+    if code != 0:
+        raise AssertionError("daemon exit status %d\n%s" % (code, log))
+
+
+def server():
+    return "http://127.0.0.1:%d" % Env.daemon.port
+
+
+def cmd(user, *args):
+    return [MAPICLIENT, "--server", server(), "--user", user, "--password", PASSWORDS[user]] + \
+        list(args)
+
+
+def run(user, *args):
+    p = subprocess.run(cmd(user, *args), capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def listing(user, folder):
+    """(id, date, sender, subject) of each message list prints."""
+    rc, out, err = run(user, "list", folder)
+    assert rc == 0, err
+    lines = out.splitlines()
+    assert lines[-1] == "messages: %d" % (len(lines) - 1), out
+    return [tuple(line.split("\t")) for line in lines[:-1]]
+
+
+class Send(unittest.TestCase):
+    def test_alice_to_bob(self):
+        rc, out, err = run("alice@x.test", "send", "--to", "bob@x.test",
+                           "--subject", "Quarterly figures", "--body", "See the attachment.")
+        self.assertEqual(rc, 0, err)
+        self.assertRegex(out, r"^submitted: [0-9a-f]{16}/[0-9a-f]{16}\n$")
+        inbox = [m for m in listing("bob@x.test", "Inbox") if m[3] == "Quarterly figures"]
+        self.assertEqual(len(inbox), 1, inbox)
+        self.assertEqual(inbox[0][2], "Alice Example")
+        self.assertRegex(inbox[0][1], r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
+        sent = [m for m in listing("alice@x.test", "Sent Items") if m[3] == "Quarterly figures"]
+        self.assertEqual(len(sent), 1, sent)
+        # submitted, so no longer in the Outbox
+        self.assertEqual([m for m in listing("alice@x.test", "Outbox")
+                          if m[3] == "Quarterly figures"], [])
+        rc, out, err = run("bob@x.test", "show", inbox[0][0])
+        self.assertEqual(rc, 0, err)
+        self.assertIn("subject: Quarterly figures\n", out)
+        self.assertIn("from: Alice Example\n", out)
+        self.assertTrue(out.endswith("\nSee the attachment.\n"), out)
+
+    def test_two_recipients(self):
+        rc, out, err = run("alice@x.test", "send", "--to", "bob@x.test, carol@x.test",
+                           "--subject", "To both")
+        self.assertEqual(rc, 0, err)
+        for user in ("bob@x.test", "carol@x.test"):
+            self.assertEqual([m[3] for m in listing(user, "Inbox") if m[3] == "To both"],
+                             ["To both"], user)
+
+    def test_unknown_recipient(self):
+        """The server refuses a recipient it cannot deliver to: the error by
+        name, nothing delivered."""
+        rc, out, err = run("alice@x.test", "send", "--to", "nobody@elsewhere.test",
+                           "--subject", "Lost", "--body", "x")
+        self.assertEqual(rc, EXIT_FAIL)
+        self.assertIn("RopSubmitMessage: ReturnValue 0x00000467 (InvalidRecipients)", err)
+        self.assertEqual([m for m in listing("alice@x.test", "Sent Items") if m[3] == "Lost"],
+                         [])
+
+    def test_usage(self):
+        for args in (["--to", "bob@x.test"], ["--subject", "s", "--body", "b"],
+                     ["--to", "bob@x.test", "--subject", "s", "--bcc", "x"],
+                     ["--to", ",", "--subject", "s"]):
+            rc, out, err = run("alice@x.test", "send", *args)
+            self.assertEqual(rc, EXIT_USAGE, args)
+            self.assertIn("usage: mapiclient", err)
+
+    def test_watch_wakes_on_new_mail(self):
+        """bob's watch registers for NewMail on his store, as Outlook does; a
+        message alice sends wakes his NotificationWait and the Execute that
+        follows carries the NewMail notification of his Inbox."""
+        w = subprocess.Popen(cmd("bob@x.test", "watch", "2"), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        time.sleep(0.7)
+        rc, out, err = run("alice@x.test", "send", "--to", "bob@x.test", "--subject", "Ping")
+        self.assertEqual(rc, 0, err)
+        wout, werr = w.communicate(timeout=30)
+        self.assertEqual(w.returncode, 0, werr)
+        lines = wout.splitlines()
+        self.assertEqual(lines[0], "NotificationWait: event pending", wout)
+        m = re.match(r"^notification: NewMail ([0-9a-f]{16})/([0-9a-f]{16}) IPM\.Note$", lines[1])
+        self.assertIsNotNone(m, wout)
+        inbox = [x for x in listing("bob@x.test", "Inbox") if x[3] == "Ping"]
+        self.assertEqual(inbox[0][0], "%s/%s" % (m.group(1), m.group(2)))
+        self.assertEqual(lines[2:], ["NotificationWait: no event"])
+
+
+if __name__ == "__main__":
+    MAPICLIENT, it.MAPIHTTPD, it.MAPIADMIN = sys.argv[1:4]
+    unittest.main(argv=sys.argv[:1], verbosity=2)
