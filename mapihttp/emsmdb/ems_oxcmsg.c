@@ -104,12 +104,13 @@ static uint32_t open_summary(struct ems_rop_ctx *c, struct ems_object *obj,
 	}
 	if (store_message_get_recipients(c->mem, obj->u.message.msg, &count, &row_ids, &rows) != 0)
 		count = 0;
-	/* the recipients are counted; their rows are left for
-	 * RopReadRecipients ([MS-OXCMSG] 2.2.3.1.2: RowCount may be less) */
+	/* [MS-OXCMSG] 2.2.3.1.2: RecipientCount is all of them; the rows that
+	 * fit in half the room travel here (no RecipientColumns), the client
+	 * reads the rest with RopReadRecipients */
 	r->recipient_count = (uint16_t)(count > 0xFFFF ? 0xFFFF : count);
 	r->recipient_columns.count = 0;
-	r->recipient_rows.count = 0;
-	return 0;
+	return ems_recipient_rows(c, obj->u.message.msg, 0, c->space / 2, false,
+	                          &r->recipient_rows);
 }
 
 #define OPEN_READ_WRITE   0x01

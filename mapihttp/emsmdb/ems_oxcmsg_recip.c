@@ -301,23 +301,21 @@ static enum rop_err push_recipient_row(struct rop_push *p, const struct mapi_pro
 	return rop_push_u8(p, 0);      /* an empty StandardPropertyRow */
 }
 
-/* [MS-OXCMSG] 3.2.5.6: rows from RowId on, as many as fit. */
-uint32_t ems_rop_read_recipients(struct ems_rop_ctx *c, const struct rop_request *req,
-                                 struct rop_response *resp)
+uint32_t ems_recipient_rows(struct ems_rop_ctx *c, struct store_message *msg, uint32_t start,
+                            size_t room, bool force_one, struct rop_recipient_rows *out)
 {
-	struct rop_recipient_rows *out = &resp->u.read_recipients.rows;
-	uint32_t start = req->u.read_recipients.row_id, count = 0, *row_ids;
+	uint32_t count = 0, *row_ids;
 	struct mapi_propval_array *rows;
-	size_t used = 8, room = c->space > 16 ? c->space - 16 : 0;
+	size_t used = 0;
 	int ret;
 
-	ret = store_message_get_recipients(c->mem, c->in->u.message.msg, &count, &row_ids, &rows);
+	out->count = 0;
+	ret = store_message_get_recipients(c->mem, msg, &count, &row_ids, &rows);
 	if (ret != 0)
 		return ems_ec_from_store(ret);
 	out->rows = talloc_zero_array(c->mem, struct rop_recipient_row, count ? count : 1);
 	if (out->rows == NULL)
 		return EC_OutOfMemory;
-	out->count = 0;
 	for (uint32_t i = 0; i < count && out->count < 255; i++) {
 		struct rop_recipient_row *rr = &out->rows[out->count];
 		const struct mapi_propval *type = find(&rows[i], PR_RECIPIENT_TYPE);
@@ -327,7 +325,7 @@ uint32_t ems_rop_read_recipients(struct ems_rop_ctx *c, const struct rop_request
 		rop_push_init_growable(&p, c->mem);
 		if (push_recipient_row(&p, &rows[i]) != ROP_OK)
 			return EC_GeneralFailure;
-		if (used + 10 + p.ofs > room && out->count > 0)
+		if (used + 10 + p.ofs > room && (out->count > 0 || !force_one))
 			break;
 		used += 10 + p.ofs;
 		rr->row_id = row_ids[i];
@@ -337,6 +335,20 @@ uint32_t ems_rop_read_recipients(struct ems_rop_ctx *c, const struct rop_request
 		rr->row.data = p.data;
 		out->count++;
 	}
+	return 0;
+}
+
+/* [MS-OXCMSG] 3.2.5.6: rows from RowId on, as many as fit (the first
+ * always goes, so a row too large for the buffer gives RopBufferTooSmall). */
+uint32_t ems_rop_read_recipients(struct ems_rop_ctx *c, const struct rop_request *req,
+                                 struct rop_response *resp)
+{
+	struct rop_recipient_rows *out = &resp->u.read_recipients.rows;
+	uint32_t ec = ems_recipient_rows(c, c->in->u.message.msg, req->u.read_recipients.row_id,
+	                                 c->space > 24 ? c->space - 24 : 0, true, out);
+
+	if (ec != 0)
+		return ec;
 	/* [MS-OXCMSG] 3.2.5.6: no recipient at or after RowId */
 	return out->count == 0 ? EC_NotFound : 0;
 }

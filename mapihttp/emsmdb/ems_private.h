@@ -198,6 +198,12 @@ int ems_logon_get_props(TALLOC_CTX *mem, struct ems_object *logon,
  * src into dst (ems_oxomsg_submit.c); a store error. */
 int ems_message_copy_parts(TALLOC_CTX *mem, struct store_message *src, struct store_message *dst);
 
+/* The recipients of msg from row ID start on as RecipientRows
+ * ([MS-OXCDATA] 2.8.3) with no extra columns, as many as fit in room
+ * (with force_one the first one whatever its size); ems_oxcmsg_recip.c. */
+uint32_t ems_recipient_rows(struct ems_rop_ctx *c, struct store_message *msg, uint32_t start,
+                            size_t room, bool force_one, struct rop_recipient_rows *out);
+
 /* ---- handlers, by governing specification ---- */
 /* Handlers (ems_ox*.c, after the governing specification); the names
  * are the codec's union members (rop_ids.def). */

@@ -578,6 +578,16 @@ static void test_recipients(void)
 	test_assert_int(rop_pull_asciiz(&p, &dn), ROP_OK);
 	test_assert_str(dn, t.user->legacy_dn);
 	test_assert_int(r->resps[4].return_value, EC_NotFound);
+	/* OpenMessage carries them too */
+	struct rop_request oq[2] = {open_message(0, 1, drafts, mid, 0x00)};
+	uint32_t oh[2] = {h[0], 0xFFFFFFFF};
+	struct et_result *r2 = talloc(mem, struct et_result);
+	test_assert_int(et_exec(&t, mem, oq, 1, oh, 2, r2), 0);
+	test_assert_int(r2->resps[0].return_value, 0);
+	test_assert_int(r2->resps[0].u.open_message.recipient_count, 2);
+	test_assert_int(r2->resps[0].u.open_message.recipient_rows.count, 2);
+	test_assert(r2->resps[0].u.open_message.recipient_rows.count == 2 &&
+	            r2->resps[0].u.open_message.recipient_rows.rows[1].recipient_type == 2);
 	/* the store holds the extra column and the types */
 	struct store_message *msg;
 	uint32_t n, *ids;
