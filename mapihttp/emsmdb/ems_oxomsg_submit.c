@@ -33,6 +33,8 @@
 #define PR_RECEIVED_BY_EMAIL   PROP_TAG(PT_UNICODE, 0x0076)
 #define PR_DELETE_AFTER_SUBMIT PROP_TAG(PT_BOOLEAN, 0x0E01)
 #define PR_SENTMAIL_ENTRYID    PROP_TAG(PT_BINARY, 0x0E0A)
+#define PR_ASSOCIATED          PROP_TAG(PT_BOOLEAN, 0x67AA)
+#define PR_DEFERRED_SEND_TIME  PROP_TAG(PT_SYSTIME, 0x3FEF)
 #define MSGFLAG_READ           0x00000001
 #define MSGFLAG_UNSENT         0x00000008
 
@@ -234,13 +236,29 @@ uint32_t ems_rop_submit_message(struct ems_rop_ctx *c, const struct rop_request 
 	struct ems_message *m = &c->in->u.message;
 	struct mapi_propval_array props, *rows;
 	struct dir_user **users;
-	const struct mapi_propval *cls;
+	const struct mapi_propval *cls, *v;
 	uint32_t count = 0, *row_ids;
 	uint64_t now = now_filetime();
 	int ret;
 
+	if (m->submitted)
+		return EC_AlreadySent;
 	if (!m->read_write)
 		return EC_AccessDenied;
+	uint32_t check[2] = {PR_ASSOCIATED, PR_DEFERRED_SEND_TIME};
+	struct mapi_proptag_array ct = {2, check};
+	ret = store_message_get_props(c->mem, m->msg, &ct, &props);
+	if (ret != 0)
+		return ems_ec_from_store(ret);
+	/* OUTLOOK-LADDER stage 7: associated (FAI) messages are not mail */
+	if ((v = find(&props, PR_ASSOCIATED)) != NULL && v->v.b)
+		return EC_AccessDenied;
+	/* a later send time needs a scheduler this server does not have:
+	 * refused rather than sent at once */
+	if ((v = find(&props, PR_DEFERRED_SEND_TIME)) != NULL && v->v.ft > now) {
+		log_info(EMS_LOG, "submit refused: deferred send user=%s", c->s->user->address);
+		return EC_NotSupported;
+	}
 	ret = store_message_get_recipients(c->mem, m->msg, &count, &row_ids, &rows);
 	if (ret != 0)
 		return ems_ec_from_store(ret);
@@ -281,5 +299,6 @@ uint32_t ems_rop_submit_message(struct ems_rop_ctx *c, const struct rop_request 
 	ret = file_sent(c, m->msg, &props);
 	/* the instance was submitted: no more changes through it */
 	m->read_write = false;
+	m->submitted = true;
 	return ems_ec_from_store(ret);
 }

@@ -57,6 +57,7 @@ struct ems_message {
 	uint64_t fid;
 	bool read_write;
 	bool saved_closed; /* saved with KeepOpenReadOnly/None: no more saves */
+	bool submitted;    /* RopSubmitMessage ran on this instance */
 };
 
 /* An attachment object: a property bag of its message's instance. */

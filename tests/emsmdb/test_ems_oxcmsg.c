@@ -758,8 +758,10 @@ static void test_submit(void)
 	q[2].u.modify_recipients.rows.rows = rows;
 	q[3] = rq(ROP_ID_SubmitMessage, 1);
 	q[4] = set_props(1, v, 1); /* submitted: read-only now */
-	test_assert_int(et_exec(&t, mem, q, 5, h, 2, r), 0);
-	test_assert_int(r->count, 5);
+	q[5] = rq(ROP_ID_SubmitMessage, 1);
+	test_assert_int(et_exec(&t, mem, q, 6, h, 2, r), 0);
+	test_assert_int(r->count, 6);
+	test_assert_int(r->resps[5].return_value, EC_AlreadySent);
 	test_assert_int(r->resps[2].return_value, 0);
 	test_assert_int(r->resps[3].return_value, 0);
 	test_assert_int(r->resps[4].return_value, EC_AccessDenied);
@@ -786,6 +788,23 @@ static void test_submit(void)
 	test_assert_int(r->resps[2].return_value, 0);
 	test_assert_int(r->resps[3].return_value, EC_InvalidRecipients);
 	test_assert_int(rows_in(t.mbox, inbox, "Outside"), 0);
+	/* FAI messages are not sent; a later send time is refused */
+	q[0].u.create_message.associated_flag = 1;
+	q[1] = rq(ROP_ID_SubmitMessage, 1);
+	test_assert_int(et_exec(&t, mem, q, 2, h, 2, r), 0);
+	test_assert_int(r->resps[1].return_value, EC_AccessDenied);
+	q[0].u.create_message.associated_flag = 0;
+	struct mapi_propval later = {.tag = PROP_TAG(PT_SYSTIME, 0x3FEF)};
+	later.v.ft = 0x7000000000000000ULL;
+	rows[0].row = smtp_row(mem, "carol@example.com", "Carol", 0);
+	q[1] = set_props(1, &later, 1);
+	q[4] = rq(ROP_ID_SubmitMessage, 1);
+	q[3] = q[2];
+	q[2] = q[1];
+	q[1] = set_props(1, v, 1);
+	test_assert_int(et_exec(&t, mem, q, 5, h, 2, r), 0);
+	test_assert_int(r->resps[3].return_value, 0);
+	test_assert_int(r->resps[4].return_value, EC_NotSupported);
 	test_end();
 	store_mailbox_close(&cmb);
 	talloc_free(mem);
