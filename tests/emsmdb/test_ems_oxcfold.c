@@ -675,10 +675,46 @@ static void test_categories(void)
 	talloc_free(mem);
 }
 
+static void test_root_entry_ids(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[3] = {et_logon(&t), 0xFFFFFFFF, 0xFFFFFFFF};
+	uint32_t tags[] = {PROP_TAG(PT_BINARY, 0x36D0),   PROP_TAG(PT_BINARY, 0x36D1),
+	                   PROP_TAG(PT_BINARY, 0x36D2),   PROP_TAG(PT_BINARY, 0x36D3),
+	                   PROP_TAG(PT_BINARY, 0x36D4),   PROP_TAG(PT_BINARY, 0x36D7),
+	                   PROP_TAG(PT_MV_BINARY, 0x36D8)};
+	struct rop_request q[4] = {open_folder(0, 1, store_special_fid(t.mbox, STORE_FOLDER_ROOT)),
+	                           get_props(1, tags, 7),
+	                           open_folder(0, 2, store_special_fid(t.mbox, STORE_FOLDER_INBOX)),
+	                           get_props(2, tags, 7)};
+
+	test_begin("Root and Inbox answer the same stage 5 entry IDs");
+	test_assert_int(et_exec(&t, mem, q, 4, h, 3, r), 0);
+	test_assert_int(r->count, 4);
+	const struct mapi_propval_array *root = &r->resps[1].u.get_properties_specific.row.vals;
+	const struct mapi_propval_array *inbox = &r->resps[3].u.get_properties_specific.row.vals;
+	test_assert_int(root->count, 7);
+	test_assert_int(inbox->count, 7);
+	for (uint32_t i = 0; i < 6 && root->count == 7 && inbox->count == 7; i++) {
+		test_assert(PROP_TYPE(root->vals[i].tag) == PT_BINARY);
+		test_assert(root->vals[i].v.bin.len == inbox->vals[i].v.bin.len &&
+		            memcmp(root->vals[i].v.bin.data, inbox->vals[i].v.bin.data,
+		                   root->vals[i].v.bin.len) == 0);
+	}
+	if (root->count == 7) {
+		test_assert_int(PROP_TYPE(root->vals[6].tag), PT_MV_BINARY);
+		test_assert(root->vals[6].v.mv.count >= 5);
+	}
+	test_end();
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	et_setup(&t);
 	test_inbox_entry_ids();
+	test_root_entry_ids();
 	test_create_folder();
 	test_named();
 	test_tables();
