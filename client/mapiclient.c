@@ -32,6 +32,8 @@ static const struct mc_command commands[] = {
      "Outlook's startup sequence step by step, reporting which steps pass"},
     {"send", "--to ADDR[,ADDR] --subject S [--body B]", 4, 6, mc_cmd_send,
      "create a message in the Outbox and submit it (the sent copy goes to Sent Items)"},
+    {"export", "FOLDER DIR", 2, 2, mc_cmd_export,
+     "every message of FOLDER as a property dump file DIR/MESSAGEID.txt"},
 };
 
 static void usage(FILE *f)

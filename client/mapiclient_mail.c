@@ -10,6 +10,7 @@
 
 #include "mapiclient_cli.h"
 #include "mc_message.h"
+#include "rop_print.h"
 
 /* "a,b,c" as a NULL-terminated list on mem_ctx (empty items dropped). */
 static const char **split_addresses(TALLOC_CTX *mem_ctx, const char *list)
@@ -68,6 +69,138 @@ int mc_cmd_send(struct mc_cli *cli, int argc, char **argv)
 usage:
 	fprintf(stderr, "usage: mapiclient [options] send --to ADDR[,ADDR...] --subject S "
 	                "[--body B]\n");
+out:
+	talloc_free(tmp);
+	return ret;
+}
+
+static const char *recipient_type_name(uint8_t type)
+{
+	/* [MS-OXOMSG] 2.2.3.1 PidTagRecipientType */
+	static const char *const names[] = {"Originator", "To", "Cc", "Bcc"};
+	return type < 4 ? names[type] : "other";
+}
+
+static void dump_name(struct rop_printer *pr, const struct mapi_property_name *n)
+{
+	const uint8_t *g = n->guid.b;
+	char guid[40];
+	/* [MS-OXCDATA] 2.5.1 GUID, its first three fields little-endian */
+	snprintf(guid, sizeof(guid),
+	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", g[3], g[2],
+	         g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13], g[14],
+	         g[15]);
+	if (n->kind == MNID_ID)
+		rop_printf(pr, "name: {%s} id 0x%04" PRIx32, guid, n->lid);
+	else if (n->kind == MNID_STRING)
+		rop_printf(pr, "name: {%s} string \"%s\"", guid, n->name ? n->name : "");
+	else
+		rop_printf(pr, "name: (none)");
+}
+
+/* The text of one exported message (the codec's printer does the values). */
+static char *dump_text(TALLOC_CTX *mem_ctx, uint64_t fid, uint64_t mid,
+                       const struct mc_message_dump *d)
+{
+	struct rop_printer pr;
+	rop_printer_init(&pr, mem_ctx);
+	rop_printf(&pr, "message: %016" PRIx64 "/%016" PRIx64, fid, mid);
+	rop_printf(&pr, "properties: %" PRIu32, d->props.count);
+	pr.depth++;
+	for (uint32_t i = 0; i < d->props.count; i++) {
+		rop_print_propval(&pr, "property", &d->props.vals[i]);
+		if (d->names != NULL && d->names[i] != NULL) {
+			pr.depth++;
+			dump_name(&pr, d->names[i]);
+			pr.depth--;
+		}
+	}
+	pr.depth--;
+	rop_printf(&pr, "recipients: %u", d->recipient_count);
+	for (uint16_t i = 0; i < d->recipient_count; i++) {
+		const struct mc_recipient *r = &d->recipients[i];
+		pr.depth++;
+		rop_printf(&pr, "recipient %u: %s", i, recipient_type_name(r->type));
+		pr.depth++;
+		rop_printf(&pr, "address-type: %s", r->address_type ? r->address_type : "");
+		rop_printf(&pr, "email-address: %s", r->email ? r->email : "");
+		rop_printf(&pr, "display-name: %s", r->display_name ? r->display_name : "");
+		for (uint32_t k = 0; k < r->props.count; k++)
+			rop_print_propval(&pr, "property", &r->props.vals[k]);
+		pr.depth -= 2;
+	}
+	rop_printf(&pr, "attachments: %" PRIu32, d->attachments.count);
+	for (uint32_t i = 0; i < d->attachments.count; i++) {
+		const struct rop_property_row *row = &d->attachments.rows[i];
+		pr.depth++;
+		rop_printf(&pr, "attachment %" PRIu32 ":", i);
+		pr.depth++;
+		for (uint32_t k = 0; k < row->vals.count; k++)
+			rop_print_propval(&pr, "property", &row->vals.vals[k]);
+		pr.depth -= 2;
+	}
+	return pr.nomem ? NULL : pr.text;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (f == NULL)
+		return -1;
+	size_t len = strlen(text);
+	int ok = fwrite(text, 1, len, f) == len;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static int export_messages(TALLOC_CTX *mem_ctx, struct mc_cli *cli, const struct mc_logon *logon,
+                           uint64_t fid, const char *dir)
+{
+	uint32_t tag = MC_TAG_MID;
+	struct mapi_proptag_array cols = {1, &tag};
+	struct rop_row_list rows;
+	if (mc_store_contents(mem_ctx, cli->s, logon, fid, &cols, 1000, &rows) < 0)
+		return -1;
+	for (uint32_t i = 0; i < rows.count; i++) {
+		TALLOC_CTX *t = talloc_new(mem_ctx);
+		const struct mapi_propval *v = mc_row_value(&rows.rows[i], MC_TAG_MID);
+		struct mc_message_dump d;
+		uint64_t mid = v != NULL ? (uint64_t)v->v.i64 : 0;
+		if (v == NULL || mc_message_read(t, cli->s, logon, fid, mid, &d) < 0) {
+			talloc_free(t);
+			return v == NULL
+			           ? mc_fail(cli->s, MC_E_PROTOCOL, "contents row without a MID")
+			           : -1;
+		}
+		char *text = dump_text(t, fid, mid, &d);
+		char *path = talloc_asprintf(t, "%s/%016" PRIx64 ".txt", dir, mid);
+		if (text == NULL || path == NULL || write_file(path, text) < 0) {
+			talloc_free(t);
+			return mc_fail(cli->s, MC_E_USAGE, "cannot write %s/%016" PRIx64 ".txt: %s",
+			               dir, mid, strerror(errno));
+		}
+		printf("%s\n", path);
+		talloc_free(t);
+	}
+	printf("exported: %" PRIu32 "\n", rows.count);
+	return 0;
+}
+
+int mc_cmd_export(struct mc_cli *cli, int argc, char **argv)
+{
+	TALLOC_CTX *tmp = talloc_new(cli->s);
+	struct mc_logon logon;
+	uint64_t fid;
+	int ret = MC_EXIT_OK;
+	if (mkdir(argv[1], 0700) < 0 && errno != EEXIST) {
+		fprintf(stderr, "mapiclient: cannot create %s: %s\n", argv[1], strerror(errno));
+		ret = MC_EXIT_USAGE;
+		goto out;
+	}
+	if (mc_cli_open_mailbox(tmp, cli, &logon) < 0 ||
+	    mc_cli_find_folder(tmp, cli, &logon, argv[0], &fid) < 0 ||
+	    export_messages(tmp, cli, &logon, fid, argv[1]) < 0 ||
+	    mc_emsmdb_disconnect(tmp, cli->s) < 0)
+		ret = mc_cli_fail(cli);
 out:
 	talloc_free(tmp);
 	return ret;

@@ -186,3 +186,168 @@ out:
 	talloc_free(tmp);
 	return ret;
 }
+
+static uint32_t attach_tags[] = {MC_TAG_ATTACH_NUM, MC_TAG_ATTACH_METHOD, MC_TAG_ATTACH_SIZE,
+                                 MC_TAG_ATTACH_FILENAME};
+const struct mapi_proptag_array mc_message_attach_columns = {
+    sizeof(attach_tags) / sizeof(attach_tags[0]), attach_tags};
+
+/* RopOpenMessage (kept open: *handle_r), RopGetPropertiesAll and the
+ * attachment table's rows in one Execute. */
+static int read_open(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                     uint64_t fid, uint64_t mid, struct mc_message_dump *d,
+                     struct rop_open_message_resp *open_r, uint32_t *handle_r)
+{
+	struct rop_response *resps;
+	uint32_t *handles, in_handles[3] = {logon->handle, NEW_HANDLE, NEW_HANDLE};
+	size_t n, nh;
+	struct mc_execute_opts opts = mc_store_execute_opts(s);
+	struct rop_request reqs[6];
+	memset(reqs, 0, sizeof(reqs));
+	reqs[0].rop_id = ROP_ID_OpenMessage; /* [MS-OXCMSG] 2.2.3.1, read-only */
+	reqs[0].output_handle = 1;
+	reqs[0].u.open_message.code_page_id = 0x0FFF;
+	reqs[0].u.open_message.folder_id = fid;
+	reqs[0].u.open_message.message_id = mid;
+	reqs[1].rop_id = ROP_ID_GetPropertiesAll; /* [MS-OXCPRPT] 2.2.3 */
+	reqs[1].input_handle = 1;
+	reqs[1].u.get_properties_all.want_unicode = 1;
+	reqs[2].rop_id = ROP_ID_GetAttachmentTable; /* [MS-OXCMSG] 2.2.3.17 */
+	reqs[2].input_handle = 1;
+	reqs[2].output_handle = 2;
+	reqs[3].rop_id = ROP_ID_SetColumns;
+	reqs[3].input_handle = 2;
+	reqs[3].u.set_columns.tags = mc_message_attach_columns;
+	reqs[4].rop_id = ROP_ID_QueryRows;
+	reqs[4].input_handle = 2;
+	reqs[4].u.query_rows.forward_read = 1;
+	reqs[4].u.query_rows.row_count = 1000;
+	reqs[5].rop_id = ROP_ID_Release;
+	reqs[5].input_handle = 2;
+	struct rop_decode_ctx ctx = {.columns = &mc_message_attach_columns};
+	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 6, in_handles, 3, &ctx, &resps, &n, &handles,
+	                      &nh) < 0)
+		return -1;
+	if (n >= 1 && resps[0].return_value == 0 && nh >= 2)
+		*handle_r = handles[1];
+	if (check_rops(s, resps, n, 5) < 0) {
+		if (n >= 1 && resps[0].return_value == 0 && nh >= 2)
+			release_handle(mem_ctx, s, *handle_r);
+		return -1;
+	}
+	*open_r = resps[0].u.open_message;
+	d->props = resps[1].u.get_properties_all.vals;
+	d->attachments = resps[4].u.query_rows.rows;
+	return 0;
+}
+
+/* RopGetNamesFromPropertyIds for the named properties among d->props. */
+static int read_names(TALLOC_CTX *mem_ctx, struct mc_session *s, uint32_t handle,
+                      struct mc_message_dump *d)
+{
+	struct rop_response *resps;
+	uint32_t *handles, in_handles[1] = {handle};
+	size_t n, nh;
+	struct mc_execute_opts opts = mc_store_execute_opts(s);
+	struct rop_request req = {.rop_id = ROP_ID_GetNamesFromPropertyIds};
+	uint16_t *ids = talloc_zero_array(mem_ctx, uint16_t, d->props.count + 1);
+	uint16_t k = 0;
+	d->names = talloc_zero_array(mem_ctx, struct mapi_property_name *, d->props.count + 1);
+	if (ids == NULL || d->names == NULL)
+		return mc_fail(s, MC_E_NOMEM, "out of memory");
+	for (uint32_t i = 0; i < d->props.count && k < 0xFFFF; i++) {
+		if (PROP_ID(d->props.vals[i].tag) >= 0x8000)
+			ids[k++] = PROP_ID(d->props.vals[i].tag);
+	}
+	if (k == 0)
+		return 0;
+	/* [MS-OXCPRPT] 2.2.13 */
+	req.u.get_names_from_property_ids.ids.count = k;
+	req.u.get_names_from_property_ids.ids.ids = ids;
+	if (mc_emsmdb_execute(mem_ctx, s, &opts, &req, 1, in_handles, 1, NULL, &resps, &n, &handles,
+	                      &nh) < 0 ||
+	    check_rops(s, resps, n, 1) < 0)
+		return -1;
+	const struct rop_property_name_array *names = &resps[0].u.get_names_from_property_ids.names;
+	if (names->count != k)
+		return mc_fail(s, MC_E_PROTOCOL, "RopGetNamesFromPropertyIds: %u names for %u ids",
+		               names->count, k);
+	for (uint32_t i = 0, j = 0; i < d->props.count && j < k; i++) {
+		if (PROP_ID(d->props.vals[i].tag) >= 0x8000)
+			d->names[i] = &names->names[j++];
+	}
+	return 0;
+}
+
+/* Parses rows into d->recipients (room for cap). */
+static int add_recipients(TALLOC_CTX *mem_ctx, struct mc_session *s,
+                          const struct mapi_proptag_array *cols,
+                          const struct rop_recipient_rows *rows, uint16_t cap,
+                          struct mc_message_dump *d)
+{
+	if (rows->count > cap - d->recipient_count)
+		return mc_fail(s, MC_E_PROTOCOL, "more recipient rows than RecipientCount (%u)",
+		               cap);
+	for (uint16_t i = 0; i < rows->count; i++) {
+		struct mc_recipient *r = &d->recipients[d->recipient_count];
+		if (mc_recip_row_parse(mem_ctx, &rows->rows[i].row, cols, r) < 0)
+			return mc_fail(s, MC_E_PROTOCOL, "recipient %u: not a RecipientRow",
+			               d->recipient_count);
+		r->type = rows->rows[i].recipient_type;
+		d->recipient_count++;
+	}
+	return 0;
+}
+
+/* The recipients RopOpenMessage did not carry: RopReadRecipients from the
+ * next RowId until all are read ([MS-OXCMSG] 2.2.3.6). */
+static int read_more_recipients(TALLOC_CTX *mem_ctx, struct mc_session *s, uint32_t handle,
+                                const struct rop_open_message_resp *om, struct mc_message_dump *d)
+{
+	struct mc_execute_opts opts = mc_store_execute_opts(s);
+	while (d->recipient_count < om->recipient_count) {
+		struct rop_response *resps;
+		uint32_t *handles, in_handles[1] = {handle};
+		size_t n, nh;
+		struct rop_request req = {.rop_id = ROP_ID_ReadRecipients};
+		req.u.read_recipients.row_id = d->recipient_count;
+		if (mc_emsmdb_execute(mem_ctx, s, &opts, &req, 1, in_handles, 1, NULL, &resps, &n,
+		                      &handles, &nh) < 0 ||
+		    check_rops(s, resps, n, 1) < 0)
+			return -1;
+		if (resps[0].u.read_recipients.rows.count == 0)
+			return mc_fail(s, MC_E_PROTOCOL,
+			               "RopReadRecipients: no rows after %u of %u recipients",
+			               d->recipient_count, om->recipient_count);
+		if (add_recipients(mem_ctx, s, &om->recipient_columns,
+		                   &resps[0].u.read_recipients.rows, om->recipient_count, d) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int mc_message_read(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                    uint64_t fid, uint64_t mid, struct mc_message_dump *d_r)
+{
+	struct rop_open_message_resp om;
+	uint32_t handle = 0;
+	memset(d_r, 0, sizeof(*d_r));
+	if (read_open(mem_ctx, s, logon, fid, mid, d_r, &om, &handle) < 0)
+		return -1;
+	d_r->recipients = talloc_zero_array(mem_ctx, struct mc_recipient, om.recipient_count + 1);
+	if (d_r->recipients == NULL) {
+		mc_fail(s, MC_E_NOMEM, "out of memory");
+		goto fail;
+	}
+	if (add_recipients(mem_ctx, s, &om.recipient_columns, &om.recipient_rows,
+	                   om.recipient_count, d_r) < 0 ||
+	    read_more_recipients(mem_ctx, s, handle, &om, d_r) < 0 ||
+	    read_names(mem_ctx, s, handle, d_r) < 0)
+		goto fail;
+	/* RopRelease of the message; its failure does not matter to the data */
+	release_handle(mem_ctx, s, handle);
+	return 0;
+fail:
+	release_handle(mem_ctx, s, handle);
+	return -1;
+}

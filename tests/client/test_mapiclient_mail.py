@@ -138,6 +138,50 @@ class Send(unittest.TestCase):
         self.assertEqual(lines[2:], ["NotificationWait: no event"])
 
 
+class Export(unittest.TestCase):
+    def test_export_inbox(self):
+        rc, out, err = run("alice@x.test", "send", "--to", "carol@x.test,bob@x.test",
+                           "--subject", "For export", "--body", "Line one\nLine two")
+        self.assertEqual(rc, 0, err)
+        inbox = listing("carol@x.test", "Inbox")
+        with tempfile.TemporaryDirectory() as d:
+            out_dir = os.path.join(d, "carol-inbox")
+            rc, out, err = run("carol@x.test", "export", "Inbox", out_dir)
+            self.assertEqual(rc, 0, err)
+            lines = out.splitlines()
+            self.assertEqual(lines[-1], "exported: %d" % len(inbox))
+            files = sorted(os.listdir(out_dir))
+            self.assertEqual(files, sorted(m[0].split("/")[1] + ".txt" for m in inbox))
+            self.assertEqual(sorted(lines[:-1]), [os.path.join(out_dir, f) for f in files])
+            mine = [m for m in inbox if m[3] == "For export"][0]
+            fid, mid = mine[0].split("/")
+            with open(os.path.join(out_dir, mid + ".txt")) as f:
+                text = f.read()
+        self.assertTrue(text.startswith("message: %s/%s\nproperties: " % (fid, mid)), text)
+        # RopGetPropertiesAll: every property with its name, type and value
+        self.assertIn("  property: 0x0037001F PidTagSubject PtypString\n"
+                      "    value: \"For export\"\n", text)
+        self.assertIn("  property: 0x001A001F PidTagMessageClass PtypString\n"
+                      "    value: \"IPM.Note\"\n", text)
+        self.assertIn("  property: 0x0C1A001F PidTagSenderName PtypString\n"
+                      "    value: \"Alice Example\"\n", text)
+        self.assertIn("  property: 0x674A0014 PidTagMid PtypInteger64\n", text)
+        self.assertIn("recipients: 2\n"
+                      "  recipient 0: To\n    address-type: SMTP\n"
+                      "    email-address: carol@x.test\n", text)
+        self.assertIn("  recipient 1: To\n    address-type: SMTP\n"
+                      "    email-address: bob@x.test\n", text)
+        self.assertTrue(text.endswith("attachments: 0\n"), text)
+
+    def test_export_errors(self):
+        rc, out, err = run("alice@x.test", "export", "No Such Folder", "/tmp")
+        self.assertEqual(rc, EXIT_USAGE)
+        self.assertIn('no folder called "No Such Folder"', err)
+        rc, out, err = run("alice@x.test", "export", "Inbox", "/proc/no/such/dir")
+        self.assertEqual(rc, EXIT_USAGE)
+        self.assertIn("cannot create /proc/no/such/dir", err)
+
+
 if __name__ == "__main__":
     MAPICLIENT, it.MAPIHTTPD, it.MAPIADMIN = sys.argv[1:4]
     unittest.main(argv=sys.argv[:1], verbosity=2)
