@@ -161,12 +161,16 @@ uint32_t ems_rop_set_search_criteria(struct ems_rop_ctx *c, const struct rop_req
                                      struct rop_response *resp)
 {
 	const struct rop_set_search_criteria_req *q = &req->u.set_search_criteria;
+	const struct mapi_restriction *res;
 
 	if ((q->search_flags & ~(uint32_t)STORE_SEARCH_SET_FLAGS) != 0)
 		return EC_InvalidParameter;
-	return ems_ec_from_store(store_search_set_criteria(c->logon->mbox, c->in->u.fid,
-	                                                   q->restriction, q->folder_ids.ids,
-	                                                   q->folder_ids.count, q->search_flags));
+	res = ems_res_unicode(c->mem, q->restriction);
+	if (res == NULL && q->restriction != NULL)
+		return EC_OutOfMemory;
+	return ems_ec_from_store(store_search_set_criteria(c->logon->mbox, c->in->u.fid, res,
+	                                                   q->folder_ids.ids, q->folder_ids.count,
+	                                                   q->search_flags));
 }
 
 /* [MS-OXCFOLD] 3.2.5.5 */

@@ -217,7 +217,10 @@ uint32_t ems_rop_sort_table(struct ems_rop_ctx *c, const struct rop_request *req
 
 	if (table_of(c)->st == NULL)
 		return EC_NotSupported;
-	ret = store_table_sort(table_of(c)->st, &req->u.sort_table.sorts);
+	const struct mapi_sort_order_set *so = ems_sort_unicode(c->mem, &req->u.sort_table.sorts);
+	if (so == NULL)
+		return EC_OutOfMemory;
+	ret = store_table_sort(table_of(c)->st, so);
 
 	resp->u.sort_table.table_status = TBLSTAT_COMPLETE;
 	return ems_ec_from_store(ret);
@@ -231,7 +234,10 @@ uint32_t ems_rop_restrict_(struct ems_rop_ctx *c, const struct rop_request *req,
 
 	if (table_of(c)->st == NULL)
 		return EC_NotSupported;
-	ret = store_table_restrict(table_of(c)->st, req->u.restrict_.restriction);
+	const struct mapi_restriction *res = ems_res_unicode(c->mem, req->u.restrict_.restriction);
+	if (res == NULL && req->u.restrict_.restriction != NULL)
+		return EC_OutOfMemory;
+	ret = store_table_restrict(table_of(c)->st, res);
 
 	resp->u.restrict_.table_status = TBLSTAT_COMPLETE;
 	return ems_ec_from_store(ret);
@@ -533,6 +539,7 @@ uint32_t ems_rop_find_row(struct ems_rop_ctx *c, const struct rop_request *req,
 	const struct rop_find_row_req *q = &req->u.find_row;
 	struct rop_find_row_resp *r = &resp->u.find_row;
 	struct ems_table *t = table_of(c);
+	const struct mapi_restriction *res;
 	enum store_bookmark origin;
 	struct rop_row_list rows;
 	bool gone = false;
@@ -555,8 +562,10 @@ uint32_t ems_rop_find_row(struct ems_rop_ctx *c, const struct rop_request *req,
 	} else if (origin != STORE_BOOKMARK_CURRENT) {
 		store_table_seek(t->st, origin, 0, NULL);
 	}
-	ret = store_table_find_row(t->st, q->restriction,
-	                           (q->find_row_flags & FIND_ROW_BACKWARD) == 0);
+	res = ems_res_unicode(c->mem, q->restriction);
+	if (res == NULL)
+		return EC_OutOfMemory;
+	ret = store_table_find_row(t->st, res, (q->find_row_flags & FIND_ROW_BACKWARD) == 0);
 	if (ret < 0)
 		return ems_ec_from_store(ret);
 	if (ret == 0)

@@ -188,6 +188,11 @@ void ems_props_fix_types(TALLOC_CTX *mem, const struct mapi_proptag_array *asked
                          struct mapi_propval_array *vals);
 const struct mapi_proptag_array *ems_store_tags(TALLOC_CTX *mem,
                                                 const struct mapi_proptag_array *tags);
+/* Copies with PtypString8 tags and values as PtypString, the type strings
+ * are stored in (restrictions and sort orders of 8-bit clients); NULL on
+ * allocation failure (or for a NULL restriction). */
+struct mapi_restriction *ems_res_unicode(TALLOC_CTX *mem, const struct mapi_restriction *in);
+struct mapi_sort_order_set *ems_sort_unicode(TALLOC_CTX *mem, const struct mapi_sort_order_set *in);
 char *ems_str8_to_utf8(TALLOC_CTX *mem, const char *s);
 char *ems_utf8_to_str8(TALLOC_CTX *mem, const char *s);
 /* The store object's properties ([MS-OXCSTOR] 2.2.2), ems_oxcstor.c;

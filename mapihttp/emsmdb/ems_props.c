@@ -360,3 +360,107 @@ uint32_t ems_props_delete(TALLOC_CTX *mem, struct ems_object *obj,
 	ret = raw_delete(obj, st);
 	return ems_ec_from_store(ret);
 }
+
+static uint32_t tag_unicode(uint32_t tag)
+{
+	if (PROP_TYPE(tag) == PT_STRING8)
+		return CHANGE_PROP_TYPE(tag, PT_UNICODE);
+	if (PROP_TYPE(tag) == PT_MV_STRING8)
+		return CHANGE_PROP_TYPE(tag, PT_MV_UNICODE);
+	return tag;
+}
+
+static int val_unicode(TALLOC_CTX *mem, struct mapi_propval *v)
+{
+	uint16_t type = PROP_TYPE(v->tag);
+
+	if (type == PT_MV_STRING8) {
+		char **copy = talloc_array(mem, char *, v->v.mv.count ? v->v.mv.count : 1);
+		if (copy == NULL)
+			return -1;
+		memcpy(copy, v->v.mv.str, sizeof(char *) * v->v.mv.count);
+		v->v.mv.str = copy;
+	}
+	if (type == PT_STRING8 || type == PT_MV_STRING8)
+		return convert_string(mem, v, type == PT_STRING8 ? PT_UNICODE : PT_MV_UNICODE);
+	return 0;
+}
+
+/* A copy of in with PtypString8 tags and values as PtypString (strings are
+ * stored as PtypString); NULL on allocation failure or too deep. */
+static struct mapi_restriction *res_copy(TALLOC_CTX *mem, const struct mapi_restriction *in,
+                                         int depth)
+{
+	struct mapi_restriction *r;
+
+	if (depth > MAPI_RESTRICTION_MAX_DEPTH ||
+	    (r = talloc(mem, struct mapi_restriction)) == NULL)
+		return NULL;
+	*r = *in;
+	switch (in->rt) {
+	case RES_AND:
+	case RES_OR:
+		r->u.andor.res = talloc_array(r, struct mapi_restriction, in->u.andor.count + 1);
+		for (uint32_t i = 0; r->u.andor.res != NULL && i < in->u.andor.count; i++) {
+			struct mapi_restriction *c = res_copy(r, &in->u.andor.res[i], depth + 1);
+			if (c == NULL)
+				return NULL;
+			r->u.andor.res[i] = *c;
+		}
+		return r->u.andor.res != NULL ? r : NULL;
+	case RES_NOT:
+		r->u.not_.res = res_copy(r, in->u.not_.res, depth + 1);
+		return r->u.not_.res != NULL ? r : NULL;
+	case RES_SUBRESTRICTION:
+		r->u.sub.res = res_copy(r, in->u.sub.res, depth + 1);
+		return r->u.sub.res != NULL ? r : NULL;
+	case RES_COUNT:
+		r->u.count.res = res_copy(r, in->u.count.res, depth + 1);
+		return r->u.count.res != NULL ? r : NULL;
+	case RES_CONTENT:
+		r->u.content.proptag = tag_unicode(in->u.content.proptag);
+		return val_unicode(r, &r->u.content.val) == 0 ? r : NULL;
+	case RES_PROPERTY:
+		r->u.prop.proptag = tag_unicode(in->u.prop.proptag);
+		return val_unicode(r, &r->u.prop.val) == 0 ? r : NULL;
+	case RES_COMPAREPROPS:
+		r->u.compare.proptag1 = tag_unicode(in->u.compare.proptag1);
+		r->u.compare.proptag2 = tag_unicode(in->u.compare.proptag2);
+		return r;
+	case RES_EXIST:
+		r->u.exist.proptag = tag_unicode(in->u.exist.proptag);
+		return r;
+	case RES_SIZE:
+		r->u.size.proptag = tag_unicode(in->u.size.proptag);
+		return r;
+	case RES_COMMENT:
+		if (in->u.comment.res != NULL &&
+		    (r->u.comment.res = res_copy(r, in->u.comment.res, depth + 1)) == NULL)
+			return NULL;
+		return r;
+	default: /* RES_BITMASK: no string in it */
+		return r;
+	}
+}
+
+struct mapi_restriction *ems_res_unicode(TALLOC_CTX *mem, const struct mapi_restriction *in)
+{
+	return in != NULL ? res_copy(mem, in, 0) : NULL;
+}
+
+struct mapi_sort_order_set *ems_sort_unicode(TALLOC_CTX *mem, const struct mapi_sort_order_set *in)
+{
+	struct mapi_sort_order_set *s = talloc(mem, struct mapi_sort_order_set);
+
+	if (s == NULL)
+		return NULL;
+	*s = *in;
+	s->sorts = talloc_array(s, struct mapi_sort_order, in->count ? in->count : 1);
+	if (s->sorts == NULL)
+		return NULL;
+	for (uint16_t i = 0; i < in->count; i++) {
+		s->sorts[i] = in->sorts[i];
+		s->sorts[i].proptag = tag_unicode(in->sorts[i].proptag);
+	}
+	return s;
+}

@@ -379,6 +379,30 @@ static void test_tables(void)
 	test_assert_int(r->resps[7].u.query_position.denominator, 5);
 	test_assert_int(r->resps[8].return_value, 0);
 	test_assert_int(r->resps[9].return_value, EC_InvalidBookmark);
+	/* an 8-bit client's restriction finds the Unicode value */
+	struct mapi_restriction res8 = res;
+	res8.u.prop.proptag = PR_SUBJECT_A;
+	res8.u.prop.val.tag = PR_SUBJECT_A;
+	res8.u.prop.val.v.str = (char *)"m2";
+	memset(q, 0, sizeof(q));
+	q[0].rop_id = ROP_ID_Restrict;
+	q[0].input_handle = 2;
+	q[0].u.restrict_.restriction = &res8;
+	q[1].rop_id = ROP_ID_QueryRows;
+	q[1].input_handle = 2;
+	q[1].u.query_rows.forward_read = 1;
+	q[1].u.query_rows.row_count = 10;
+	q[2].rop_id = ROP_ID_SetColumns;
+	q[2].input_handle = 2;
+	q[2].u.set_columns.tags.count = 3;
+	q[2].u.set_columns.tags.tags = cols;
+	q[3] = q[1];
+	test_assert_int(et_exec(&t, mem, q + 2, 2, tabh, 3, r), 0); /* columns again */
+	test_assert_int(et_exec(&t, mem, q, 2, tabh, 3, r), 0);
+	test_assert_int(r->resps[0].return_value, 0);
+	test_assert_int(r->resps[1].u.query_rows.rows.count, 1);
+	test_assert(r->resps[1].u.query_rows.rows.count == 1 &&
+	            (uint64_t)r->resps[1].u.query_rows.rows.rows[0].vals.vals[0].v.i64 == mids[2]);
 	test_end();
 
 	test_begin("hierarchy table of the IPM subtree matches the store's children");
