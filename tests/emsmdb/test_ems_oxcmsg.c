@@ -935,6 +935,49 @@ static void test_copy(void)
 	talloc_free(mem);
 }
 
+static void test_size_limit(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[2] = {et_logon(&t), 0xFFFFFFFF};
+	uint64_t inbox = store_special_fid(t.mbox, STORE_FOLDER_INBOX);
+	char *body = talloc_array(mem, char, 3001);
+	struct mapi_propval v[2] = {{.tag = PR_SUBJECT}, {.tag = PR_BODY}};
+	uint32_t tags[] = {PR_SUBJECT, PR_BODY};
+	struct rop_request q[4];
+
+	memset(body, 'b', 3000);
+	body[3000] = '\0';
+	v[0].v.str = (char *)"short";
+	v[1].v.str = body;
+	test_begin(
+	    "GetPropertiesSpecific: values over PropertySizeLimit or the room answer ecMAPIOOM");
+	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0].output_handle = 1;
+	q[0].u.create_message.folder_id = inbox;
+	q[1] = set_props(1, v, 2);
+	q[2] = get_props(1, tags, 2);
+	q[2].u.get_properties_specific.property_size_limit = 100;
+	q[3] = get_props(1, tags, 2);
+	test_assert_int(et_exec(&t, mem, q, 4, h, 2, r), 0);
+	const struct mapi_propval *g = r->resps[2].u.get_properties_specific.row.vals.vals;
+	test_assert_str(g[0].v.str, "short");
+	test_assert_int(PROP_TYPE(g[1].tag), PT_ERROR);
+	test_assert_int(g[1].v.err, EC_OutOfMemory);
+	g = r->resps[3].u.get_properties_specific.row.vals.vals;
+	test_assert(PROP_TYPE(g[1].tag) == PT_UNICODE && strlen(g[1].v.str) == 3000);
+	/* no limit, but a 2 KiB response buffer: the body cannot travel */
+	uint32_t mh[2];
+	memcpy(mh, r->handles, sizeof(mh));
+	test_assert_int(et_exec_full(&t, mem, q + 3, 1, mh, 2, 3, 2048, r), 0);
+	test_assert_int(r->resps[0].rop_id, ROP_ID_GetPropertiesSpecific);
+	g = r->resps[0].u.get_properties_specific.row.vals.vals;
+	test_assert_int(PROP_TYPE(g[1].tag), PT_ERROR);
+	test_assert_int(g[1].v.err, EC_OutOfMemory);
+	test_end();
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	et_setup(&t);
@@ -948,6 +991,7 @@ int main(void)
 	test_submit();
 	test_status_transport();
 	test_copy();
+	test_size_limit();
 	et_teardown(&t);
 	return test_exit();
 }
