@@ -6,6 +6,7 @@
  * Global options: --server URL, --user ADDRESS, --password PW |
  * --password-stdin, --auth basic|ntlm|negotiate, --insecure, --trace.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <talloc.h>
 
 #include "mapiclient_cli.h"
+#include "mc_har.h"
 
 static const struct mc_command commands[] = {
     {"discover", "ADDRESS", 1, 1, mc_cmd_discover,
@@ -34,6 +36,8 @@ static const struct mc_command commands[] = {
      "create a message in the Outbox and submit it (the sent copy goes to Sent Items)"},
     {"export", "FOLDER DIR", 2, 2, mc_cmd_export,
      "every message of FOLDER as a property dump file DIR/MESSAGEID.txt"},
+    {"replay", "FILE.har", 1, 1, mc_cmd_replay,
+     "send a recorded session again and compare every answer with the recorded one"},
 };
 
 static void usage(FILE *f)
@@ -48,6 +52,7 @@ static void usage(FILE *f)
 	           "  --insecure            accept any TLS certificate\n"
 	           "  --trace               print every request and response to stderr\n"
 	           "  --no-compress         Execute without LZ77 compression or XOR, both ways\n"
+	           "  --record FILE.har     write every HTTP exchange of the session to FILE.har\n"
 	           "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %-10s %s\n", commands[i].name, commands[i].args,
@@ -102,12 +107,13 @@ enum {
 	OPT_INSECURE,
 	OPT_TRACE,
 	OPT_NO_COMPRESS,
+	OPT_RECORD,
 	OPT_HELP
 };
 
 /* 0 parsed, 1 help asked for, -1 usage error (printed). */
 static int parse_options(TALLOC_CTX *mem_ctx, int argc, char **argv, struct mc_session_opts *o,
-                         bool *pw_stdin_r)
+                         bool *pw_stdin_r, const char **record_r)
 {
 	static const struct option longopts[] = {
 	    {"server", required_argument, NULL, OPT_SERVER},
@@ -118,6 +124,7 @@ static int parse_options(TALLOC_CTX *mem_ctx, int argc, char **argv, struct mc_s
 	    {"insecure", no_argument, NULL, OPT_INSECURE},
 	    {"trace", no_argument, NULL, OPT_TRACE},
 	    {"no-compress", no_argument, NULL, OPT_NO_COMPRESS},
+	    {"record", required_argument, NULL, OPT_RECORD},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -156,6 +163,9 @@ static int parse_options(TALLOC_CTX *mem_ctx, int argc, char **argv, struct mc_s
 		case OPT_NO_COMPRESS:
 			o->no_compress = true;
 			break;
+		case OPT_RECORD:
+			*record_r = optarg;
+			break;
 		case OPT_HELP:
 		case 'h':
 			return 1;
@@ -182,7 +192,8 @@ int main(int argc, char **argv)
 	struct mc_session_opts o = {.auth = MC_AUTH_BASIC};
 	bool pw_stdin = false;
 	int ret = MC_EXIT_USAGE;
-	int opt = parse_options(mem_ctx, argc, argv, &o, &pw_stdin);
+	const char *record = NULL;
+	int opt = parse_options(mem_ctx, argc, argv, &o, &pw_stdin, &record);
 	if (opt < 0)
 		goto out;
 	if (opt > 0) {
@@ -229,7 +240,18 @@ int main(int argc, char **argv)
 	}
 	if (o.password != NULL)
 		memset((char *)(uintptr_t)o.password, 0, strlen(o.password));
+	if (record != NULL) {
+		cli.s->record = mc_har_new(cli.s);
+		cli.s->record->comment =
+		    talloc_asprintf(cli.s->record, "mapiclient %s session", cmd->name);
+	}
 	ret = cmd->run(&cli, nargs, argv + optind + 1);
+	/* the session is recorded whatever its outcome */
+	if (record != NULL && mc_har_write(cli.s->record, record) < 0) {
+		fprintf(stderr, "mapiclient: cannot write %s: %s\n", record, strerror(errno));
+		if (ret == MC_EXIT_OK)
+			ret = MC_EXIT_FAIL;
+	}
 	mc_session_free(&cli.s);
 out:
 	talloc_free(mem_ctx);

@@ -52,5 +52,6 @@ int mc_cmd_show(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_ladder(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_send(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_export(struct mc_cli *cli, int argc, char **argv);
+int mc_cmd_replay(struct mc_cli *cli, int argc, char **argv);
 
 #endif

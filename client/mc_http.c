@@ -2,6 +2,7 @@
  * mc_http: libcurl requests of a session; MAPI/HTTP request layer.
  */
 #include "mc_http.h"
+#include "mc_har.h"
 
 #include <curl/curl.h>
 #include <inttypes.h>
@@ -239,6 +240,59 @@ fail:
 	return NULL;
 }
 
+/* --record: the exchange as a HAR entry.  The request headers are the ones
+ * this client sets and the Cookie header; libcurl's Authorization header
+ * is never among them. */
+static int record_exchange(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *method,
+                           const char *url, const char *const *headers, const char *cookies,
+                           const uint8_t *body, size_t body_len, const struct mc_http_resp *r,
+                           uint64_t ms)
+{
+	TALLOC_CTX *tmp = talloc_new(mem_ctx);
+	size_t n = 0;
+	while (headers != NULL && headers[n] != NULL)
+		n++;
+	struct mc_har_header *h = talloc_zero_array(tmp, struct mc_har_header, n + 2);
+	struct mc_har_header *rh =
+	    talloc_zero_array(tmp, struct mc_har_header, r->header_count + 1);
+	if (h == NULL || rh == NULL)
+		goto fail;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *colon = strchr(headers[i], ':');
+		if (colon == NULL)
+			continue;
+		h[k].name = talloc_strndup(h, headers[i], (size_t)(colon - headers[i]));
+		h[k++].value = talloc_strdup(h, colon[1] == ' ' ? colon + 2 : colon + 1);
+	}
+	if (cookies != NULL) {
+		h[k].name = talloc_strdup(h, "Cookie");
+		h[k++].value = (char *)(uintptr_t)cookies;
+	}
+	for (size_t i = 0; i < r->header_count; i++)
+		rh[i] = (struct mc_har_header){r->headers[i].name, r->headers[i].value};
+	struct mc_har_entry e = {
+	    .method = (char *)(uintptr_t)method,
+	    .url = (char *)(uintptr_t)url,
+	    .req_headers = h,
+	    .req_header_count = k,
+	    .req_body = (uint8_t *)(uintptr_t)body,
+	    .req_body_len = body_len,
+	    .status = r->status,
+	    .resp_headers = rh,
+	    .resp_header_count = r->header_count,
+	    .resp_body = r->body,
+	    .resp_body_len = r->body_len,
+	    .time_ms = (double)ms,
+	};
+	int ret = mc_har_add(s->record, &e);
+	talloc_free(tmp);
+	return ret;
+fail:
+	talloc_free(tmp);
+	return -1;
+}
+
 int mc_http_request(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *method, const char *url,
                     const char *const *headers, const uint8_t *body, size_t body_len,
                     bool authenticate, struct mc_http_resp *resp_r)
@@ -253,6 +307,8 @@ int mc_http_request(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *metho
 	if (hl == NULL)
 		return mc_fail(s, MC_E_NOMEM, "out of memory");
 	trace_request(s, method, url, hl, body, body_len);
+	const char *sent_cookies =
+	    s->record != NULL ? mc_cookie_jar_header(mem_ctx, s->jar, c.path) : NULL;
 
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hl);
@@ -262,6 +318,7 @@ int mc_http_request(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *metho
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 15L);
 	c.last_rx_ms = now_ms();
+	uint64_t t0 = c.last_rx_ms;
 	c.silence_ms = MC_DEFAULT_SILENCE_MS;
 	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -296,6 +353,9 @@ int mc_http_request(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *metho
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp_r->status);
 	trace_response(s, resp_r);
+	if (s->record != NULL && record_exchange(mem_ctx, s, method, url, headers, sent_cookies,
+	                                         body, body_len, resp_r, now_ms() - t0) < 0)
+		return mc_fail(s, MC_E_NOMEM, "--record: out of memory");
 	return 0;
 }
 

@@ -48,6 +48,7 @@ struct mc_session_opts {
 
 struct rop_decode_ctx;
 struct rop_response;
+struct mc_har;
 
 struct mc_session {
 	struct mc_session_opts opts; /* strings copied onto the session */
@@ -64,6 +65,8 @@ struct mc_session {
 	struct rop_response *notifs;
 	size_t notif_count;
 	void *notif_ctx; /* owns notifs */
+	/* --record: every HTTP exchange is appended here (mc_har.h), or NULL */
+	struct mc_har *record;
 	enum mc_err error_kind;
 	/* what discovery found (mc_autodiscover.h fills them) */
 	char *emsmdb_url;

@@ -7,7 +7,7 @@ set -eu
 PACKAGES="meson ninja-build gcc clang pkg-config python3 curl openssl
 clang-format libclang-rt-14-dev
 libmicrohttpd-dev liblmdb-dev liblz4-dev lmdb-utils libtalloc-dev libical-dev
-libkrb5-dev libxml2-dev libargon2-dev libssl-dev libicu-dev libcurl4-openssl-dev
+libkrb5-dev libxml2-dev libargon2-dev libssl-dev libicu-dev libcurl4-openssl-dev libjson-c-dev
 krb5-kdc krb5-admin-server krb5-user gss-ntlmssp"
 
 missing=""

@@ -1,0 +1,80 @@
+/*
+ * mc_replay internals shared by mc_replay.c (sending, rewriting) and
+ * mc_replay_diff.c (comparing).
+ */
+#ifndef MC_REPLAY_PRIVATE_H
+#define MC_REPLAY_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <talloc.h>
+
+#include "mc_replay.h"
+#include "rop.h"
+
+struct mc_replay_sub {
+	char *from, *to;
+};
+struct mc_replay_id {
+	uint64_t from, to;
+};
+
+struct mc_replay_guid {
+	uint8_t from[16], to[16];
+};
+
+struct mc_replay_state {
+	TALLOC_CTX *mem_ctx;
+	struct mc_session *s;
+	const char *address;
+	FILE *out;
+	bool discovered;
+	/* recorded strings -> live strings (user DN, names, address) */
+	struct mc_replay_sub *subs;
+	size_t sub_count;
+	/* recorded 8-byte IDs -> live IDs */
+	struct mc_replay_id *ids;
+	size_t id_count;
+	/* recorded GUIDs of the server -> live ones */
+	struct mc_replay_guid *guids;
+	size_t guid_count;
+	/* recorded server object handles -> live handles */
+	struct mc_replay_id *handles;
+	size_t handle_count;
+	/* the columns of the last RopSetColumns, for QueryRows answers */
+	struct mapi_proptag_array *columns;
+	unsigned differences, entry_differences;
+	char *live_display_name;
+};
+
+/* The live handle for a recorded one (itself when unknown). */
+uint64_t mc_replay_map_handle(const struct mc_replay_state *r, uint64_t h);
+
+/* The request body to send for a recorded one of type (X-RequestType):
+ * Connect's UserDn, RopLogon's Essdn, handles and IDs rewritten; *ctx_r
+ * what the answers need to decode (columns, tags). */
+int mc_replay_rewrite(TALLOC_CTX *mem_ctx, struct mc_replay_state *r, const char *type,
+                      const uint8_t *body, size_t len, struct rop_push *out,
+                      struct rop_decode_ctx *ctx_r);
+
+/* What the two answers teach: the live handles of the recorded ones
+ * (Execute), the live user's names (Connect). */
+void mc_replay_learn_answer(TALLOC_CTX *mem_ctx, struct mc_replay_state *r, const char *type,
+                            const uint8_t *rec, size_t rec_len, const uint8_t *live,
+                            size_t live_len);
+
+/* Adds a recorded -> live string substitution (ignored when equal). */
+void mc_replay_learn_sub(struct mc_replay_state *r, const char *from, const char *to);
+/* 1 when from maps to to (learned now if from was unknown), 0 when from
+ * is already known as another value. */
+int mc_replay_learn_id(struct mc_replay_state *r, uint64_t from, uint64_t to);
+
+/* The same for a GUID. */
+int mc_replay_learn_guid(struct mc_replay_state *r, const struct mc_replay_guid *g);
+
+/* Compares the two printed answers (modified in place), printing the
+ * differences that matter and counting them in r->differences. */
+void mc_replay_compare(struct mc_replay_state *r, char *rec_text, char *live_text);
+
+#endif

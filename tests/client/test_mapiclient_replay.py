@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""mapiclient replay against the real daemon (mapihttpd on 127.0.0.1, a
+fresh data directory with alice@x.test and bob@x.test): every HAR of
+fixtures/captures/ replays without a difference, and a recorded answer
+changed on purpose makes replay fail with the difference printed.
+--record writes a HAR that replays.
+
+    test_mapiclient_replay.py MAPICLIENT MAPIHTTPD MAPIADMIN CAPTURES_DIR
+"""
+import base64
+import glob
+import json
+import os
+import re
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mapihttp"))
+import test_integration as it  # noqa: E402
+import test_mapiclient_mail as mail  # noqa: E402  (run, listing)
+
+CAPTURES = None
+EXIT_FAIL, EXIT_USAGE = 1, 2
+# replayed in this order: the recorded list session expects the message
+# the recorded send session delivers
+ORDER = ["MS-OXCMAPIHTTP-2.2.4.1-2.2.5.1-connect-bind.har", "mapiclient-ladder.har",
+         "mapiclient-send.har", "mapiclient-list.har"]
+USER_OF = {"mapiclient-list.har": "bob@x.test"}
+
+
+class Env:
+    tmp = None
+
+
+def setUpModule():
+    Env.tmp = tempfile.TemporaryDirectory(prefix="mapiclient-replay-")
+    data = os.path.join(Env.tmp.name, "data")
+    os.mkdir(data)
+    it.admin(data, "domain", "add", "x.test")
+    for addr, name in (("alice@x.test", "Alice Example"), ("bob@x.test", "Bob Example")):
+        it.admin(data, "user", "add", addr, "--name", name, "--password", mail.PASSWORDS[addr])
+    conf = os.path.join(Env.tmp.name, "mapihttpd.conf")
+    with open(conf, "w") as f:
+        f.write("[auth]\nschemes = basic,ntlm\ndefault_domain = x.test\n")
+    mail.Env.daemon = it.Daemon(data, it.free_port(), config=conf)
+
+
+def tearDownModule():
+    code = mail.Env.daemon.stop()
+    log = mail.Env.daemon.text()
+    Env.tmp.cleanup()
+    if code != 0:
+        raise AssertionError("daemon exit status %d\n%s" % (code, log))
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def tampered(src, dst, change):
+    """A copy of the HAR src whose recorded answers change(bytes) rewrites."""
+    h = load(src)
+    for e in h["log"]["entries"]:
+        c = e["response"]["content"]
+        body = base64.b64decode(c["text"])
+        c["text"] = base64.b64encode(change(e, body)).decode()
+    with open(dst, "w") as f:
+        json.dump(h, f)
+
+
+class Replay(unittest.TestCase):
+    def test_1_every_capture_replays(self):
+        files = sorted(os.path.basename(p) for p in glob.glob(os.path.join(CAPTURES, "*.har")))
+        self.assertEqual(sorted(ORDER), files, "a capture not replayed by this test")
+        for name in ORDER:
+            rc, out, err = mail.run(USER_OF.get(name, "alice@x.test"), "replay",
+                                    os.path.join(CAPTURES, name))
+            self.assertEqual(rc, 0, "%s\n%s%s" % (name, out, err))
+            comment = load(os.path.join(CAPTURES, name))["log"]["comment"]
+            self.assertIn("capture: %s\n" % comment, out)
+            n = len(load(os.path.join(CAPTURES, name))["log"]["entries"])
+            self.assertRegex(out, r"\nreplayed: %d requests, 0 skipped, 0 differences\n$" % n)
+            for line in out.splitlines()[1:-1]:
+                self.assertRegex(line, r"^request \d+: .*(: same|discovered again for)")
+        # the replayed send really delivered: the message the recorded list
+        # session saw is in bob's Inbox of this fresh server
+        subjects = [m[3] for m in mail.listing("bob@x.test", "Inbox")]
+        self.assertEqual(subjects, ["Recorded message"])
+
+    def test_2_changed_string_fails(self):
+        """The display name in a recorded NSPI answer changed: a difference
+        that matters, printed as - recorded / + live."""
+        def change(e, body):
+            return body.replace("Alice Example".encode("utf-16-le"),
+                                "Alice Exbmple".encode("utf-16-le"))
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "bad.har")
+            tampered(os.path.join(CAPTURES, "mapiclient-ladder.har"), bad, change)
+            rc, out, err = mail.run("alice@x.test", "replay", bad)
+        self.assertEqual(rc, EXIT_FAIL, out + err)
+        self.assertRegex(out, r'\n  - .*"Alice Exbmple"\n  \+ .*"Alice Example"\n')
+        m = re.search(r"\nreplayed: (\d+) requests, 0 skipped, (\d+) differences\n$", out)
+        self.assertIsNotNone(m, out)
+        self.assertGreater(int(m.group(2)), 0)
+
+    def test_3_changed_error_code_fails(self):
+        """The spec's Bind answer given an ErrorCode: the replay fails on it."""
+        def change(e, body):
+            if e["request"]["headers"][1]["value"] != "Bind":
+                return body
+            at = body.index(b"\r\n\r\n") + 4
+            return body[:at + 4] + bytes.fromhex("11010480") + body[at + 8:]
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "bad.har")
+            tampered(os.path.join(CAPTURES, ORDER[0]), bad, change)
+            rc, out, err = mail.run("alice@x.test", "replay", bad)
+        self.assertEqual(rc, EXIT_FAIL, out + err)
+        self.assertIn("request 1: Connect: same\n", out)
+        self.assertRegex(out, r"request 2: Bind: \d+ differences?\n  - head\.error_code: "
+                              r"2147746065 \(0x80040111\)\n  \+ head\.error_code: 0 \(0x00000000\)")
+
+    def test_4_record_then_replay(self):
+        with tempfile.TemporaryDirectory() as d:
+            har = os.path.join(d, "folders.har")
+            rc, out, err = mail.run("alice@x.test", "--record", har, "folders")
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(oct(os.stat(har).st_mode & 0o777), "0o600")
+            with open(har) as f:
+                text = f.read()
+            self.assertNotIn("alice-pw", text)
+            self.assertNotIn("Authorization", text)
+            h = json.loads(text)
+            self.assertEqual(h["log"]["version"], "1.2")
+            types = [next((x["value"] for x in e["request"]["headers"]
+                           if x["name"] == "X-RequestType"), None) for e in h["log"]["entries"]]
+            self.assertEqual(types[2:], ["Connect", "Execute", "Execute", "Disconnect"])
+            rc, out, err = mail.run("alice@x.test", "replay", har)
+        self.assertEqual(rc, 0, out + err)
+        self.assertTrue(out.endswith("replayed: 6 requests, 0 skipped, 0 differences\n"), out)
+
+    def test_5_not_a_har(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".har") as f:
+            f.write('{"log": {}}')
+            f.flush()
+            rc, out, err = mail.run("alice@x.test", "replay", f.name)
+        self.assertEqual(rc, EXIT_USAGE)
+        self.assertIn("no log.entries (not a HAR file)", err)
+
+
+if __name__ == "__main__":
+    mail.MAPICLIENT, it.MAPIHTTPD, it.MAPIADMIN, CAPTURES = sys.argv[1:5]
+    unittest.main(argv=sys.argv[:1], verbosity=2)
