@@ -288,7 +288,9 @@ static void test_current(void)
 	test_assert_int(store_messages_delete(w.mbox, w.sf, &victim, 1, 0, &partial), 0);
 	test_assert(partial);
 	store_unsubscribe(store, sub);
-	test_assert_int(store_mailbox_check(NULL, w.mbox, &(char *){NULL}), 0);
+	char *report = NULL;
+	test_assert_int(store_mailbox_check(NULL, w.mbox, &report), 0);
+	talloc_free(report);
 	store_mailbox_close(&w.mbox);
 	test_end();
 }
@@ -345,6 +347,7 @@ static void test_stop_static(void)
 	test_assert_int(folder_i32(w.mbox, w.inbox, PR_CONTENT_COUNT), 4);
 	char *report = NULL;
 	test_assert_int(store_mailbox_check(NULL, w.mbox, &report), 0);
+	talloc_free(report);
 	store_mailbox_close(&w.mbox);
 	test_end();
 }

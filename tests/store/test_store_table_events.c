@@ -16,18 +16,18 @@ static void wake(void *ctx)
 	(*(int *)ctx)++;
 }
 
+/* What take() hands out lives here until the test ends. */
+static TALLOC_CTX *taken;
+
 /* Takes the events; returns how many, with the first in *ev. */
 static uint32_t take(struct store_table *t, struct store_table_event *ev)
 {
 	struct store_table_event *evs;
 	uint32_t n = 0;
-	if (store_table_events(NULL, t, &evs, &n) != 0)
+	if (store_table_events(taken, t, &evs, &n) != 0)
 		return 999;
-	if (n > 0) {
-		*ev = evs[0];
-		/* Keep the first row's values alive for the caller. */
-		talloc_steal(NULL, evs);
-	}
+	if (n > 0)
+		*ev = evs[0]; /* its row values stay alive on taken */
 	return n;
 }
 
@@ -244,8 +244,10 @@ int main(void)
 	struct store_settings s = {.nosync = true, .mapsize = 1ULL << 30};
 	if (store_open(NULL, dir, &s, &store, &error) != 0)
 		return 1;
+	taken = talloc_new(NULL);
 	test_contents_events();
 	test_restricted_and_categories();
+	talloc_free(taken);
 	store_close(&store);
 	rm_rf(dir);
 	talloc_free(dir);
