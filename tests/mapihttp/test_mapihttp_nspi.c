@@ -5,6 +5,7 @@
  *
  *   test_mapihttp_nspi MAPIHTTPD MAPIADMIN
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <unistd.h>
@@ -530,6 +531,60 @@ static void test_other_types(TALLOC_CTX *mem_ctx)
 	test_end();
 }
 
+#define SAME_CONTEXT_THREADS 4
+#define SAME_CONTEXT_CALLS   10
+
+struct same_ctx {
+	const char *context;
+	int failures;
+};
+
+/* Requests of one context from several connections at once: they queue
+ * behind each other and every one is answered. */
+static void *same_context_thread(void *arg)
+{
+	struct same_ctx *sc = arg;
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct mht_client *c = mht_client_new(mem, daemon_.port, "alice@x.test", "alice-pw");
+	uint32_t cols_tags[] = {TAG_DISPLAY_NAME_W};
+	struct mapi_proptag_array cols = {1, cols_tags};
+
+	mht_cookie_set(c, "/mapi/nspi", "MapiContext", sc->context);
+	for (int i = 0; i < SAME_CONTEXT_CALLS; i++) {
+		struct nspi_stat st = gal_stat();
+		struct nspi_query_rows_req req = {.state = &st, .row_count = 20, .columns = &cols};
+		struct nspi_query_rows_resp resp;
+
+		st.delta = i * 100;
+		if (nspi(c, mem, NSPI_QUERY_ROWS, &req, &resp) != 0 ||
+		    resp.head.error_code != EC_SUCCESS || resp.rows == NULL ||
+		    resp.rows->count != 20)
+			sc->failures++;
+	}
+	talloc_free(mem);
+	return NULL;
+}
+
+static void test_same_context_concurrently(void)
+{
+	struct same_ctx sc[SAME_CONTEXT_THREADS];
+	pthread_t th[SAME_CONTEXT_THREADS];
+	const char *context = mht_cookie(alice, "/mapi/nspi", "MapiContext");
+	int failures = 0;
+
+	test_begin("nspi: requests of one context from four connections at once");
+	for (int i = 0; i < SAME_CONTEXT_THREADS; i++) {
+		sc[i] = (struct same_ctx){context, 0};
+		test_assert(pthread_create(&th[i], NULL, same_context_thread, &sc[i]) == 0);
+	}
+	for (int i = 0; i < SAME_CONTEXT_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		failures += sc[i].failures;
+	}
+	test_assert_int(failures, 0);
+	test_end();
+}
+
 static void test_unbind(TALLOC_CTX *mem_ctx)
 {
 	struct nspi_unbind_req req = {0};
@@ -589,6 +644,7 @@ int main(int argc, char **argv)
 	test_mailbox_url(root);
 	test_errors(root);
 	test_other_types(root);
+	test_same_context_concurrently();
 	test_unbind(root);
 	test_begin("daemon stops cleanly");
 	test_assert_int(mht_daemon_stop(&daemon_), 0);
