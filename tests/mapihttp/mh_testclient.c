@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -119,6 +120,9 @@ int mht_daemon_start(TALLOC_CTX *mem_ctx, const char *mapihttpd, const char *dat
 	if (d->pid == 0) {
 		int fd = open(d->log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
 
+		/* A test that dies (assertion abort, sanitizer) takes its daemon
+		 * with it. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
