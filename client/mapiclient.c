@@ -18,26 +18,28 @@
 
 static const struct mc_command commands[] = {
     {"discover", "ADDRESS", 1, 1, mc_cmd_discover,
-     "Autodiscover (JSON, then POX) and print the MAPI/HTTP endpoints"},
-    {"resolve", "NAME", 1, 1, mc_cmd_resolve, "NSPI ResolveNames of NAME"},
-    {"gal", "", 0, 0, mc_cmd_gal, "NSPI: address book containers and the whole GAL"},
-    {"ping", "", 0, 0, mc_cmd_ping, "PING both endpoints"},
-    {"connect", "", 0, 0, mc_cmd_connect, "EMSMDB Connect, then Disconnect"},
+     "Autodiscover (JSON, then POX) and print the MAPI/HTTP endpoints", false},
+    {"resolve", "NAME", 1, 1, mc_cmd_resolve, "NSPI ResolveNames of NAME", false},
+    {"gal", "", 0, 0, mc_cmd_gal, "NSPI: address book containers and the whole GAL", false},
+    {"ping", "", 0, 0, mc_cmd_ping, "PING both endpoints", false},
+    {"connect", "", 0, 0, mc_cmd_connect, "EMSMDB Connect, then Disconnect", false},
     {"watch", "[COUNT]", 0, 1, mc_cmd_watch,
-     "Connect, then NotificationWait COUNT times (default: until interrupted)"},
-    {"folders", "", 0, 0, mc_cmd_folders, "the folder hierarchy with counts"},
+     "Connect, then NotificationWait COUNT times (default: until interrupted)", false},
+    {"folders", "", 0, 0, mc_cmd_folders, "the folder hierarchy with counts", false},
     {"list", "FOLDER", 1, 1, mc_cmd_list,
-     "the messages of the folder named FOLDER (id, date, sender, subject)"},
+     "the messages of the folder named FOLDER (id, date, sender, subject)", false},
     {"show", "MESSAGE", 1, 1, mc_cmd_show,
-     "one message (FOLDERID/MESSAGEID as list prints it): headers and body"},
+     "one message (FOLDERID/MESSAGEID as list prints it): headers and body", false},
     {"ladder", "", 0, 0, mc_cmd_ladder,
-     "Outlook's startup sequence step by step, reporting which steps pass"},
+     "Outlook's startup sequence step by step, reporting which steps pass", false},
     {"send", "--to ADDR[,ADDR] --subject S [--body B]", 4, 6, mc_cmd_send,
-     "create a message in the Outbox and submit it (the sent copy goes to Sent Items)"},
+     "create a message in the Outbox and submit it (the sent copy goes to Sent Items)", false},
     {"export", "FOLDER DIR", 2, 2, mc_cmd_export,
-     "every message of FOLDER as a property dump file DIR/MESSAGEID.txt"},
+     "every message of FOLDER as a property dump file DIR/MESSAGEID.txt", false},
     {"replay", "FILE.har", 1, 1, mc_cmd_replay,
-     "send a recorded session again and compare every answer with the recorded one"},
+     "send a recorded session again and compare every answer with the recorded one", false},
+    {"scrub", "IN.har OUT.har", 2, 2, mc_cmd_scrub,
+     "remove credentials and replace names and addresses in a capture", true},
 };
 
 static void usage(FILE *f)
@@ -214,6 +216,11 @@ int main(int argc, char **argv)
 	}
 	if (nargs < cmd->min_args || nargs > cmd->max_args) {
 		fprintf(stderr, "usage: mapiclient [options] %s %s\n", cmd->name, cmd->args);
+		goto out;
+	}
+	if (cmd->offline) {
+		struct mc_cli off = {.s = NULL, .address = NULL};
+		ret = cmd->run(&off, nargs, argv + optind + 1);
 		goto out;
 	}
 	/* discover ADDRESS logs in as ADDRESS unless --user says otherwise */

@@ -28,6 +28,7 @@ struct mc_command {
 	int min_args, max_args;
 	int (*run)(struct mc_cli *cli, int argc, char **argv);
 	const char *help;
+	bool offline; /* works on files only: no --user, no session */
 };
 
 /* The exit status for the session's last error, after printing it. */
@@ -53,5 +54,6 @@ int mc_cmd_ladder(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_send(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_export(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_replay(struct mc_cli *cli, int argc, char **argv);
+int mc_cmd_scrub(struct mc_cli *cli, int argc, char **argv);
 
 #endif

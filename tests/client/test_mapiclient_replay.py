@@ -12,6 +12,7 @@ import glob
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -147,6 +148,94 @@ class Replay(unittest.TestCase):
             rc, out, err = mail.run("alice@x.test", "replay", f.name)
         self.assertEqual(rc, EXIT_USAGE)
         self.assertIn("no log.entries (not a HAR file)", err)
+
+
+def bodies(h):
+    """Every body of the HAR h, decoded (request and response)."""
+    for e in h["log"]["entries"]:
+        pd = e["request"].get("postData")
+        if pd:
+            yield e, "request", base64.b64decode(pd["text"])
+        yield e, "response", base64.b64decode(e["response"]["content"]["text"])
+
+
+def execute_block_flags(e, where, body):
+    """The RPC_HEADER_EXT Flags of an Execute body ([MS-OXCMAPIHTTP]
+    2.2.4.2: request Flags, RopBufferSize; response StatusCode, ErrorCode,
+    Flags, RopBufferSize; then the chain)."""
+    if where == "response":
+        body = body[body.index(b"\r\n\r\n", body.index(b"DONE")) + 4:]
+        return int.from_bytes(body[18:20], "little")
+    return int.from_bytes(body[10:12], "little")
+
+
+class Scrub(unittest.TestCase):
+    SECRETS = ["alice", "bob", "example", "x.test", "alice-pw", "bob-pw"]
+
+    def check_clean(self, orig, scrubbed):
+        h0, h = load(orig), load(scrubbed)
+        self.assertEqual(len(h0["log"]["entries"]), len(h["log"]["entries"]))
+        needles = list(self.SECRETS)
+        for e in h0["log"]["entries"]:
+            m = re.search(r"MailboxId=([0-9a-f-]{36})", e["request"]["url"])
+            if m:
+                needles += [m.group(1), m.group(1).replace("-", "")]
+            for x in e["request"]["headers"] + e["response"]["headers"]:
+                # the cookies' values (Set-Cookie: its first pair only)
+                pairs = x["value"].split("; ") if x["name"].lower() == "cookie" else \
+                    x["value"].split(";")[:1] if x["name"].lower() == "set-cookie" else []
+                needles += [c.split("=", 1)[1] for c in pairs
+                            if "=" in c and len(c.split("=", 1)[1]) >= 8]
+        needles = sorted(set(n.lower() for n in needles))
+        self.assertGreater(len(needles), 7)
+        text = json.dumps({k: v for k, v in h["log"].items() if k != "entries"}).lower()
+        for e in h["log"]["entries"]:
+            for x in e["request"]["headers"] + e["response"]["headers"]:
+                self.assertNotIn(x["name"].lower(), ("authorization", "cookie", "set-cookie"))
+                text += "\n%s: %s" % (x["name"], x["value"].lower())
+            text += "\n" + e["request"]["url"].lower() + "\n" + e.get("comment", "").lower()
+        for n in needles:
+            self.assertFalse(n in text, "%r survives in the headers or URLs" % n)
+        for e, where, body in bodies(h):
+            rtype = next((x["value"] for x in e["request"]["headers"]
+                          if x["name"] == "X-RequestType"), None)
+            if rtype == "Execute":
+                # written back plain: nothing left hidden in LZ77 or XOR
+                self.assertEqual(execute_block_flags(e, where, body) & 0x3, 0, (where, e["request"]["url"]))
+            low = body.lower()
+            for n in needles:
+                self.assertFalse(n.encode() in low, (n, where, rtype))
+                self.assertFalse(n.encode("utf-16-le") in low, (n, where, rtype, "UTF-16"))
+
+    def scrub(self, d, command):
+        orig, out = os.path.join(d, "orig.har"), os.path.join(d, "scrubbed.har")
+        rc, o, err = mail.run("alice@x.test", "--record", orig, *command)
+        self.assertEqual(rc, 0, err)
+        p = subprocess.run([mail.MAPICLIENT, "scrub", orig, out], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"^scrubbed: \d+ entries, [1-9]\d* credential headers removed, "
+                                   r"[1-9]\d* names and address parts replaced \(\d+ occurrences\)\n$")
+        self.check_clean(orig, out)
+        return out
+
+    def test_ladder_nothing_survives(self):
+        """The ladder holds the whole address book (alice and bob), both
+        mailboxes' DNs, cookies: none survives, in any encoding."""
+        with tempfile.TemporaryDirectory() as d:
+            self.scrub(d, ["ladder"])
+
+    def test_scrubbed_capture_replays(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = self.scrub(d, ["folders"])
+            rc, o, err = mail.run("alice@x.test", "replay", out)
+        self.assertEqual(rc, 0, o + err)
+        self.assertTrue(o.endswith("replayed: 6 requests, 0 skipped, 0 differences\n"), o)
+
+    def test_scrub_usage(self):
+        p = subprocess.run([mail.MAPICLIENT, "scrub", "/nonexistent.har", "/tmp/x.har"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, EXIT_USAGE)
+        self.assertIn("/nonexistent.har: not a JSON file", p.stderr)
 
 
 if __name__ == "__main__":
