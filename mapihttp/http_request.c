@@ -266,13 +266,19 @@ static void auth_job(void *arg)
 	struct http_request *req = arg;
 	struct http_request_private *p = req->priv;
 
-	p->auth_result = http_auth_complete(p->server->auth, req, p->auth_pending);
+	struct http_server *server = p->server;
+	struct MHD_Connection *conn = p->conn;
+
+	p->auth_result = http_auth_complete(server->auth, req, p->auth_pending);
 	p->auth_pending = NULL;
 	pthread_mutex_lock(&p->lock);
 	p->state = REQ_AUTH_DONE;
-	atomic_fetch_sub(&p->server->suspended, 1);
-	MHD_resume_connection(p->conn);
 	pthread_mutex_unlock(&p->lock);
+	/* Resume only after unlocking: once resumed, the server thread may
+	 * finish and free the request, its lock included.  Until then the
+	 * suspended connection keeps it alive. */
+	atomic_fetch_sub(&server->suspended, 1);
+	MHD_resume_connection(conn);
 }
 
 /* Suspends the connection while a worker checks the password, so that the
@@ -449,16 +455,23 @@ static enum MHD_Result request_dispatch(struct http_request *req)
 void http_request_resume(struct http_request *req)
 {
 	struct http_request_private *p = req->priv;
+	struct http_server *server = p->server;
+	struct MHD_Connection *conn = p->conn;
+	bool resume = false;
 
 	pthread_mutex_lock(&p->lock);
 	if (p->state == REQ_DEFERRED) {
 		p->state = REQ_RESUMED;
-		atomic_fetch_sub(&p->server->suspended, 1);
-		MHD_resume_connection(p->conn);
+		resume = true;
 	} else {
 		p->resume_pending = true;
 	}
 	pthread_mutex_unlock(&p->lock);
+	/* As in auth_job: the request may be freed as soon as it resumes. */
+	if (resume) {
+		atomic_fetch_sub(&server->suspended, 1);
+		MHD_resume_connection(conn);
+	}
 }
 
 enum MHD_Result http_request_access(void *cls, struct MHD_Connection *conn, const char *url,

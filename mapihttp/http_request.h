@@ -10,7 +10,7 @@
  * Answering:
  *   - synchronously: call http_respond() (plus http_respond_header()) and
  *     return HTTP_HANDLED;
- *   - later (long waits such as NotificationWait): return HTTP_DEFERRED and,
+ *   - later (long waits): return HTTP_DEFERRED and,
  *     from any thread, call http_respond() and then http_request_resume()
  *     exactly once; the connection is suspended meanwhile and costs no
  *     thread.  Headers must be copied before returning HTTP_DEFERRED:
