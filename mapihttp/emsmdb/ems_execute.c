@@ -285,6 +285,7 @@ int ems_execute(struct ems_session *s, TALLOC_CTX *resp_ctx, const struct mh_exe
 		*error_r = "out of memory";
 		return -1;
 	}
+	ems_aux_log(tmp, "execute", &req->aux);
 	err = rpc_ext_decode(tmp, req->rop_buffer.data, req->rop_buffer.len, EMS_MAX_IN, &chain);
 	if (err != ROP_OK || chain.count == 0) {
 		log_warn(EMS_LOG, "execute bad extended buffer len=%u error=%s",

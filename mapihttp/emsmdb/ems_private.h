@@ -307,6 +307,13 @@ ems_rop_fn ems_rop_get_valid_attachments;
 /* RopRelease of a stream: uncommitted changes are committed first. */
 void ems_stream_release(struct ems_object *obj);
 
+/* Auxiliary buffers (ems_aux.c, [MS-OXCRPC] 3.1.4.1.2).  Decodes the
+ * client's AuxiliaryBuffer and logs its blocks at debug (nothing when
+ * debug is off); the block count, or -1 when it does not decode. */
+int ems_aux_log(TALLOC_CTX *mem, const char *call, const struct mh_blob *aux);
+/* The AuxiliaryBuffer of a successful Connect, on resp_ctx; 0 or -1. */
+int ems_aux_connect_out(TALLOC_CTX *resp_ctx, struct mh_blob *aux_r);
+
 /* Notifications (ems_oxcnotif.c) */
 void ems_notify_session_init(struct ems_session *s);
 void ems_notify_session_fini(struct ems_session *s);

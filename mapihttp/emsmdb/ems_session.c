@@ -122,6 +122,7 @@ int ems_connect(struct ems_server *srv, TALLOC_CTX *mem_ctx, TALLOC_CTX *resp_ct
 	talloc_set_destructor(s, session_destructor);
 	ems_notify_session_init(s);
 
+	ems_aux_log(s, "connect", &req->aux);
 	ec = auth_user != NULL ? session_open(srv, s, auth_user, req) : EC_LogonFailed;
 	if (ec != 0) {
 		talloc_free(s);
@@ -135,7 +136,8 @@ int ems_connect(struct ems_server *srv, TALLOC_CTX *mem_ctx, TALLOC_CTX *resp_ct
 	resp->dn_prefix = talloc_strdup(resp_ctx, s->dn_prefix);
 	resp->display_name = talloc_strdup(
 	    resp_ctx, s->user->display_name != NULL ? s->user->display_name : s->user->address);
-	if (resp->dn_prefix == NULL || resp->display_name == NULL) {
+	if (resp->dn_prefix == NULL || resp->display_name == NULL ||
+	    ems_aux_connect_out(resp_ctx, &resp->aux) != 0) {
 		talloc_free(s);
 		*error_r = "out of memory";
 		return -1;
