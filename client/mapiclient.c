@@ -38,6 +38,8 @@ static const struct mc_command commands[] = {
      "every message of FOLDER as a property dump file DIR/MESSAGEID.txt", false},
     {"replay", "FILE.har", 1, 1, mc_cmd_replay,
      "send a recorded session again and compare every answer with the recorded one", false},
+    {"load", "--sessions N --duration S", 4, 8, mc_cmd_load,
+     "N simulated Outlook users (--user is a pattern with %u) for S seconds; figures", false},
     {"scrub", "IN.har OUT.har", 2, 2, mc_cmd_scrub,
      "remove credentials and replace names and addresses in a capture", true},
 };

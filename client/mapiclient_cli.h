@@ -55,5 +55,6 @@ int mc_cmd_send(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_export(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_replay(struct mc_cli *cli, int argc, char **argv);
 int mc_cmd_scrub(struct mc_cli *cli, int argc, char **argv);
+int mc_cmd_load(struct mc_cli *cli, int argc, char **argv);
 
 #endif

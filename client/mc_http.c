@@ -293,6 +293,17 @@ fail:
 	return -1;
 }
 
+/* The X-RequestType among the request headers, else "Autodiscover". */
+static const char *exchange_type(const char *const *headers)
+{
+	static const char prefix[] = "X-RequestType: ";
+	for (size_t i = 0; headers != NULL && headers[i] != NULL; i++) {
+		if (strncasecmp(headers[i], prefix, sizeof(prefix) - 1) == 0)
+			return headers[i] + sizeof(prefix) - 1;
+	}
+	return "Autodiscover";
+}
+
 int mc_http_request(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *method, const char *url,
                     const char *const *headers, const uint8_t *body, size_t body_len,
                     bool authenticate, struct mc_http_resp *resp_r)
@@ -337,9 +348,20 @@ int mc_http_request(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *metho
 	} else {
 		curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
 	}
+	struct timespec ts0, ts1;
+	clock_gettime(CLOCK_MONOTONIC, &ts0);
 	CURLcode rc = curl_easy_perform(curl);
+	clock_gettime(CLOCK_MONOTONIC, &ts1);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hl);
+	if (s->on_exchange != NULL) {
+		long status = 0;
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+		double ms = (double)(ts1.tv_sec - ts0.tv_sec) * 1e3 +
+		            (double)(ts1.tv_nsec - ts0.tv_nsec) / 1e6;
+		s->on_exchange(s->on_exchange_arg, exchange_type(headers), ms,
+		               rc == CURLE_OK && status == 200);
+	}
 	if (rc != CURLE_OK) {
 		if (c.too_big)
 			return mc_fail(s, MC_E_PROTOCOL, "%s: response larger than %u bytes", url,

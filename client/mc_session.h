@@ -65,6 +65,10 @@ struct mc_session {
 	struct rop_response *notifs;
 	size_t notif_count;
 	void *notif_ctx; /* owns notifs */
+	/* load: called after every HTTP exchange with its X-RequestType (or
+	 * "Autodiscover"), its time and whether an HTTP 200 came back */
+	void (*on_exchange)(void *arg, const char *type, double ms, bool ok);
+	void *on_exchange_arg;
 	/* --record: every HTTP exchange is appended here (mc_har.h), or NULL */
 	struct mc_har *record;
 	enum mc_err error_kind;

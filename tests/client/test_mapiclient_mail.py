@@ -33,6 +33,9 @@ def setUpModule():
     for addr, name in (("alice@x.test", "Alice Example"), ("bob@x.test", "Bob Example"),
                        ("carol@x.test", "Carol Example")):
         it.admin(Env.data, "user", "add", addr, "--name", name, "--password", PASSWORDS[addr])
+    for i in (1, 2, 3):
+        it.admin(Env.data, "user", "add", "load%d@x.test" % i, "--name", "Load %d" % i,
+                 "--password", "load-pw")
     conf = os.path.join(Env.tmp.name, "mapihttpd.conf")
     with open(conf, "w") as f:
         f.write("[auth]\nschemes = basic,ntlm\ndefault_domain = x.test\n"
@@ -180,6 +183,50 @@ class Export(unittest.TestCase):
         rc, out, err = run("alice@x.test", "export", "Inbox", "/proc/no/such/dir")
         self.assertEqual(rc, EXIT_USAGE)
         self.assertIn("cannot create /proc/no/such/dir", err)
+
+
+class Load(unittest.TestCase):
+    def load(self, *args):
+        return subprocess.run([MAPICLIENT, "--server", server(), "--user", "load%u@x.test",
+                               "--password", "load-pw", "load"] + list(args),
+                              capture_output=True, text=True, timeout=120)
+
+    def test_three_users(self):
+        p = self.load("--sessions", "3", "--duration", "3", "--server-pid",
+                      str(Env.daemon.proc.pid))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        f = {}
+        for line in p.stdout.splitlines():
+            m = re.match(r"^(\w+): (-?[0-9.]+) (\S+)$", line)
+            self.assertIsNotNone(m, "not a 'name: value unit' line: %r" % line)
+            f[m.group(1)] = (float(m.group(2)), m.group(3))
+        self.assertEqual(f["sessions"], (3, "users"))
+        self.assertGreaterEqual(f["duration"][0], 3)
+        self.assertEqual(f["ladder_failures"][0], 0)
+        self.assertEqual(f["http_errors"][0], 0)
+        self.assertGreater(f["requests"][0], 20)
+        for a in ("browse", "read", "send", "notify_wait"):
+            self.assertEqual(f["action_%s_errors" % a][0], 0, p.stderr)
+        self.assertGreater(f["action_browse"][0] + f["action_read"][0], 0)
+        # the startup ladder of each user, then the mix
+        for t in ("Autodiscover", "Bind", "QueryRows", "Unbind", "Connect", "Execute"):
+            self.assertGreaterEqual(f["%s_requests" % t][0], 3 if t != "Execute" else 15, t)
+            self.assertEqual(f["%s_p50" % t][1], "ms")
+            self.assertLessEqual(f["%s_p50" % t][0], f["%s_p99" % t][0])
+        self.assertEqual(f["Connect_requests"][0], 3)
+        self.assertGreater(f["server_rss_max"][0], 1000)
+        self.assertEqual(f["server_rss_max"][1], "kB")
+
+    def test_usage(self):
+        for args in (["--sessions", "0", "--duration", "1"], ["--sessions", "2"],
+                     ["--sessions", "x", "--duration", "1"]):
+            p = self.load(*args)
+            self.assertEqual(p.returncode, EXIT_USAGE, args)
+            self.assertIn("usage: mapiclient", p.stderr)
+        p = subprocess.run([MAPICLIENT, "--server", server(), "--user", "alice@x.test",
+                            "--password", "x", "load", "--sessions", "1", "--duration", "1"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, EXIT_USAGE)
 
 
 if __name__ == "__main__":
