@@ -3,10 +3,10 @@
  * is saved, a copy is delivered to the receive folder of every recipient
  * whose address names a mailbox of this server, and the sender's copy goes
  * to the folder PidTagSentMailEntryId names (or is deleted with
- * PidTagDeleteAfterSubmit).  There is no transport to other servers yet:
- * a message with a recipient outside this server is refused with
- * ecInvalidRecipients before anything is delivered, rather than accepted
- * and silently dropped.
+ * PidTagDeleteAfterSubmit).  There is no transport to other servers
+ * (Exchange without a send connector): recipients outside this server get
+ * a non-delivery report in the sender's Inbox (ems_oxomsg_ndr.c) and the
+ * submission succeeds for the others.
  */
 #include <string.h>
 #include <strings.h>
@@ -234,8 +234,9 @@ uint32_t ems_rop_submit_message(struct ems_rop_ctx *c, const struct rop_request 
                                 struct rop_response *resp)
 {
 	struct ems_message *m = &c->in->u.message;
-	struct mapi_propval_array props, *rows;
+	struct mapi_propval_array props, *rows, *failed;
 	struct dir_user **users;
+	uint32_t nfailed = 0;
 	const struct mapi_propval *cls, *v;
 	uint32_t count = 0, *row_ids;
 	uint64_t now = now_filetime();
@@ -265,28 +266,29 @@ uint32_t ems_rop_submit_message(struct ems_rop_ctx *c, const struct rop_request 
 	if (count == 0)
 		return EC_NoRecipients;
 	users = talloc_zero_array(c->mem, struct dir_user *, count);
-	if (users == NULL)
+	failed = talloc_array(c->mem, struct mapi_propval_array, count);
+	if (users == NULL || failed == NULL)
 		return EC_OutOfMemory;
 	for (uint32_t i = 0; i < count; i++) {
 		int found = recipient_user(c->s, users, &rows[i], &users[i]);
 		if (found < 0)
 			return EC_GeneralFailure;
-		if (found == 0) {
-			log_info(EMS_LOG,
-			         "submit refused: a recipient is not on this server user=%s",
-			         c->s->user->address);
-			return EC_InvalidRecipients;
-		}
+		if (found == 0)
+			failed[nfailed++] = rows[i];
 	}
 	ret = store_message_get_props(c->mem, m->msg, NULL, &props);
 	if (ret == 0)
 		ret = stamp_sender(c->s, m->msg, &props, now);
+	if (ret == 0)
+		ret = ems_search_key_ensure(m->msg, &props);
 	if (ret == 0)
 		ret = store_message_get_props(c->mem, m->msg, NULL, &props);
 	if (ret != 0)
 		return ems_ec_from_store(ret);
 	cls = find(&props, PR_MESSAGE_CLASS);
 	for (uint32_t i = 0; i < count; i++) {
+		if (users[i] == NULL)
+			continue;
 		ret = deliver_one(c->s, c->mem, users[i], m->msg, &props,
 		                  cls != NULL ? cls->v.str : "IPM.Note", now);
 		if (ret != 0) {
@@ -295,7 +297,11 @@ uint32_t ems_rop_submit_message(struct ems_rop_ctx *c, const struct rop_request 
 			return ems_ec_from_store(ret);
 		}
 	}
-	log_info(EMS_LOG, "submitted from=%s recipients=%u", c->s->user->address, count);
+	/* the recipients outside this server: a non-delivery report */
+	if (nfailed > 0 && (ret = ems_ndr_deliver(c->s, c->mem, &props, failed, nfailed, now)) != 0)
+		return ems_ec_from_store(ret);
+	log_info(EMS_LOG, "submitted from=%s recipients=%u undeliverable=%u", c->s->user->address,
+	         count, nfailed);
 	ret = file_sent(c, m->msg, &props);
 	/* the instance was submitted: no more changes through it */
 	m->read_write = false;

@@ -204,6 +204,15 @@ int ems_logon_get_props(TALLOC_CTX *mem, struct ems_object *logon,
  * src into dst (ems_oxomsg_submit.c); a store error. */
 int ems_message_copy_parts(TALLOC_CTX *mem, struct store_message *src, struct store_message *dst);
 
+/* Non-delivery reports (ems_oxomsg_ndr.c).  Gives msg a PidTagSearchKey
+ * unless props (its properties) hold one; a store error. */
+int ems_search_key_ensure(struct store_message *msg, const struct mapi_propval_array *props);
+/* Saves a REPORT.<class>.NDR message for the nfailed recipient rows failed
+ * of the submitted message whose properties are props in the session
+ * user's Inbox (NewMail follows from the store); a store error. */
+int ems_ndr_deliver(struct ems_session *s, TALLOC_CTX *mem, const struct mapi_propval_array *props,
+                    const struct mapi_propval_array *failed, uint32_t nfailed, uint64_t now);
+
 /* The recipients of msg from row ID start on as RecipientRows
  * ([MS-OXCDATA] 2.8.3) with no extra columns, as many as fit in room
  * (with force_one the first one whatever its size); ems_oxcmsg_recip.c. */

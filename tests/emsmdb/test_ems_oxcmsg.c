@@ -718,6 +718,100 @@ static uint32_t rows_in(struct store_mailbox *mbox, uint64_t fid, const char *su
 	return hits;
 }
 
+static int ndr_events;
+
+/* NewMail of a report in alice's Inbox ([MS-OXCNOTIF] through the store). */
+static void ndr_event(const struct store_event *ev, void *ctx)
+{
+	(void)ctx;
+	if (ev->type == STORE_EV_NEWMAIL && ev->message_class != NULL &&
+	    strcmp(ev->message_class, "REPORT.IPM.Note.NDR") == 0)
+		ndr_events++;
+}
+
+static const struct mapi_propval *val_of(const struct mapi_propval_array *a, uint32_t tag)
+{
+	for (uint32_t i = 0; i < a->count; i++) {
+		if (a->vals[i].tag == tag)
+			return &a->vals[i];
+	}
+	return NULL;
+}
+
+/* The mid of the message with subject in fid, 0 when none. */
+static uint64_t mid_of(TALLOC_CTX *mem, struct store_mailbox *mbox, uint64_t fid,
+                       const char *subject)
+{
+	struct store_table *tab;
+	struct mapi_propval_array *rows;
+	uint32_t n = 0, cols_tags[2] = {PR_SUBJECT, PROP_TAG(PT_I8, 0x674A)};
+	struct mapi_proptag_array cols = {2, cols_tags};
+	uint64_t mid = 0;
+	if (store_table_open(mem, mbox, fid, STORE_TABLE_CONTENTS, 0, &tab) != 0)
+		return 0;
+	store_table_set_columns(tab, &cols);
+	store_table_query_rows(tab, tab, 1000, true, &rows, &n);
+	for (uint32_t i = 0; i < n; i++) {
+		if (PROP_TYPE(rows[i].vals[0].tag) == PT_UNICODE &&
+		    strcmp(rows[i].vals[0].v.str, subject) == 0)
+			mid = rows[i].vals[1].v.i64;
+	}
+	store_table_close(&tab);
+	return mid;
+}
+
+/* The report in alice's Inbox, read from the store. */
+static void check_ndr(TALLOC_CTX *mem, uint64_t inbox, uint64_t sent)
+{
+	struct store_message *ndr, *orig;
+	struct mapi_propval_array props, oprops, *rows;
+	uint32_t count = 0, *ids;
+	const struct mapi_propval *v, *sk;
+	uint64_t mid = mid_of(mem, t.mbox, inbox, "Undeliverable: Outside");
+	uint64_t omid = mid_of(mem, t.mbox, sent, "Outside");
+
+	test_assert(mid != 0 && omid != 0);
+	test_assert_int(store_message_open(mem, t.mbox, inbox, mid, &ndr), 0);
+	test_assert_int(store_message_open(mem, t.mbox, sent, omid, &orig), 0);
+	test_assert_int(store_message_get_props(mem, ndr, NULL, &props), 0);
+	test_assert_int(store_message_get_props(mem, orig, NULL, &oprops), 0);
+	v = val_of(&props, PROP_TAG(PT_UNICODE, 0x001A));
+	test_assert(v != NULL && strcmp(v->v.str, "REPORT.IPM.Note.NDR") == 0);
+	v = val_of(&props, PROP_TAG(PT_UNICODE, 0x0049)); /* PidTagOriginalSubject */
+	test_assert(v != NULL && strcmp(v->v.str, "Outside") == 0);
+	v = val_of(&props, PROP_TAG(PT_UNICODE, 0x1001)); /* PidTagReportText */
+	test_assert(v != NULL && strstr(v->v.str, "someone@elsewhere.example") != NULL);
+	test_assert(val_of(&props, PROP_TAG(PT_SYSTIME, 0x0032)) != NULL); /* ReportTime */
+	v = val_of(&props, PROP_TAG(PT_LONG, 0x0E07));
+	test_assert(v != NULL && (v->v.i32 & 1) == 0); /* unread */
+	/* [MS-OXOMSG] 2.2.2.18: PidTagParentKey is the original's SearchKey */
+	v = val_of(&props, PROP_TAG(PT_BINARY, 0x0025));
+	sk = val_of(&oprops, PROP_TAG(PT_BINARY, 0x300B));
+	test_assert(v != NULL && sk != NULL && v->v.bin.len == sk->v.bin.len && sk->v.bin.len > 0 &&
+	            memcmp(v->v.bin.data, sk->v.bin.data, sk->v.bin.len) == 0);
+	/* one recipient row: the failed one, with its type and NDR codes */
+	test_assert_int(store_message_get_recipients(mem, ndr, &count, &ids, &rows), 0);
+	test_assert_int(count, 1);
+	if (count == 1) {
+		v = val_of(&rows[0], PROP_TAG(PT_UNICODE, 0x3003)); /* as addressed */
+		test_assert(v != NULL && strcmp(v->v.str, "someone@elsewhere.example") == 0);
+		v = val_of(&rows[0], PROP_TAG(PT_UNICODE, 0x3002));
+		test_assert(v != NULL && strcmp(v->v.str, "SMTP") == 0);
+		v = val_of(&rows[0], PROP_TAG(PT_LONG, 0x0C15));
+		test_assert(v != NULL && v->v.i32 == 1); /* MAPI_TO as addressed */
+		v = val_of(&rows[0], PROP_TAG(PT_LONG, 0x0C04));
+		test_assert(v != NULL && v->v.i32 == 1); /* unable to transfer */
+		v = val_of(&rows[0], PROP_TAG(PT_LONG, 0x0C05));
+		test_assert(v != NULL && (uint32_t)v->v.i32 == 0xFFFFFFFFu);
+		v = val_of(&rows[0], PROP_TAG(PT_BINARY, 0x3A14)); /* OriginalSearchKey */
+		test_assert(v != NULL && v->v.bin.len == sizeof("SMTP:SOMEONE@ELSEWHERE.EXAMPLE") &&
+		            memcmp(v->v.bin.data, "SMTP:SOMEONE@ELSEWHERE.EXAMPLE", v->v.bin.len) ==
+		                0);
+	}
+	store_message_close(&ndr);
+	store_message_close(&orig);
+}
+
 static void test_submit(void)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -771,7 +865,7 @@ static void test_submit(void)
 	test_assert_int(rows_in(t.mbox, outbox, "Lunch?"), 0);
 	test_end();
 
-	test_begin("SubmitMessage: no recipients, a recipient on another server");
+	test_begin("SubmitMessage: no recipients; a recipient on another server gets an NDR");
 	q[1] = set_props(1, v, 1);
 	q[2] = rq(ROP_ID_SubmitMessage, 1);
 	test_assert_int(et_exec(&t, mem, q, 3, h, 2, r), 0);
@@ -784,10 +878,19 @@ static void test_submit(void)
 	q[2].u.modify_recipients.rows.count = 2;
 	q[2].u.modify_recipients.rows.rows = rows;
 	q[3] = rq(ROP_ID_SubmitMessage, 1);
+	ndr_events = 0;
+	int sub = store_subscribe(t.store, &t.user->mailbox_guid, ndr_event, NULL);
+	test_assert(sub > 0);
 	test_assert_int(et_exec(&t, mem, q, 4, h, 2, r), 0);
 	test_assert_int(r->resps[2].return_value, 0);
-	test_assert_int(r->resps[3].return_value, EC_InvalidRecipients);
-	test_assert_int(rows_in(t.mbox, inbox, "Outside"), 0);
+	/* [MS-OXOMSG]: delivered to the local recipient (alice, Cc), the
+	 * outside one reported undeliverable to the sender */
+	test_assert_int(r->resps[3].return_value, 0);
+	store_unsubscribe(t.store, sub);
+	test_assert_int(rows_in(t.mbox, inbox, "Outside"), 1);
+	test_assert_int(rows_in(t.mbox, inbox, "Undeliverable: Outside"), 1);
+	test_assert_int(ndr_events, 1);
+	check_ndr(mem, inbox, outbox); /* no PidTagSentMailEntryId: stays */
 	/* FAI messages are not sent; a later send time is refused */
 	q[0].u.create_message.associated_flag = 1;
 	q[1] = rq(ROP_ID_SubmitMessage, 1);
