@@ -100,6 +100,7 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(CreateAttachment, create_attachment, MESSAGE),
     ROW(OpenAttachment, open_attachment, MESSAGE),
     ROW(SaveChangesAttachment, save_changes_attachment, ATTACH),
+    ROW(OpenEmbeddedMessage, open_embedded_message, ATTACH),
     ROW(DeleteAttachment, delete_attachment, MESSAGE),
     /* [MS-OXCFOLD] message and folder moves */
     ROW(DeleteMessages, delete_messages, FOLDER),

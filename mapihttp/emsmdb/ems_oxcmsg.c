@@ -79,7 +79,7 @@ static void normalized_subject(struct mapi_propval *v)
 }
 
 /* OpenMessage's summary of the instance ([MS-OXCMSG] 2.2.3.1.2). */
-static uint32_t open_summary(struct ems_rop_ctx *c, struct ems_object *obj,
+uint32_t ems_message_summary(struct ems_rop_ctx *c, struct ems_object *obj,
                              struct rop_open_message_resp *r)
 {
 	uint32_t tags[] = {PR_SUBJECT_PREFIX, PR_NORMALIZED_SUBJECT, PR_SUBJECT};
@@ -140,7 +140,7 @@ uint32_t ems_rop_open_message(struct ems_rop_ctx *c, const struct rop_request *r
 	obj->u.message.fid = q->folder_id;
 	/* the owner may always write: BestAccess opens read-write */
 	obj->u.message.read_write = (q->open_mode_flags & OPEN_READ_WRITE) != 0;
-	ec = open_summary(c, obj, &resp->u.open_message);
+	ec = ems_message_summary(c, obj, &resp->u.open_message);
 	if (ec != 0) {
 		ems_object_release(obj);
 		return ec;
@@ -491,7 +491,7 @@ uint32_t ems_rop_get_attachment_table(struct ems_rop_ctx *c, const struct rop_re
 uint32_t ems_rop_reload_cached_information(struct ems_rop_ctx *c, const struct rop_request *req,
                                            struct rop_response *resp)
 {
-	return open_summary(c, c->in, &resp->u.reload_cached_information);
+	return ems_message_summary(c, c->in, &resp->u.reload_cached_information);
 }
 
 #define PR_MSG_STATUS PROP_TAG(PT_LONG, 0x0E17)

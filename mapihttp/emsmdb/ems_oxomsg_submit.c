@@ -244,6 +244,9 @@ uint32_t ems_rop_submit_message(struct ems_rop_ctx *c, const struct rop_request 
 
 	if (m->submitted)
 		return EC_AlreadySent;
+	/* an embedded message is a part of another one, not mail of a folder */
+	if (m->embedded)
+		return EC_NotSupported;
 	if (!m->read_write)
 		return EC_AccessDenied;
 	uint32_t check[2] = {PR_ASSOCIATED, PR_DEFERRED_SEND_TIME};

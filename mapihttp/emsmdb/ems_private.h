@@ -58,6 +58,7 @@ struct ems_message {
 	bool read_write;
 	bool saved_closed; /* saved with KeepOpenReadOnly/None: no more saves */
 	bool submitted;    /* RopSubmitMessage ran on this instance */
+	bool embedded;     /* RopOpenEmbeddedMessage: lives in its attachment */
 };
 
 /* An attachment object: a property bag of its message's instance. */
@@ -200,6 +201,11 @@ char *ems_utf8_to_str8(TALLOC_CTX *mem, const char *s);
 int ems_logon_get_props(TALLOC_CTX *mem, struct ems_object *logon,
                         const struct mapi_proptag_array *tags, struct mapi_propval_array *vals_r);
 
+/* OpenMessage's summary of a message object ([MS-OXCMSG] 2.2.3.1.2):
+ * subject prefix, normalized subject, recipients that fit. */
+uint32_t ems_message_summary(struct ems_rop_ctx *c, struct ems_object *obj,
+                             struct rop_open_message_resp *r);
+
 /* Copies the recipients (same row IDs) and attachments (new numbers) of
  * src into dst (ems_oxomsg_submit.c); a store error. */
 int ems_message_copy_parts(TALLOC_CTX *mem, struct store_message *src, struct store_message *dst);
@@ -313,6 +319,7 @@ ems_rop_fn ems_rop_write_and_commit_stream;
 ems_rop_fn ems_rop_write_stream_extended;
 ems_rop_fn ems_rop_copy_to_stream;
 ems_rop_fn ems_rop_get_valid_attachments;
+ems_rop_fn ems_rop_open_embedded_message;
 /* RopRelease of a stream: uncommitted changes are committed first. */
 void ems_stream_release(struct ems_object *obj);
 
