@@ -41,11 +41,13 @@ static void rewrite_rop(TALLOC_CTX *mem_ctx, struct mc_replay_state *r, struct r
 	} else if (q->rop_id == ROP_ID_SetColumns) {
 		talloc_free(r->columns);
 		r->columns = talloc_zero(r->mem_ctx, struct mapi_proptag_array);
-		if (r->columns != NULL) {
-			r->columns->count = q->u.set_columns.tags.count;
-			r->columns->tags =
-			    talloc_memdup(r->columns, q->u.set_columns.tags.tags,
-			                  sizeof(uint32_t) * (q->u.set_columns.tags.count + 1));
+		uint32_t n = q->u.set_columns.tags.count;
+		if (r->columns != NULL &&
+		    (r->columns->tags = talloc_zero_array(r->columns, uint32_t, n + 1)) != NULL) {
+			r->columns->count = n;
+			if (n > 0)
+				memcpy(r->columns->tags, q->u.set_columns.tags.tags,
+				       sizeof(uint32_t) * n);
 		}
 	} else if (q->rop_id == ROP_ID_QueryRows || q->rop_id == ROP_ID_FindRow ||
 	           q->rop_id == ROP_ID_ExpandRow) {
