@@ -38,6 +38,7 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(GetAddressTypes, get_address_types, ANY),
     ROW(OptionsData, options_data, ANY),
     ROW(SubmitMessage, submit_message, MESSAGE),
+    ROW(TransportSend, transport_send, MESSAGE),
     ROW(AbortSubmit, abort_submit, LOGON | FOLDER | MESSAGE),
     ROW(GetTransportFolder, get_transport_folder, LOGON),
     /* [MS-OXCFXICS] */

@@ -230,8 +230,8 @@ static int file_sent(struct ems_rop_ctx *c, struct store_message *msg,
 	return store_messages_move(mbox, fid, dst, &mid, 1, NULL);
 }
 
-uint32_t ems_rop_submit_message(struct ems_rop_ctx *c, const struct rop_request *req,
-                                struct rop_response *resp)
+/* Submits the input message ([MS-OXOMSG] 3.2.5.1); 0 or the ecXxx. */
+static uint32_t submit(struct ems_rop_ctx *c)
 {
 	struct ems_message *m = &c->in->u.message;
 	struct mapi_propval_array props, *rows, *failed;
@@ -310,4 +310,44 @@ uint32_t ems_rop_submit_message(struct ems_rop_ctx *c, const struct rop_request 
 	m->read_write = false;
 	m->submitted = true;
 	return ems_ec_from_store(ret);
+}
+
+/* [MS-OXOMSG] 2.2.4.1 RopSubmitMessage */
+uint32_t ems_rop_submit_message(struct ems_rop_ctx *c, const struct rop_request *req,
+                                struct rop_response *resp)
+{
+	return submit(c);
+}
+
+/* [MS-OXOMSG] 2.2.5.4 RopTransportSend: the message is sent as by
+ * RopSubmitMessage, and the response carries the properties the server
+ * set on it while sending (sender, sent-representing, submit and delivery
+ * times), for the client to copy to its own copy of the message. */
+uint32_t ems_rop_transport_send(struct ems_rop_ctx *c, const struct rop_request *req,
+                                struct rop_response *resp)
+{
+	uint32_t tags[] = {PR_SENDER_NAME,     PR_SENDER_ADDRTYPE, PR_SENDER_EMAIL,
+	                   PR_SENDER_SMTP,     PR_SENT_REPR_NAME,  PR_SENT_REPR_ADDRTYPE,
+	                   PR_SENT_REPR_EMAIL, PR_SUBMIT_TIME,     PR_DELIVERY_TIME};
+	struct mapi_proptag_array ta = {sizeof(tags) / sizeof(tags[0]), tags};
+	struct rop_transport_send_resp *r = &resp->u.transport_send;
+	struct mapi_propval_array vals;
+	uint32_t ec = submit(c);
+	int ret;
+
+	if (ec != 0)
+		return ec;
+	ret = store_message_get_props(c->mem, c->in->u.message.msg, &ta, &vals);
+	if (ret != 0)
+		return ems_ec_from_store(ret);
+	r->vals.vals = talloc_array(c->mem, struct mapi_propval, vals.count ? vals.count : 1);
+	if (r->vals.vals == NULL)
+		return EC_OutOfMemory;
+	r->vals.count = 0;
+	for (uint32_t i = 0; i < vals.count; i++) {
+		if (PROP_TYPE(vals.vals[i].tag) != PT_ERROR)
+			r->vals.vals[r->vals.count++] = vals.vals[i];
+	}
+	r->no_properties_returned = r->vals.count == 0;
+	return 0;
 }

@@ -1,0 +1,117 @@
+/* The transport ROPs ([MS-OXOMSG] 2.2.5) through ems_execute:
+ * RopTransportSend sends and answers the properties it set; the spooler
+ * ROPs are not served. */
+#include "ems_test.h"
+
+static struct ems_t t;
+
+#define PR_SUBJECT      PROP_TAG(PT_UNICODE, 0x0037)
+#define PR_SENDER_EMAIL PROP_TAG(PT_UNICODE, 0x0C1F)
+#define PR_SUBMIT_TIME  PROP_TAG(PT_SYSTIME, 0x0039)
+
+static struct rop_request rq(uint8_t id, uint8_t in, uint8_t out)
+{
+	struct rop_request q = {.rop_id = id, .input_handle = in, .output_handle = out};
+	return q;
+}
+
+static struct mapi_binary smtp_row(TALLOC_CTX *mem, const char *email, const char *name)
+{
+	struct rop_push p;
+	rop_push_init_growable(&p, mem);
+	rop_push_u16(&p, 0x0200 | 0x0010 | 0x0008 | 0x0003);
+	rop_push_utf16z(&p, email);
+	rop_push_utf16z(&p, name);
+	rop_push_u16(&p, 1);
+	rop_push_u8(&p, 0);
+	rop_push_u32(&p, 0);
+	struct mapi_binary b = {(uint32_t)p.ofs, p.data};
+	return b;
+}
+
+static uint32_t count_subject(struct store_mailbox *mbox, uint64_t fid, const char *subject)
+{
+	struct store_table *tab;
+	struct mapi_propval_array *rows;
+	uint32_t n = 0, hits = 0, col = PR_SUBJECT;
+	struct mapi_proptag_array cols = {1, &col};
+	if (store_table_open(NULL, mbox, fid, STORE_TABLE_CONTENTS, 0, &tab) != 0)
+		return 9999;
+	store_table_set_columns(tab, &cols);
+	store_table_query_rows(tab, tab, 1000, true, &rows, &n);
+	for (uint32_t i = 0; i < n; i++)
+		hits += PROP_TYPE(rows[i].vals[0].tag) == PT_UNICODE &&
+		        strcmp(rows[i].vals[0].v.str, subject) == 0;
+	store_table_close(&tab);
+	return hits;
+}
+
+static void test_transport_send(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[2] = {et_logon(&t), 0xFFFFFFFF};
+	uint64_t outbox = store_special_fid(t.mbox, STORE_FOLDER_OUTBOX);
+	struct dir_user *carol = et_add_user(&t, "carol@example.com", "Carol");
+	struct mapi_propval subj = {.tag = PR_SUBJECT, .v.str = (char *)"Via transport"};
+	struct rop_recipient_row row = {.row_id = 0, .recipient_type = 1};
+	uint32_t rcols[] = {PROP_TAG(PT_LONG, 0x5FFF)};
+	struct store_mailbox *cmb;
+	const char *error;
+	struct rop_request q[6];
+
+	test_begin("TransportSend delivers and answers the properties it set");
+	test_assert_int(store_mailbox_open(mem, t.store, &carol->mailbox_guid, &cmb, &error), 0);
+	row.row = smtp_row(mem, "carol@example.com", "Carol");
+	q[0] = rq(ROP_ID_CreateMessage, 0, 1);
+	q[0].u.create_message.folder_id = outbox;
+	q[1] = rq(ROP_ID_SetProperties, 1, 0);
+	q[1].u.set_properties.vals.count = 1;
+	q[1].u.set_properties.vals.vals = &subj;
+	q[2] = rq(ROP_ID_ModifyRecipients, 1, 0);
+	q[2].u.modify_recipients.recipient_columns.count = 1;
+	q[2].u.modify_recipients.recipient_columns.tags = rcols;
+	q[2].u.modify_recipients.rows.count = 1;
+	q[2].u.modify_recipients.rows.rows = &row;
+	q[3] = rq(ROP_ID_TransportSend, 1, 0);
+	q[4] = rq(ROP_ID_TransportSend, 1, 0); /* sent already */
+	test_assert_int(et_exec(&t, mem, q, 5, h, 2, r), 0);
+	test_assert_int(r->count, 5);
+	test_assert_int(r->resps[3].return_value, 0);
+	const struct rop_transport_send_resp *ts = &r->resps[3].u.transport_send;
+	test_assert_int(ts->no_properties_returned, 0);
+	bool sender = false, submit = false;
+	for (uint32_t i = 0; i < ts->vals.count; i++) {
+		if (ts->vals.vals[i].tag == PR_SENDER_EMAIL)
+			sender = strcmp(ts->vals.vals[i].v.str, t.user->legacy_dn) == 0;
+		if (ts->vals.vals[i].tag == PR_SUBMIT_TIME)
+			submit = ts->vals.vals[i].v.ft > 0;
+	}
+	test_assert(sender);
+	test_assert(submit);
+	test_assert_int(r->resps[4].return_value, EC_AlreadySent);
+	test_assert_int(
+	    count_subject(cmb, store_special_fid(cmb, STORE_FOLDER_INBOX), "Via transport"), 1);
+	store_mailbox_close(&cmb);
+	test_end();
+
+	test_begin("SetSpooler, SpoolerLockMessage, TransportNewMail are not served");
+	q[0] = rq(ROP_ID_SetSpooler, 0, 0);
+	q[1] = rq(ROP_ID_SpoolerLockMessage, 0, 0);
+	q[2] = rq(ROP_ID_TransportNewMail, 0, 0);
+	q[2].u.transport_new_mail.message_class = (char *)"IPM.Note";
+	test_assert_int(et_exec(&t, mem, q, 3, h, 2, r), 0);
+	test_assert_int(r->count, 3);
+	for (uint32_t i = 0; i < 3; i++)
+		test_assert_int(r->resps[i].return_value, EC_NotSupported);
+	test_end();
+	talloc_free(mem);
+}
+
+int main(void)
+{
+	et_setup(&t);
+	test_transport_send();
+	et_teardown(&t);
+	return test_exit();
+}
