@@ -24,7 +24,8 @@ struct scrub {
 	struct token *tokens;
 	size_t count;
 	struct mc_scrub_result *res;
-	TALLOC_CTX *keep; /* where rewritten bodies live: the archive */
+	TALLOC_CTX *keep;                   /* where rewritten bodies live: the archive */
+	struct mapi_proptag_array *columns; /* of the last RopSetColumns */
 };
 
 /* A pseudonym of the same length: letters stay letters of the same case,
@@ -106,19 +107,42 @@ static void add_value(struct scrub *sc, const char *v)
 }
 
 /* The string values of the personal properties in a printed answer. */
-static void add_printed(struct scrub *sc, const char *text)
+static const char *const nspi_tags[] = {"PidTagDisplayName ",
+                                        "PidTagSmtpAddress ",
+                                        "PidTagEmailAddress ",
+                                        "PidTagAccount ",
+                                        "PidTagAddressBookProxyAddresses ",
+                                        "PidTagTransmittableDisplayName ",
+                                        "PidTagSurname ",
+                                        "PidTagGivenName ",
+                                        "DisplayName: ",
+                                        "UserDn: ",
+                                        NULL};
+
+/* In mailbox answers: the people of a message (not PidTagDisplayName,
+ * which there names folders). */
+static const char *const message_tags[] = {"PidTagSenderName ",
+                                           "PidTagSentRepresentingName ",
+                                           "PidTagDisplayTo ",
+                                           "PidTagDisplayCc ",
+                                           "PidTagDisplayBcc ",
+                                           "PidTagReceivedByName ",
+                                           "PidTagReceivedRepresentingName ",
+                                           "PidTagSenderEmailAddress ",
+                                           "PidTagSentRepresentingEmailAddress ",
+                                           "PidTagReceivedByEmailAddress ",
+                                           "PidTagSenderSmtpAddress ",
+                                           "PidTagSentRepresentingSmtpAddress ",
+                                           "PidTagOriginalDisplayTo ",
+                                           "PidTagLastModifierName ",
+                                           "PidTagCreatorName ",
+                                           "PidTagMailboxOwnerName ",
+                                           "DisplayName: ",
+                                           "UserDn: ",
+                                           NULL};
+
+static void add_printed(struct scrub *sc, const char *text, const char *const *tags)
 {
-	static const char *const tags[] = {"PidTagDisplayName ",
-	                                   "PidTagSmtpAddress ",
-	                                   "PidTagEmailAddress ",
-	                                   "PidTagAccount ",
-	                                   "PidTagAddressBookProxyAddresses ",
-	                                   "PidTagTransmittableDisplayName ",
-	                                   "PidTagSurname ",
-	                                   "PidTagGivenName ",
-	                                   "DisplayName: ",
-	                                   "UserDn: ",
-	                                   NULL};
 	bool take = false;
 	for (const char *l = text; l != NULL && *l != '\0';) {
 		const char *e = strchr(l, '\n');
@@ -188,7 +212,62 @@ static void collect_mapi(struct scrub *sc, const struct mc_har_entry *e, const c
 			rop_print_nspi_body(&pr, nt, ROP_PRINT_RESPONSE, a, alen);
 	}
 	if (pr.text != NULL)
-		add_printed(sc, pr.text);
+		add_printed(sc, pr.text, nspi_tags);
+	talloc_free(tmp);
+}
+
+/* The columns an Execute's answers are read in: its RopSetColumns (kept
+ * for later Executes), else its RopGetPropertiesSpecific tags. */
+static const struct mapi_proptag_array *execute_columns(TALLOC_CTX *mem_ctx, struct scrub *sc,
+                                                        const struct mc_har_entry *e)
+{
+	struct mh_execute_req req;
+	struct rpc_ext_chain chain;
+	struct rop_buffer buf;
+	struct rop_pull p;
+	uint8_t *payload;
+	size_t plen;
+	const struct mapi_proptag_array *gps = NULL;
+	if (mh_execute_req_pull(mem_ctx, e->req_body, e->req_body_len, &req) != ROP_OK ||
+	    rpc_ext_decode(mem_ctx, req.rop_buffer.data, req.rop_buffer.len, 4u * 0x10008u,
+	                   &chain) != ROP_OK ||
+	    rpc_ext_join(mem_ctx, &chain, &payload, &plen) != ROP_OK ||
+	    rop_buffer_split(mem_ctx, payload, plen, &buf) != ROP_OK)
+		return sc->columns;
+	rop_pull_init(&p, mem_ctx, buf.rops, buf.rops_len);
+	while (rop_pull_left(&p) > 0) {
+		struct rop_request *q = talloc_zero(mem_ctx, struct rop_request);
+		if (q == NULL || rop_pull_request(&p, q) != ROP_OK)
+			break;
+		if (q->rop_id == ROP_ID_SetColumns) {
+			sc->columns = talloc_zero(sc->mem_ctx, struct mapi_proptag_array);
+			uint32_t n = q->u.set_columns.tags.count;
+			if (sc->columns != NULL && (sc->columns->tags = talloc_zero_array(
+			                                sc->columns, uint32_t, n + 1)) != NULL) {
+				sc->columns->count = n;
+				if (n > 0)
+					memcpy(sc->columns->tags, q->u.set_columns.tags.tags,
+					       4 * (size_t)n);
+			}
+		} else if (q->rop_id == ROP_ID_GetPropertiesSpecific) {
+			gps = &q->u.get_properties_specific.tags;
+		}
+	}
+	return gps != NULL ? gps : sc->columns;
+}
+
+static void collect_execute(struct scrub *sc, const struct mc_har_entry *e)
+{
+	TALLOC_CTX *tmp = talloc_new(sc->mem_ctx);
+	struct rop_printer pr;
+	size_t alen = 0;
+	uint8_t *a = answer_body(tmp, e, &alen);
+	struct rop_decode_ctx ctx = {.columns = execute_columns(tmp, sc, e)};
+	rop_printer_init(&pr, tmp);
+	if (a != NULL)
+		rop_print_mh_body(&pr, ROP_BODY_EXECUTE, ROP_PRINT_RESPONSE, a, alen, &ctx);
+	if (pr.text != NULL)
+		add_printed(sc, pr.text, message_tags);
 	talloc_free(tmp);
 }
 
@@ -201,7 +280,9 @@ static void collect(struct scrub *sc, const struct mc_har *har)
 		collect_url(sc, e->url);
 		add_value(sc,
 		          mc_har_header(e->req_headers, e->req_header_count, "X-AnchorMailbox"));
-		if (type != NULL) {
+		if (type != NULL && strcmp(type, "Execute") == 0) {
+			collect_execute(sc, e);
+		} else if (type != NULL) {
 			collect_mapi(sc, e, type);
 		} else if (strstr(e->url, ".xml") != NULL) {
 			/* [MS-OXDSCLI] 2.2.3: the request's EMailAddress, the

@@ -207,9 +207,9 @@ class Scrub(unittest.TestCase):
                 self.assertFalse(n.encode() in low, (n, where, rtype))
                 self.assertFalse(n.encode("utf-16-le") in low, (n, where, rtype, "UTF-16"))
 
-    def scrub(self, d, command):
+    def scrub(self, d, command, user="alice@x.test"):
         orig, out = os.path.join(d, "orig.har"), os.path.join(d, "scrubbed.har")
-        rc, o, err = mail.run("alice@x.test", "--record", orig, *command)
+        rc, o, err = mail.run(user, "--record", orig, *command)
         self.assertEqual(rc, 0, err)
         p = subprocess.run([mail.MAPICLIENT, "scrub", orig, out], capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -223,6 +223,17 @@ class Scrub(unittest.TestCase):
         mailboxes' DNs, cookies: none survives, in any encoding."""
         with tempfile.TemporaryDirectory() as d:
             self.scrub(d, ["ladder"])
+
+    def test_message_people_scrubbed(self):
+        """A list session without the address book: the sender's name and
+        EX address exist only in the contents table rows, and go too."""
+        rc, o, err = mail.run("alice@x.test", "send", "--to", "bob@x.test", "--subject", "Hi")
+        self.assertEqual(rc, 0, err)
+        with tempfile.TemporaryDirectory() as d:
+            out = self.scrub(d, ["list", "Inbox"], user="bob@x.test")
+            with open(out) as f:
+                text = f.read()
+        self.assertNotIn('"Bind"', text)  # no address book in this capture
 
     def test_scrubbed_capture_replays(self):
         with tempfile.TemporaryDirectory() as d:
