@@ -32,7 +32,7 @@ static const struct mc_command commands[] = {
      "one message (FOLDERID/MESSAGEID as list prints it): headers and body", false},
     {"ladder", "", 0, 0, mc_cmd_ladder,
      "Outlook's startup sequence step by step, reporting which steps pass", false},
-    {"send", "--to ADDR[,ADDR] --subject S [--body B]", 4, 6, mc_cmd_send,
+    {"send", "--to ADDR[,ADDR] --subject S [--body B] [--attach FILE]...", 4, 16, mc_cmd_send,
      "create a message in the Outbox and submit it (the sent copy goes to Sent Items)", false},
     {"export", "FOLDER DIR", 2, 2, mc_cmd_export,
      "every message of FOLDER as a property dump file DIR/MESSAGEID.txt", false},

@@ -32,6 +32,40 @@ static const char **split_addresses(TALLOC_CTX *mem_ctx, const char *list)
 	return out;
 }
 
+/* FILE as an attachment named after its last path component (16 MiB at
+ * most). */
+static int read_file(TALLOC_CTX *mem_ctx, const char *path, struct mc_attachment *a_r)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *data = NULL;
+	size_t len = 0, cap = 0;
+	if (f == NULL)
+		return -1;
+	for (;;) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 65536;
+			if (cap > (16u << 20) ||
+			    (data = talloc_realloc(mem_ctx, data, uint8_t, cap)) == NULL) {
+				fclose(f);
+				errno = EFBIG;
+				return -1;
+			}
+		}
+		size_t got = fread(data + len, 1, cap - len, f);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	int err = ferror(f);
+	fclose(f);
+	if (err)
+		return -1;
+	const char *slash = strrchr(path, '/');
+	a_r->name = talloc_strdup(mem_ctx, slash ? slash + 1 : path);
+	a_r->data = (struct mapi_binary){(uint32_t)len, data};
+	return 0;
+}
+
 int mc_cmd_send(struct mc_cli *cli, int argc, char **argv)
 {
 	TALLOC_CTX *tmp = talloc_new(cli->s);
@@ -40,8 +74,16 @@ int mc_cmd_send(struct mc_cli *cli, int argc, char **argv)
 	struct mc_logon logon;
 	uint64_t mid;
 	int ret = MC_EXIT_USAGE;
+	struct mc_attachment *att = talloc_zero_array(tmp, struct mc_attachment, (size_t)argc);
 	for (int i = 0; i + 1 < argc; i += 2) {
-		if (strcmp(argv[i], "--to") == 0)
+		if (strcmp(argv[i], "--attach") == 0) {
+			if (read_file(tmp, argv[i + 1], &att[m.attachment_count]) < 0) {
+				fprintf(stderr, "mapiclient: cannot read %s: %s\n", argv[i + 1],
+				        strerror(errno));
+				goto out;
+			}
+			m.attachment_count++;
+		} else if (strcmp(argv[i], "--to") == 0)
 			to = argv[i + 1];
 		else if (strcmp(argv[i], "--subject") == 0)
 			m.subject = argv[i + 1];
@@ -52,6 +94,7 @@ int mc_cmd_send(struct mc_cli *cli, int argc, char **argv)
 	}
 	if (argc % 2 != 0 || to == NULL || m.subject == NULL)
 		goto usage;
+	m.attachments = att;
 	m.to = split_addresses(tmp, to);
 	if (m.to == NULL || m.to[0] == NULL)
 		goto usage;
@@ -68,7 +111,7 @@ int mc_cmd_send(struct mc_cli *cli, int argc, char **argv)
 	goto out;
 usage:
 	fprintf(stderr, "usage: mapiclient [options] send --to ADDR[,ADDR...] --subject S "
-	                "[--body B]\n");
+	                "[--body B] [--attach FILE]...\n");
 out:
 	talloc_free(tmp);
 	return ret;

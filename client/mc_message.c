@@ -156,6 +156,89 @@ static int send_create(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct m
 	return 0;
 }
 
+/* The largest RopWriteStream data a client sends in one ROP: well inside
+ * the 16-bit DataSize and the request buffer ([MS-OXCPRPT] 2.2.16). */
+#define WRITE_CHUNK 0x7000u
+
+/* RopWriteStream of data on the stream (handle index 0 of handles). */
+static int write_chunks(TALLOC_CTX *mem_ctx, struct mc_session *s, uint32_t stream,
+                        const struct mapi_binary *data, uint32_t from)
+{
+	struct mc_execute_opts opts = mc_store_execute_opts(s);
+	for (uint32_t at = from; at < data->len;) {
+		struct rop_response *resps;
+		uint32_t *handles, in_handles[1] = {stream};
+		size_t n, nh;
+		uint32_t len = data->len - at < WRITE_CHUNK ? data->len - at : WRITE_CHUNK;
+		struct rop_request req = {.rop_id = ROP_ID_WriteStream}; /* [MS-OXCPRPT] 2.2.16 */
+		req.u.write_stream.data.len = len;
+		req.u.write_stream.data.data = data->data + at;
+		if (mc_emsmdb_execute(mem_ctx, s, &opts, &req, 1, in_handles, 1, NULL, &resps, &n,
+		                      &handles, &nh) < 0 ||
+		    check_rops(s, resps, n, 1) < 0)
+			return -1;
+		at += len;
+	}
+	return 0;
+}
+
+/* [MS-OXCMSG] 3.1.4.6 (creating an attachment): RopCreateAttachment, its
+ * properties, the data through a stream on PidTagAttachDataBinary
+ * ([MS-OXCPRPT] 2.2.14), RopCommitStream, RopSaveChangesAttachment. */
+static int add_attachment(TALLOC_CTX *mem_ctx, struct mc_session *s, uint32_t message,
+                          const struct mc_attachment *a)
+{
+	struct rop_response *resps;
+	uint32_t *handles, in_handles[3] = {message, NEW_HANDLE, NEW_HANDLE};
+	size_t n, nh;
+	struct mc_execute_opts opts = mc_store_execute_opts(s);
+	struct rop_request reqs[5];
+	struct mapi_propval v[3];
+	memset(reqs, 0, sizeof(reqs));
+	memset(v, 0, sizeof(v));
+	v[0] = (struct mapi_propval){.tag = MC_TAG_ATTACH_METHOD, .v.i32 = 1}; /* afByValue */
+	v[1].tag = MC_TAG_ATTACH_FILENAME;
+	v[1].v.str = talloc_strdup(mem_ctx, a->name);
+	v[2].tag = MC_TAG_DISPLAY_NAME_W;
+	v[2].v.str = v[1].v.str;
+	reqs[0].rop_id = ROP_ID_CreateAttachment; /* [MS-OXCMSG] 2.2.3.13 */
+	reqs[0].output_handle = 1;
+	reqs[1].rop_id = ROP_ID_SetProperties;
+	reqs[1].input_handle = 1;
+	reqs[1].u.set_properties.vals = (struct mapi_propval_array){3, v};
+	reqs[2].rop_id = ROP_ID_OpenStream; /* Create: a new, empty stream */
+	reqs[2].input_handle = 1;
+	reqs[2].output_handle = 2;
+	reqs[2].u.open_stream.proptag = MC_TAG_ATTACH_DATA_BIN;
+	reqs[2].u.open_stream.open_mode_flags = 0x02;
+	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 3, in_handles, 3, NULL, &resps, &n, &handles,
+	                      &nh) < 0 ||
+	    check_rops(s, resps, n, 3) < 0 || nh < 3)
+		return nh < 3 ? mc_fail(s, MC_E_PROTOCOL, "RopOpenStream: no handle") : -1;
+	uint32_t attach = handles[1], stream = handles[2];
+	if (write_chunks(mem_ctx, s, stream, &a->data, 0) < 0)
+		return -1;
+	in_handles[0] = message;
+	in_handles[1] = attach;
+	in_handles[2] = stream;
+	memset(reqs, 0, sizeof(reqs));
+	reqs[0].rop_id = ROP_ID_CommitStream; /* [MS-OXCPRPT] 2.2.18 */
+	reqs[0].input_handle = 2;
+	reqs[1].rop_id = ROP_ID_Release;
+	reqs[1].input_handle = 2;
+	reqs[2].rop_id = ROP_ID_SaveChangesAttachment; /* [MS-OXCMSG] 2.2.3.15 */
+	reqs[2].response_handle = 0;
+	reqs[2].input_handle = 1;
+	reqs[2].u.save_changes_attachment.save_flags = 0x02; /* KeepOpenReadWrite */
+	reqs[3].rop_id = ROP_ID_Release;
+	reqs[3].input_handle = 1;
+	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 4, in_handles, 3, NULL, &resps, &n, &handles,
+	                      &nh) < 0 ||
+	    check_rops(s, resps, n, 2) < 0)
+		return -1;
+	return 0;
+}
+
 int mc_message_send(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
                     const struct mc_send *m, uint64_t *mid_r)
 {
@@ -171,6 +254,12 @@ int mc_message_send(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_l
 	 * never submitted */
 	if (send_create(tmp, s, logon, m, &in_handles[0]) < 0)
 		goto out;
+	for (size_t i = 0; i < m->attachment_count; i++) {
+		if (add_attachment(tmp, s, in_handles[0], &m->attachments[i]) < 0) {
+			release_handle(tmp, s, in_handles[0]);
+			goto out;
+		}
+	}
 	reqs[0].rop_id = ROP_ID_SaveChangesMessage;       /* [MS-OXCMSG] 2.2.3.3 */
 	reqs[0].u.save_changes_message.save_flags = 0x02; /* KeepOpenReadWrite */
 	reqs[1].rop_id = ROP_ID_SubmitMessage;            /* [MS-OXOMSG] 2.2.4.1 */

@@ -26,6 +26,8 @@
 #define MC_TAG_ATTACH_FILENAME    0x3707001Fu
 #define MC_TAG_ATTACH_SIZE        0x0E200003u
 #define MC_TAG_ATTACH_METHOD      0x37050003u
+#define MC_TAG_ATTACH_DATA_BIN    0x37010102u
+#define MC_TAG_DISPLAY_NAME_W     0x3001001Fu
 
 /* [MS-OXCSTOR] 2.2.1.1.3: the order of RopLogon's FolderIds. */
 #define MC_FOLDER_INBOX  4
@@ -58,10 +60,17 @@ int mc_recip_row_build(TALLOC_CTX *mem_ctx, const char *address, const char *dis
 int mc_recip_row_parse(TALLOC_CTX *mem_ctx, const struct mapi_binary *row,
                        const struct mapi_proptag_array *columns, struct mc_recipient *r_r);
 
+struct mc_attachment {
+	const char *name; /* PidTagAttachLongFilename, PidTagDisplayName */
+	struct mapi_binary data;
+};
+
 struct mc_send {
 	const char *const *to; /* NULL-terminated SMTP addresses */
 	const char *subject;
 	const char *body; /* NULL: no PidTagBody */
+	const struct mc_attachment *attachments;
+	size_t attachment_count;
 };
 
 /* [MS-OXOMSG] 3.1.4: the message created in the Outbox and submitted,

@@ -178,6 +178,38 @@ class Export(unittest.TestCase):
                       "    email-address: bob@x.test\n", text)
         self.assertTrue(text.endswith("attachments: 0\n"), text)
 
+    def test_export_attachments(self):
+        """send --attach: RopCreateAttachment, the data through a stream in
+        0x7000-byte RopWriteStream chunks (70,000 bytes: three), listed by
+        export from the delivered copy's attachment table."""
+        with tempfile.TemporaryDirectory() as d:
+            small, big = os.path.join(d, "note.txt"), os.path.join(d, "photo.bin")
+            with open(small, "w") as f:
+                f.write("hello attachment\n")
+            with open(big, "wb") as f:
+                f.write(os.urandom(70000))
+            rc, out, err = run("alice@x.test", "send", "--to", "carol@x.test", "--subject",
+                               "With files", "--attach", small, "--attach", big)
+            self.assertEqual(rc, 0, err)
+            mine = [m for m in listing("carol@x.test", "Inbox") if m[3] == "With files"]
+            self.assertEqual(len(mine), 1)
+            out_dir = os.path.join(d, "export")
+            rc, out, err = run("carol@x.test", "export", "Inbox", out_dir)
+            self.assertEqual(rc, 0, err)
+            with open(os.path.join(out_dir, mine[0][0].split("/")[1] + ".txt")) as f:
+                text = f.read()
+        self.assertIn("  property: 0x0E1B000B PidTagHasAttachments PtypBoolean\n"
+                      "    value: true\n", text)
+        att = text[text.index("\nattachments: "):]
+        self.assertTrue(att.startswith("\nattachments: 2\n  attachment 0:\n"), att)
+        self.assertIn('      value: "note.txt"\n', att)
+        self.assertIn('      value: "photo.bin"\n', att)
+        self.assertEqual(att.count("PidTagAttachMethod PtypInteger32\n      value: 1 "), 2)
+        rc, out, err = run("alice@x.test", "send", "--to", "carol@x.test", "--subject", "x",
+                           "--attach", "/nonexistent/file")
+        self.assertEqual(rc, EXIT_USAGE)
+        self.assertIn("cannot read /nonexistent/file", err)
+
     def test_export_errors(self):
         rc, out, err = run("alice@x.test", "export", "No Such Folder", "/tmp")
         self.assertEqual(rc, EXIT_USAGE)
