@@ -1,0 +1,740 @@
+/*
+ * Benchmark of /mapi/emsmdb over HTTP on loopback against the real daemon
+ * (plain HTTP, Basic, users provisioned with mapiadmin, one mailbox with
+ * MESSAGES messages in its Inbox).
+ *
+ * For N = 1, 16 and 256 concurrent sessions (one thread and one keep-alive
+ * connection each): Connect and RopLogon once, then Execute of an
+ * Outlook-like batch (OpenFolder Inbox, GetContentsTable, SetColumns,
+ * QueryRows 50, OpenMessage, GetPropertiesSpecific, three RopRelease) for
+ * SECONDS; Execute requests/s, p50/p99 latency, and the daemon's CPU time
+ * (/proc/PID/stat utime+stime) per batch.  Then the daemon's resident
+ * memory per idle session (1,000 sessions after Connect + Logon) and per
+ * waiting NotificationWait (1,000 held).  The first answer of every session
+ * is decoded with the codec and checked (50 rows, the message's subject),
+ * every later one decoded (six responses, 50 rows).  Prints `name: value unit` lines.
+ *
+ *   bench_emsmdb_http MAPIHTTPD MAPIADMIN [SECONDS]
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "directory.h"
+#include "log.h"
+#include "mh_emsmdb.h"
+#include "mh_testclient.h"
+#include "rop.h"
+#include "rpc_ext.h"
+#include "store.h"
+
+#define MESSAGES      300
+#define IDLE_SESSIONS 1000
+#define MAX_SAMPLES   (1u << 18)
+#define EMS           "/mapi/emsmdb/"
+#define PR_SUBJECT    PROP_TAG(PT_UNICODE, 0x0037)
+#define PR_MID        PROP_TAG(PT_I8, 0x674A)
+
+static const char *g_user_dn, *g_mailbox_id, *g_auth;
+static unsigned g_port;
+static uint64_t g_inbox, g_mid;
+static double g_seconds;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bench_emsmdb_http: %s\n", what);
+	exit(1);
+}
+
+/* ---- one keep-alive HTTP/1.1 connection and a session's cookies ---- */
+
+struct conn {
+	int fd;
+	char cookies[512]; /* "MapiContext=..; MapiSequence=.." */
+	unsigned request_id;
+	char *buf;
+	size_t len, off, cap;
+};
+
+static int conn_open(struct conn *c)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+	                         .sin_port = htons((uint16_t)g_port),
+	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	int one = 1;
+
+	c->fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -1;
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (c->buf == NULL) {
+		c->cap = 1 << 18;
+		c->buf = malloc(c->cap);
+	}
+	c->len = c->off = 0;
+	return c->buf != NULL ? 0 : -1;
+}
+
+static void conn_close(struct conn *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+/* At least n unread bytes in the buffer; -1 on EOF or error. */
+static int need(struct conn *c, size_t n)
+{
+	if (c->off > 0 && c->off == c->len)
+		c->off = c->len = 0;
+	while (c->len - c->off < n) {
+		if (c->off > 0) {
+			memmove(c->buf, c->buf + c->off, c->len - c->off);
+			c->len -= c->off;
+			c->off = 0;
+		}
+		if (n >= c->cap)
+			return -1;
+		ssize_t r = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		c->len += (size_t)r;
+	}
+	return 0;
+}
+
+/* The next CRLF-terminated line (NUL-terminated in place), or NULL. */
+static char *line(struct conn *c)
+{
+	for (size_t scanned = 0;; scanned = c->len - c->off) {
+		char *s = c->buf + c->off, *e = memmem(s, c->len - c->off, "\r\n", 2);
+		if (e != NULL) {
+			*e = '\0';
+			c->off = (size_t)(e + 2 - c->buf);
+			return s;
+		}
+		if (need(c, scanned + 1) < 0)
+			return NULL;
+	}
+}
+
+static void take_cookie(struct conn *c, const char *v)
+{
+	const char *eq = strchr(v, '='), *semi = strchr(v, ';');
+	char name[64], pair[256], out[512] = "";
+	size_t nl = eq != NULL ? (size_t)(eq - v) : 0;
+
+	if (eq == NULL || nl >= sizeof(name))
+		return;
+	memcpy(name, v, nl);
+	name[nl] = '\0';
+	snprintf(pair, sizeof(pair), "%.*s", (int)(semi ? semi - v : (long)strlen(v)), v);
+	/* keep the other cookies, replace this one */
+	for (char *tok = strtok(c->cookies, ";"); tok != NULL; tok = strtok(NULL, ";")) {
+		while (*tok == ' ')
+			tok++;
+		if (strncmp(tok, name, nl) != 0 || tok[nl] != '=')
+			snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s",
+			         out[0] ? "; " : "", tok);
+	}
+	snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s", out[0] ? "; " : "", pair);
+	memcpy(c->cookies, out, sizeof(out));
+}
+
+static int send_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int send_request(struct conn *c, const char *type, const uint8_t *body, size_t len)
+{
+	char head[2048];
+	int n = snprintf(head, sizeof(head),
+	                 "POST " EMS "?MailboxId=%s HTTP/1.1\r\nHost: localhost\r\n"
+	                 "Authorization: %s\r\nContent-Type: application/mapi-http\r\n"
+	                 "Content-Length: %zu\r\nX-RequestType: %s\r\n"
+	                 "X-RequestId: {8C1E2B3A-4D5F-4A6B-9C7D-0E1F2A3B4C5D}:%u\r\n"
+	                 "X-ClientInfo: {1A2B3C4D-5E6F-4071-8293-A4B5C6D7E8F9}:1\r\n"
+	                 "X-ClientApplication: Outlook/16.0.17928.20114\r\n%s%s%s\r\n",
+	                 g_mailbox_id, g_auth, len, type, ++c->request_id,
+	                 c->cookies[0] ? "Cookie: " : "", c->cookies, c->cookies[0] ? "\r\n" : "");
+	if (n <= 0 || (size_t)n >= sizeof(head))
+		return -1;
+	if (send_all(c->fd, head, (size_t)n) < 0 || send_all(c->fd, body, len) < 0)
+		return -1;
+	return 0;
+}
+
+/* Reads one response: X-ResponseCode, and the body after the
+ * PROCESSING / DONE framing ([MS-OXCMAPIHTTP] 2.2.7) into *body_r (malloc). */
+static int read_response(struct conn *c, int *code_r, uint8_t **body_r, size_t *len_r)
+{
+	size_t clen = 0, blen = 0, bcap = 1 << 16;
+	bool chunked = false;
+	char *l = line(c), *body;
+	int status = 0;
+
+	*code_r = -1;
+	if (l == NULL || sscanf(l, "HTTP/1.%*d %d", &status) != 1)
+		return -1;
+	while ((l = line(c)) != NULL && *l != '\0') {
+		if (strncasecmp(l, "Content-Length:", 15) == 0)
+			clen = strtoul(l + 15, NULL, 10);
+		else if (strncasecmp(l, "Transfer-Encoding: chunked", 26) == 0)
+			chunked = true;
+		else if (strncasecmp(l, "X-ResponseCode:", 15) == 0)
+			*code_r = atoi(l + 15);
+		else if (strncasecmp(l, "Set-Cookie:", 11) == 0)
+			take_cookie(c, l + 12);
+	}
+	if (l == NULL || (body = malloc(bcap)) == NULL)
+		return -1;
+	for (;;) {
+		size_t n = clen;
+		if (chunked) {
+			char *sz = line(c);
+			if (sz == NULL)
+				goto fail;
+			n = strtoul(sz, NULL, 16);
+		}
+		if (n > 0) {
+			if (need(c, n) < 0)
+				goto fail;
+			while (blen + n + 1 > bcap && (body = realloc(body, bcap *= 2)) != NULL)
+				;
+			if (body == NULL)
+				return -1;
+			memcpy(body + blen, c->buf + c->off, n);
+			c->off += n;
+			blen += n;
+		}
+		if (!chunked)
+			break;
+		if (line(c) == NULL)
+			goto fail;
+		if (n == 0)
+			break;
+	}
+	body[blen] = '\0';
+	/* PROCESSING\r\n (PENDING\r\n)* DONE\r\n headers \r\n binary */
+	char *p = strstr(body, "DONE\r\n"), *end = p != NULL ? strstr(p, "\r\n\r\n") : NULL;
+	if (status != 200 || end == NULL)
+		goto fail;
+	*len_r = blen - (size_t)(end + 4 - body);
+	memmove(body, end + 4, *len_r);
+	*body_r = (uint8_t *)body;
+	return 0;
+fail:
+	free(body);
+	return -1;
+}
+
+static int post(struct conn *c, const char *type, const uint8_t *req, size_t req_len,
+                uint8_t **body_r, size_t *len_r)
+{
+	int code;
+
+	if (send_request(c, type, req, req_len) < 0 || read_response(c, &code, body_r, len_r) < 0)
+		return -1;
+	if (code != 0) {
+		free(*body_r);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- EMSMDB requests ---- */
+
+struct session {
+	struct conn c;
+	uint32_t logon;
+	uint8_t *batch; /* the Execute body of the batch, constant per session */
+	size_t batch_len;
+	float *lat;
+	uint32_t nlat;
+	bool failed;
+};
+
+static const uint32_t g_cols[] = {PR_MID,
+                                  PR_SUBJECT,
+                                  PROP_TAG(PT_UNICODE, 0x0C1A), /* SenderName */
+                                  PROP_TAG(PT_SYSTIME, 0x0E06), /* DeliveryTime */
+                                  PROP_TAG(PT_LONG, 0x0E07),    /* MessageFlags */
+                                  PROP_TAG(PT_LONG, 0x0E08)};   /* MessageSize */
+
+/* An Execute body of reqs (count) with the handle table handles. */
+static int execute_body(TALLOC_CTX *mem, const struct rop_request *reqs, uint32_t count,
+                        const uint32_t *handles, size_t nh, uint8_t **body_r, size_t *len_r)
+{
+	struct mh_execute_req req = {.flags = RPC_EXT_PUL_NOXORMAGIC, .max_rop_out = 0x40000};
+	struct rop_push rops, ext, body;
+
+	rop_push_init_growable(&rops, mem);
+	rop_push_init_growable(&ext, mem);
+	rop_push_init_growable(&body, mem);
+	for (uint32_t i = 0; i < count; i++) {
+		if (rop_push_request(&rops, &reqs[i]) != ROP_OK)
+			return -1;
+	}
+	if (rpc_ext_encode_rop_buffer(&ext, rops.data, rops.ofs, handles, nh,
+	                              RPC_EXT_ENCODE_LAST) != ROP_OK)
+		return -1;
+	req.rop_buffer.data = ext.data;
+	req.rop_buffer.len = (uint32_t)ext.ofs;
+	if (mh_execute_req_push(&body, &req) != ROP_OK)
+		return -1;
+	*body_r = body.data;
+	*len_r = body.ofs;
+	return 0;
+}
+
+/* The ROP responses of an Execute answer, decoded against reqs. */
+static int execute_answer(TALLOC_CTX *mem, const uint8_t *body, size_t len,
+                          const struct rop_request *reqs, uint32_t count,
+                          struct rop_response *resps, uint32_t *handles_r, size_t *rops_len_r)
+{
+	struct mapi_proptag_array cols = {sizeof(g_cols) / 4, (uint32_t *)g_cols};
+	struct mh_execute_resp resp;
+	struct rpc_ext_chain chain;
+	struct rop_buffer buf;
+	struct rop_pull p;
+	uint32_t i = 0;
+
+	if (mh_execute_resp_pull(mem, body, len, &resp) != ROP_OK || resp.error_code != 0 ||
+	    rpc_ext_decode(mem, resp.rop_buffer.data, resp.rop_buffer.len, 1 << 20, &chain) !=
+	        ROP_OK ||
+	    chain.count < 1 ||
+	    rop_buffer_split(mem, chain.blocks[0].data, chain.blocks[0].len, &buf) != ROP_OK)
+		return -1;
+	if (handles_r != NULL)
+		memcpy(handles_r, buf.handles, 4 * (buf.handle_count < 4 ? buf.handle_count : 4));
+	*rops_len_r = buf.rops_len;
+	rop_pull_init(&p, mem, buf.rops, buf.rops_len);
+	for (uint32_t r = 0; r < count && rop_pull_left(&p) > 0; r++) {
+		struct rop_decode_ctx ctx = {.columns = &cols};
+		if (reqs[r].rop_id == ROP_ID_Release)
+			continue;
+		if (rop_pull_response(&p, &reqs[r], &ctx, &resps[i]) != ROP_OK ||
+		    resps[i].return_value != 0)
+			return -1;
+		i++;
+	}
+	return (int)i;
+}
+
+/* Connect, then RopLogon; the Execute body of the batch built. */
+static int session_start(struct session *s, TALLOC_CTX *mem)
+{
+	struct mh_connect_req creq = {.user_dn = (char *)g_user_dn,
+	                              .default_code_page = 1252,
+	                              .lcid_sort = 0x409,
+	                              .lcid_string = 0x409};
+	struct mh_connect_resp cresp;
+	struct rop_request q = {.rop_id = ROP_ID_Logon, .output_handle = 0};
+	struct rop_response r;
+	uint32_t h[4] = {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF};
+	struct rop_push p;
+	uint8_t *body;
+	size_t len, rl;
+	int ok;
+
+	rop_push_init_growable(&p, mem);
+	if (conn_open(&s->c) < 0 || mh_connect_req_push(&p, &creq) != ROP_OK ||
+	    post(&s->c, "Connect", p.data, p.ofs, &body, &len) < 0)
+		return -1;
+	ok = mh_connect_resp_pull(mem, body, len, &cresp) == ROP_OK && cresp.error_code == 0;
+	free(body);
+	if (!ok)
+		return -1;
+	q.u.logon.logon_flags = 0x01;
+	q.u.logon.open_flags = 0x0100040C;
+	q.u.logon.essdn = (char *)g_user_dn;
+	if (execute_body(mem, &q, 1, h, 1, &body, &len) < 0)
+		return -1;
+	uint8_t *ans;
+	size_t alen;
+	if (post(&s->c, "Execute", body, len, &ans, &alen) < 0)
+		return -1;
+	ok = execute_answer(mem, ans, alen, &q, 1, &r, h, &rl) == 1;
+	free(ans);
+	s->logon = h[0];
+	return ok ? 0 : -1;
+}
+
+/* OpenFolder, GetContentsTable, SetColumns, QueryRows 50, OpenMessage,
+ * GetPropertiesSpecific, Release x3: what Outlook sends to show a folder
+ * and preview a message. */
+static uint32_t batch_reqs(struct rop_request *q)
+{
+	static uint32_t props[] = {PR_SUBJECT, PROP_TAG(PT_UNICODE, 0x1000),
+	                           PROP_TAG(PT_UNICODE, 0x0C1A), PROP_TAG(PT_SYSTIME, 0x0E06)};
+	uint32_t n = 0;
+
+	memset(q, 0, 9 * sizeof(*q));
+	q[n] = (struct rop_request){
+	    .rop_id = ROP_ID_OpenFolder, .input_handle = 0, .output_handle = 1};
+	q[n++].u.open_folder.folder_id = g_inbox;
+	q[n] = (struct rop_request){
+	    .rop_id = ROP_ID_GetContentsTable, .input_handle = 1, .output_handle = 2};
+	q[n++].u.get_contents_table.table_flags = 0x40;
+	q[n] = (struct rop_request){.rop_id = ROP_ID_SetColumns, .input_handle = 2};
+	q[n].u.set_columns.tags.count = sizeof(g_cols) / 4;
+	q[n++].u.set_columns.tags.tags = (uint32_t *)g_cols;
+	q[n] = (struct rop_request){.rop_id = ROP_ID_QueryRows, .input_handle = 2};
+	q[n].u.query_rows.forward_read = 1;
+	q[n++].u.query_rows.row_count = 50;
+	q[n] = (struct rop_request){
+	    .rop_id = ROP_ID_OpenMessage, .input_handle = 0, .output_handle = 3};
+	q[n].u.open_message.folder_id = g_inbox;
+	q[n].u.open_message.message_id = g_mid;
+	q[n++].u.open_message.code_page_id = 0x0FFF;
+	q[n] = (struct rop_request){.rop_id = ROP_ID_GetPropertiesSpecific, .input_handle = 3};
+	q[n].u.get_properties_specific.want_unicode = 1;
+	q[n].u.get_properties_specific.tags.count = 4;
+	q[n++].u.get_properties_specific.tags.tags = props;
+	for (uint8_t h = 3; h >= 1; h--)
+		q[n++] = (struct rop_request){.rop_id = ROP_ID_Release, .input_handle = h};
+	return n;
+}
+
+/* The first batch of a session, decoded and checked against the store. */
+static int batch_first(struct session *s, TALLOC_CTX *mem)
+{
+	struct rop_request q[9];
+	struct rop_response r[9];
+	uint32_t n = batch_reqs(q), h[4] = {s->logon, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF};
+	uint8_t *ans;
+	size_t alen, rl;
+
+	if (execute_body(mem, q, n, h, 4, &s->batch, &s->batch_len) < 0 ||
+	    post(&s->c, "Execute", s->batch, s->batch_len, &ans, &alen) < 0)
+		return -1;
+	int got = execute_answer(mem, ans, alen, q, n, r, NULL, &rl);
+	free(ans);
+	if (got != 6 || r[3].u.query_rows.rows.count != 50)
+		return -1;
+	const struct mapi_propval_array *v = &r[5].u.get_properties_specific.row.vals;
+	if (v->count != 4 || v->vals[0].tag != PR_SUBJECT ||
+	    strcmp(v->vals[0].v.str, "Message 0") != 0)
+		return -1;
+	return 0;
+}
+
+static int batch_again(struct session *s)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct rop_request q[9];
+	struct rop_response r[9];
+	uint32_t n = batch_reqs(q);
+	uint8_t *ans;
+	size_t alen, rl;
+	int got = -1;
+
+	/* every answer decoded: six responses, 50 rows */
+	if (post(&s->c, "Execute", s->batch, s->batch_len, &ans, &alen) == 0) {
+		got = execute_answer(tmp, ans, alen, q, n, r, NULL, &rl);
+		free(ans);
+	}
+	if (got != 6 || r[3].u.query_rows.rows.count != 50) {
+		fprintf(stderr, "bench_emsmdb_http: a batch failed\n");
+		got = -1;
+	}
+	talloc_free(tmp);
+	return got < 0 ? -1 : 0;
+}
+
+/* ---- measurement ---- */
+
+static pthread_barrier_t g_ready;
+static volatile int g_stop;
+
+static void *session_thread(void *arg)
+{
+	struct session *s = arg;
+	TALLOC_CTX *mem = talloc_new(NULL);
+
+	s->c.fd = -1;
+	if (session_start(s, mem) < 0) {
+		fprintf(stderr, "bench_emsmdb_http: Connect or RopLogon failed\n");
+		s->failed = true;
+	} else if (batch_first(s, mem) < 0) {
+		fprintf(stderr, "bench_emsmdb_http: the first batch's answer is wrong\n");
+		s->failed = true;
+	}
+	pthread_barrier_wait(&g_ready); /* everyone connected */
+	pthread_barrier_wait(&g_ready); /* the clock started */
+	while (!s->failed && !g_stop && s->nlat < MAX_SAMPLES) {
+		double t0 = now();
+		if (batch_again(s) < 0) {
+			s->failed = true;
+			break;
+		}
+		s->lat[s->nlat++] = (float)(now() - t0);
+	}
+	conn_close(&s->c);
+	talloc_free(mem);
+	return NULL;
+}
+
+/* utime + stime of pid in seconds. */
+static double cpu_of(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut = 0, st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (f == NULL || fgets(buf, sizeof(buf), f) == NULL || (p = strrchr(buf, ')')) == NULL)
+		die("/proc/PID/stat");
+	fclose(f);
+	/* after ") ": state is field 3; utime and stime are fields 14 and 15 */
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		die("/proc/PID/stat fields");
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static long rss_kb(pid_t pid)
+{
+	char path[64], buf[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		die("/proc/PID/status");
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		if (strncmp(buf, "VmRSS:", 6) == 0)
+			kb = atol(buf + 6);
+	}
+	fclose(f);
+	return kb;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void round_of(unsigned n, pid_t pid)
+{
+	struct session *s = calloc(n, sizeof(*s));
+	pthread_t *th = calloc(n, sizeof(*th));
+	pthread_attr_t attr;
+	double t0, dt, c0;
+	uint32_t total = 0;
+	float *all;
+
+	if (s == NULL || th == NULL)
+		die("out of memory");
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	pthread_barrier_init(&g_ready, NULL, n + 1);
+	g_stop = 0;
+	for (unsigned i = 0; i < n; i++) {
+		s[i].lat = malloc(MAX_SAMPLES * sizeof(float));
+		if (s[i].lat == NULL || pthread_create(&th[i], &attr, session_thread, &s[i]) != 0)
+			die("thread");
+	}
+	pthread_barrier_wait(&g_ready);
+	c0 = cpu_of(pid);
+	t0 = now();
+	pthread_barrier_wait(&g_ready);
+	usleep((useconds_t)(g_seconds * 1e6));
+	g_stop = 1;
+	dt = now() - t0;
+	double cpu = cpu_of(pid) - c0;
+	for (unsigned i = 0; i < n; i++) {
+		pthread_join(th[i], NULL);
+		if (s[i].failed)
+			die("a session failed (see the daemon log)");
+		total += s[i].nlat;
+	}
+	all = malloc((total ? total : 1) * sizeof(float));
+	for (unsigned i = 0, k = 0; i < n; i++) {
+		memcpy(all + k, s[i].lat, s[i].nlat * sizeof(float));
+		k += s[i].nlat;
+		free(s[i].lat);
+	}
+	qsort(all, total, sizeof(float), cmp_float);
+	printf("execute_batch_sessions_%u: %.0f requests/s\n", n, total / dt);
+	printf("execute_batch_p50_sessions_%u: %.3f ms\n", n, total ? all[total / 2] * 1e3 : 0);
+	printf("execute_batch_p99_sessions_%u: %.3f ms\n", n,
+	       total ? all[(size_t)(total * 0.99)] * 1e3 : 0);
+	printf("server_cpu_per_batch_sessions_%u: %.3f ms\n", n, total ? cpu / total * 1e3 : 0);
+	fflush(stdout);
+	free(all);
+	free(s);
+	free(th);
+	pthread_barrier_destroy(&g_ready);
+	pthread_attr_destroy(&attr);
+}
+
+/* 1,000 idle sessions (Connect + Logon, connection closed), then a
+ * NotificationWait held on each. */
+static void memory_of_sessions(pid_t pid)
+{
+	struct session *s = calloc(IDLE_SESSIONS, sizeof(*s));
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct mh_notification_wait_req w = {0};
+	struct rop_push p;
+	long r0, r1, r2;
+
+	if (s == NULL)
+		die("out of memory");
+	sleep(1);
+	r0 = rss_kb(pid);
+	for (unsigned i = 0; i < IDLE_SESSIONS; i++) {
+		s[i].c.fd = -1;
+		if (session_start(&s[i], mem) < 0)
+			die("idle session");
+		conn_close(&s[i].c);
+	}
+	sleep(1);
+	r1 = rss_kb(pid);
+	printf("rss_per_idle_session: %.1f KiB\n", (double)(r1 - r0) / IDLE_SESSIONS);
+	rop_push_init_growable(&p, mem);
+	if (mh_notification_wait_req_push(&p, &w) != ROP_OK)
+		die("NotificationWait body");
+	for (unsigned i = 0; i < IDLE_SESSIONS; i++) {
+		if (conn_open(&s[i].c) < 0 ||
+		    send_request(&s[i].c, "NotificationWait", p.data, p.ofs) < 0)
+			die("NotificationWait");
+	}
+	sleep(2);
+	r2 = rss_kb(pid);
+	printf("rss_per_notification_wait: %.1f KiB\n", (double)(r2 - r1) / IDLE_SESSIONS);
+	for (unsigned i = 0; i < IDLE_SESSIONS; i++) {
+		conn_close(&s[i].c);
+		free(s[i].c.buf);
+	}
+	free(s);
+	talloc_free(mem);
+}
+
+/* ---- setup ---- */
+
+static void provision(TALLOC_CTX *mem, const char *mapiadmin, const char *dir)
+{
+	static const char *const dom[] = {"domain", "add", "x.test", NULL};
+	static const char *const a[] = {"user",          "add",        "alice@x.test", "--name",
+	                                "Alice Example", "--password", "alice-pw",     NULL};
+	struct directory *d;
+	struct dir_user *u;
+	struct store *st;
+	struct store_mailbox *mb;
+	const char *error = NULL;
+	const uint8_t *g;
+
+	if (mht_admin(mapiadmin, dir, dom) != 0 || mht_admin(mapiadmin, dir, a) != 0 ||
+	    directory_open(mem, dir, &d, &error) < 0 ||
+	    directory_user_by_address(d, mem, "alice@x.test", &u, &error) != 1)
+		die("provision");
+	g_user_dn = talloc_strdup(mem, u->legacy_dn);
+	g = (const uint8_t *)&u->mailbox_guid;
+	g_mailbox_id = talloc_asprintf(mem,
+	                               "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	                               "%02x%02x%02x%02x%02x%02x@x.test",
+	                               g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9],
+	                               g[10], g[11], g[12], g[13], g[14], g[15]);
+	if (store_open(mem, dir, NULL, &st, &error) < 0 ||
+	    store_mailbox_open(mem, st, &u->mailbox_guid, &mb, &error) != 0)
+		die(error != NULL ? error : "store");
+	g_inbox = store_special_fid(mb, STORE_FOLDER_INBOX);
+	for (unsigned i = 0; i < MESSAGES; i++) {
+		struct store_message *m;
+		char subject[32], body[600];
+		struct mapi_propval v[5] = {{.tag = PR_SUBJECT},
+		                            {.tag = PROP_TAG(PT_UNICODE, 0x1000)},
+		                            {.tag = PROP_TAG(PT_UNICODE, 0x0C1A)},
+		                            {.tag = PROP_TAG(PT_SYSTIME, 0x0E06)},
+		                            {.tag = PROP_TAG(PT_LONG, 0x0E07)}};
+		struct mapi_propval_array vals = {5, v};
+
+		snprintf(subject, sizeof(subject), "Message %u", i);
+		memset(body, 'x', sizeof(body) - 1);
+		body[sizeof(body) - 1] = '\0';
+		v[0].v.str = subject;
+		v[1].v.str = body;
+		v[2].v.str = (char *)"Bob Example";
+		v[3].v.ft = 133000000000000000ULL + i * 10000000ULL;
+		v[4].v.i32 = 1;
+		if (store_message_create(mem, mb, g_inbox, false, &m) != 0 ||
+		    store_message_set_props(m, &vals) != 0 || store_message_save(m, false) != 0)
+			die("message");
+		if (i == 0)
+			g_mid = store_message_mid(m);
+		store_message_close(&m);
+	}
+	store_mailbox_close(&mb);
+	store_close(&st);
+	directory_close(&d);
+}
+
+int main(int argc, char **argv)
+{
+	static const unsigned rounds[] = {1, 16, 256};
+	TALLOC_CTX *root = talloc_new(NULL);
+	struct mht_daemon d;
+	struct rlimit rl;
+	char *dir;
+
+	if (argc < 3)
+		die("usage: bench_emsmdb_http MAPIHTTPD MAPIADMIN [SECONDS]");
+	g_seconds = argc > 3 ? atof(argv[3]) : 5;
+	if (g_seconds <= 0 || g_seconds > 60)
+		die("SECONDS: 0 to 60");
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	log_set_level(LOG_LEVEL_WARN);
+	dir = mht_tempdir(root);
+	provision(root, argv[2], dir);
+	if (mht_daemon_start(root, argv[1], dir,
+	                     "[server]\nlog_level = warn\n[mapi]\nnotification_wait = 600\n",
+	                     &d) < 0)
+		die("daemon");
+	g_port = d.port;
+	g_auth = mht_client_new(root, d.port, "alice@x.test", "alice-pw")->auth;
+	printf("messages_in_inbox: %u messages\n", MESSAGES);
+	for (unsigned i = 0; i < sizeof(rounds) / sizeof(rounds[0]); i++)
+		round_of(rounds[i], d.pid);
+	memory_of_sessions(d.pid);
+	if (mht_daemon_stop(&d) != 0)
+		die("daemon stop");
+	char *cmd = talloc_asprintf(root, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	talloc_free(root);
+	return 0;
+}
