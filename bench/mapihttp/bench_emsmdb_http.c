@@ -580,10 +580,13 @@ static void round_of(unsigned n, pid_t pid)
 		total += s[i].nlat;
 	}
 	all = malloc((total ? total : 1) * sizeof(float));
+	if (all == NULL)
+		die("out of memory");
 	for (unsigned i = 0, k = 0; i < n; i++) {
 		memcpy(all + k, s[i].lat, s[i].nlat * sizeof(float));
 		k += s[i].nlat;
 		free(s[i].lat);
+		free(s[i].c.buf);
 	}
 	qsort(all, total, sizeof(float), cmp_float);
 	printf("execute_batch_sessions_%u: %.0f requests/s\n", n, total / dt);
