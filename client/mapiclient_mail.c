@@ -75,6 +75,7 @@ int mc_cmd_send(struct mc_cli *cli, int argc, char **argv)
 	uint64_t mid;
 	int ret = MC_EXIT_USAGE;
 	struct mc_attachment *att = talloc_zero_array(tmp, struct mc_attachment, (size_t)argc);
+	const char **cats = talloc_zero_array(tmp, const char *, (size_t)argc);
 	for (int i = 0; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--attach") == 0) {
 			if (read_file(tmp, argv[i + 1], &att[m.attachment_count]) < 0) {
@@ -83,6 +84,8 @@ int mc_cmd_send(struct mc_cli *cli, int argc, char **argv)
 				goto out;
 			}
 			m.attachment_count++;
+		} else if (strcmp(argv[i], "--category") == 0) {
+			cats[m.category_count++] = argv[i + 1];
 		} else if (strcmp(argv[i], "--to") == 0)
 			to = argv[i + 1];
 		else if (strcmp(argv[i], "--subject") == 0)
@@ -95,6 +98,7 @@ int mc_cmd_send(struct mc_cli *cli, int argc, char **argv)
 	if (argc % 2 != 0 || to == NULL || m.subject == NULL)
 		goto usage;
 	m.attachments = att;
+	m.categories = cats;
 	m.to = split_addresses(tmp, to);
 	if (m.to == NULL || m.to[0] == NULL)
 		goto usage;
@@ -111,7 +115,7 @@ int mc_cmd_send(struct mc_cli *cli, int argc, char **argv)
 	goto out;
 usage:
 	fprintf(stderr, "usage: mapiclient [options] send --to ADDR[,ADDR...] --subject S "
-	                "[--body B] [--attach FILE]...\n");
+	                "[--body B] [--attach FILE]... [--category C]...\n");
 out:
 	talloc_free(tmp);
 	return ret;

@@ -68,9 +68,10 @@ static int build_recipients(TALLOC_CTX *mem_ctx, struct mc_session *s, const cha
 /* RopSetProperties of the message: class, subject, body, where the sent
  * copy goes ([MS-OXOMSG] 2.2.3.1 PidTagSentMailEntryId). */
 static void message_props(TALLOC_CTX *mem_ctx, const struct mc_send *m,
-                          const struct mapi_binary *sent_eid, struct rop_set_properties_req *q)
+                          const struct mapi_binary *sent_eid, uint16_t keywords_id,
+                          struct rop_set_properties_req *q)
 {
-	struct mapi_propval *v = talloc_zero_array(mem_ctx, struct mapi_propval, 4);
+	struct mapi_propval *v = talloc_zero_array(mem_ctx, struct mapi_propval, 5);
 	v[0].tag = MC_TAG_MESSAGE_CLASS;
 	v[0].v.str = talloc_strdup(mem_ctx, "IPM.Note");
 	v[1].tag = MC_TAG_SUBJECT;
@@ -83,7 +84,42 @@ static void message_props(TALLOC_CTX *mem_ctx, const struct mc_send *m,
 		v[3].v.str = talloc_strdup(mem_ctx, m->body);
 		q->vals.count = 4;
 	}
+	if (m->category_count > 0) {
+		struct mapi_propval *k = &v[q->vals.count++];
+		k->tag = PROP_TAG(PT_MV_UNICODE, keywords_id);
+		k->v.mv.count = (uint32_t)m->category_count;
+		k->v.mv.str = talloc_zero_array(mem_ctx, char *, m->category_count);
+		for (size_t i = 0; k->v.mv.str != NULL && i < m->category_count; i++)
+			k->v.mv.str[i] = talloc_strdup(mem_ctx, m->categories[i]);
+	}
 	q->vals.vals = v;
+}
+
+/* [MS-OXCPRPT] 2.2.12: the id of PidNameKeywords, created when the store
+ * has none yet (Flags 0x02), as Outlook maps its named properties. */
+static int keywords_id(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
+                       uint16_t *id_r)
+{
+	/* PS_PUBLIC_STRINGS {00020329-0000-0000-C000-000000000046} ([MS-OXPROPS] 1.3.2) */
+	static const uint8_t ps_public_strings[16] = {0x29, 0x03, 0x02, 0x00, 0x00, 0x00,
+	                                              0x00, 0x00, 0xC0, 0x00, 0x00, 0x00,
+	                                              0x00, 0x00, 0x00, 0x46};
+	struct mapi_property_name name = {.kind = MNID_STRING};
+	struct rop_response *resps;
+	memcpy(name.guid.b, ps_public_strings, 16);
+	name.name = talloc_strdup(mem_ctx, "Keywords");
+	struct rop_request req = {.rop_id = ROP_ID_GetPropertyIdsFromNames};
+	req.u.get_property_ids_from_names.flags = 0x02;
+	req.u.get_property_ids_from_names.names.count = 1;
+	req.u.get_property_ids_from_names.names.names = &name;
+	if (mc_store_logon_rops(mem_ctx, s, logon, &req, 1, &resps) < 0)
+		return -1;
+	const struct rop_propid_array *ids = &resps[0].u.get_property_ids_from_names.ids;
+	if (ids->count != 1 || ids->ids[0] < 0x8000)
+		return mc_fail(s, MC_E_PROTOCOL,
+		               "RopGetPropertyIdsFromNames: no named id for PidNameKeywords");
+	*id_r = ids->ids[0];
+	return 0;
 }
 
 static int sent_items_entryid(TALLOC_CTX *mem_ctx, struct mc_session *s,
@@ -127,8 +163,10 @@ static int send_create(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct m
 	struct mapi_binary sent_eid;
 	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	struct rop_request reqs[3];
+	uint16_t kw = 0;
 	memset(reqs, 0, sizeof(reqs));
-	if (sent_items_entryid(mem_ctx, s, logon, &sent_eid) < 0)
+	if (sent_items_entryid(mem_ctx, s, logon, &sent_eid) < 0 ||
+	    (m->category_count > 0 && keywords_id(mem_ctx, s, logon, &kw) < 0))
 		return -1;
 	reqs[0].rop_id = ROP_ID_CreateMessage; /* [MS-OXCMSG] 2.2.3.2 */
 	reqs[0].output_handle = 1;
@@ -136,7 +174,7 @@ static int send_create(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct m
 	reqs[0].u.create_message.folder_id = logon->resp.folder_ids[MC_FOLDER_OUTBOX];
 	reqs[1].rop_id = ROP_ID_SetProperties; /* [MS-OXCPRPT] 2.2.5 */
 	reqs[1].input_handle = 1;
-	message_props(mem_ctx, m, &sent_eid, &reqs[1].u.set_properties);
+	message_props(mem_ctx, m, &sent_eid, kw, &reqs[1].u.set_properties);
 	reqs[2].rop_id = ROP_ID_ModifyRecipients; /* [MS-OXCMSG] 2.2.3.5 */
 	reqs[2].input_handle = 1;
 	if (build_recipients(mem_ctx, s, m->to, &reqs[2].u.modify_recipients) < 0)

@@ -71,6 +71,10 @@ struct mc_send {
 	const char *body; /* NULL: no PidTagBody */
 	const struct mc_attachment *attachments;
 	size_t attachment_count;
+	/* Outlook's categories: PidNameKeywords ([MS-OXCMSG] 2.2.1.17), the
+	 * named property {PS_PUBLIC_STRINGS, "Keywords"} */
+	const char *const *categories;
+	size_t category_count;
 };
 
 /* [MS-OXOMSG] 3.1.4: the message created in the Outbox and submitted,
