@@ -55,7 +55,7 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void die(const char *what)
+static _Noreturn void die(const char *what)
 {
 	fprintf(stderr, "bench_emsmdb_http: %s\n", what);
 	exit(1);
@@ -507,7 +507,7 @@ static void *session_thread(void *arg)
 /* utime + stime of pid in seconds. */
 static double cpu_of(pid_t pid)
 {
-	char path[64], buf[1024], *p;
+	char path[64], buf[1024], *p = NULL;
 	unsigned long ut = 0, st = 0;
 	FILE *f;
 
