@@ -4,7 +4,8 @@
  *   mapiclient [global options] COMMAND [arguments]
  *
  * Global options: --server URL, --user ADDRESS, --password PW |
- * --password-stdin, --auth basic|ntlm|negotiate, --insecure, --trace.
+ * --password-stdin, --auth basic|ntlm|negotiate, --insecure, --trace,
+ * --no-compress, --record FILE.har.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -24,7 +25,7 @@ static const struct mc_command commands[] = {
     {"ping", "", 0, 0, mc_cmd_ping, "PING both endpoints", false},
     {"connect", "", 0, 0, mc_cmd_connect, "EMSMDB Connect, then Disconnect", false},
     {"watch", "[COUNT]", 0, 1, mc_cmd_watch,
-     "Connect, then NotificationWait COUNT times (default: until interrupted)", false},
+     "register for new mail, then NotificationWait COUNT times (default: forever)", false},
     {"folders", "", 0, 0, mc_cmd_folders, "the folder hierarchy with counts", false},
     {"list", "FOLDER", 1, 1, mc_cmd_list,
      "the messages of the folder named FOLDER (id, date, sender, subject)", false},
@@ -59,9 +60,14 @@ static void usage(FILE *f)
 	           "  --no-compress         Execute without LZ77 compression or XOR, both ways\n"
 	           "  --record FILE.har     write every HTTP exchange of the session to FILE.har\n"
 	           "commands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %-10s %s\n", commands[i].name, commands[i].args,
-		        commands[i].help);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strlen(commands[i].args) <= 10)
+			fprintf(f, "  %-10s %-10s %s\n", commands[i].name, commands[i].args,
+			        commands[i].help);
+		else /* long arguments: the help on a line of its own */
+			fprintf(f, "  %-10s %s\n  %-21s %s\n", commands[i].name, commands[i].args,
+			        "", commands[i].help);
+	}
 }
 
 static char *read_password_stdin(TALLOC_CTX *mem_ctx)
