@@ -669,4 +669,11 @@ int store_receive_folder_delete(struct store_mailbox *mbox, const char *cls);
 int store_message_attach_tags(TALLOC_CTX *mem_ctx, struct store_message *msg, uint32_t attach_num,
                               struct mapi_proptag_array *tags_r);
 
+/* Publishes a NewMail event for message mid of fid (message_class as the
+ * transport gave it, NULL: IPM.Note) to the mailbox's subscribers, for
+ * RopTransportNewMail ([MS-OXOMSG] 2.2.5.5); store_newmail.c.  The caller
+ * checks that the message exists. */
+void store_notify_newmail(struct store_mailbox *mbox, uint64_t fid, uint64_t mid,
+                          const char *message_class);
+
 #endif

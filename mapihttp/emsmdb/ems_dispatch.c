@@ -41,6 +41,7 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(TransportSend, transport_send, MESSAGE),
     ROW(AbortSubmit, abort_submit, LOGON | FOLDER | MESSAGE),
     ROW(GetTransportFolder, get_transport_folder, LOGON),
+    ROW(TransportNewMail, transport_new_mail, LOGON),
     /* [MS-OXCFXICS] */
     ROW(TellVersion, tell_version, ANY),
     /* [MS-OXCFOLD] */

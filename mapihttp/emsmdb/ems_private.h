@@ -321,6 +321,7 @@ ems_rop_fn ems_rop_copy_to_stream;
 ems_rop_fn ems_rop_get_valid_attachments;
 ems_rop_fn ems_rop_open_embedded_message;
 ems_rop_fn ems_rop_transport_send;
+ems_rop_fn ems_rop_transport_new_mail;
 /* RopRelease of a stream: uncommitted changes are committed first. */
 void ems_stream_release(struct ems_object *obj);
 

@@ -1,6 +1,6 @@
 /* The transport ROPs ([MS-OXOMSG] 2.2.5) through ems_execute:
- * RopTransportSend sends and answers the properties it set; the spooler
- * ROPs are not served. */
+ * RopTransportSend sends and answers the properties it set,
+ * RopTransportNewMail notifies; the spooler ROPs are not served. */
 #include "ems_test.h"
 
 static struct ems_t t;
@@ -44,6 +44,18 @@ static uint32_t count_subject(struct store_mailbox *mbox, uint64_t fid, const ch
 		        strcmp(rows[i].vals[0].v.str, subject) == 0;
 	store_table_close(&tab);
 	return hits;
+}
+
+static uint64_t new_mail_mid;
+static char new_mail_class[64];
+
+static void new_mail(const struct store_event *ev, void *ctx)
+{
+	(void)ctx;
+	if (ev->type == STORE_EV_NEWMAIL && ev->message_class != NULL) {
+		new_mail_mid = ev->mid;
+		snprintf(new_mail_class, sizeof(new_mail_class), "%s", ev->message_class);
+	}
 }
 
 static void test_transport_send(void)
@@ -95,14 +107,38 @@ static void test_transport_send(void)
 	store_mailbox_close(&cmb);
 	test_end();
 
-	test_begin("SetSpooler, SpoolerLockMessage, TransportNewMail are not served");
+	test_begin("TransportNewMail: NewMail for a message that exists, ecNotFound otherwise");
+	uint64_t inbox = store_special_fid(t.mbox, STORE_FOLDER_INBOX);
+	struct store_message *m;
+	test_assert_int(store_message_create(mem, t.mbox, inbox, false, &m), 0);
+	test_assert_int(store_message_save(m, false), 0);
+	uint64_t mid = store_message_mid(m);
+	store_message_close(&m);
+	new_mail_mid = 0;
+	int sub = store_subscribe(t.store, &t.user->mailbox_guid, new_mail, NULL);
+	test_assert(sub > 0);
+	q[0] = rq(ROP_ID_TransportNewMail, 0, 0);
+	q[0].u.transport_new_mail.message_id = mid;
+	q[0].u.transport_new_mail.folder_id = inbox;
+	q[0].u.transport_new_mail.message_class = (char *)"IPM.Note.Custom";
+	q[0].u.transport_new_mail.message_flags = 0;
+	q[1] = q[0];
+	q[1].u.transport_new_mail.message_id = mid + 0x1000000;
+	test_assert_int(et_exec(&t, mem, q, 2, h, 2, r), 0);
+	store_unsubscribe(t.store, sub);
+	test_assert_int(r->count, 2);
+	test_assert_int(r->resps[0].return_value, 0);
+	test_assert_int(r->resps[1].return_value, EC_NotFound);
+	test_assert(new_mail_mid == mid);
+	test_assert(strcmp(new_mail_class, "IPM.Note.Custom") == 0);
+	test_end();
+
+	test_begin("SetSpooler and SpoolerLockMessage are not served");
 	q[0] = rq(ROP_ID_SetSpooler, 0, 0);
 	q[1] = rq(ROP_ID_SpoolerLockMessage, 0, 0);
-	q[2] = rq(ROP_ID_TransportNewMail, 0, 0);
-	q[2].u.transport_new_mail.message_class = (char *)"IPM.Note";
-	test_assert_int(et_exec(&t, mem, q, 3, h, 2, r), 0);
-	test_assert_int(r->count, 3);
-	for (uint32_t i = 0; i < 3; i++)
+	test_assert_int(et_exec(&t, mem, q, 2, h, 2, r), 0);
+	test_assert_int(r->count, 2);
+	for (uint32_t i = 0; i < 2; i++)
 		test_assert_int(r->resps[i].return_value, EC_NotSupported);
 	test_end();
 	talloc_free(mem);
