@@ -146,7 +146,8 @@ uint32_t ems_rop_copy_to(struct ems_rop_ctx *c, const struct rop_request *req,
 		if (!c->dest->u.message.read_write)
 			return EC_AccessDenied;
 		ec = ems_ec_from_store(
-		    ems_message_copy_parts(c->mem, c->in->u.message.msg, c->dest->u.message.msg));
+		    ems_message_copy_parts(c->mem, c->in->logon->mbox, c->in->u.message.msg,
+		                           c->dest->logon->mbox, c->dest->u.message.msg));
 	}
 	if (ec == 0 && (q->copy_flags & COPY_MOVE))
 		ec = delete_moved(c, &vals);

@@ -89,12 +89,71 @@ static int set_copyable(struct store_message *msg, const struct mapi_propval_arr
 	return 0;
 }
 
-int ems_message_copy_parts(TALLOC_CTX *mem, struct store_message *src, struct store_message *dst)
+/* [MS-OXCPRPT] 2.2.12: named property IDs (0x8000 and up) are the
+ * mapping of one mailbox, so a value copied into another mailbox takes the
+ * ID its (GUID, LID or name) has there, created when new ([MS-OXCPRPT]
+ * 3.2.5.9).  A value whose ID names nothing in from is dropped: no mailbox
+ * could name it.  Rewrites the tags of vals in place. */
+int ems_named_map(TALLOC_CTX *mem, struct store_mailbox *from, struct store_mailbox *to,
+                  struct mapi_propval_array *vals)
+{
+	TALLOC_CTX *tmp;
+	struct mapi_property_name *names;
+	uint16_t *ids, *nids;
+	uint32_t n = 0, kept = 0;
+	int ret;
+
+	if (from == NULL || to == NULL || from == to)
+		return 0;
+	tmp = talloc_new(mem);
+	ids = talloc_array(tmp, uint16_t, vals->count ? vals->count : 1);
+	nids = talloc_array(tmp, uint16_t, vals->count ? vals->count : 1);
+	if (tmp == NULL || ids == NULL || nids == NULL) {
+		ret = STORE_E_NOMEM;
+		goto out;
+	}
+	for (uint32_t i = 0; i < vals->count; i++) {
+		if (PROP_ID(vals->vals[i].tag) >= 0x8000)
+			ids[n++] = PROP_ID(vals->vals[i].tag);
+	}
+	if (n == 0) {
+		ret = 0;
+		goto out;
+	}
+	ret = store_named_from_ids(tmp, from, n, ids, &names);
+	for (uint32_t i = 0; ret == 0 && i < n; i++) {
+		/* an unknown ID: PROP_ID 0 below, the value is dropped */
+		nids[i] = 0;
+		if (names[i].kind != MNID_NONE)
+			ret = store_named_to_ids(to, 1, &names[i], true, &nids[i]);
+	}
+	for (uint32_t i = 0, j = 0; ret == 0 && i < vals->count; i++) {
+		struct mapi_propval *v = &vals->vals[i];
+		if (PROP_ID(v->tag) >= 0x8000) {
+			if (nids[j] == 0) {
+				j++;
+				continue;
+			}
+			v->tag = PROP_TAG(PROP_TYPE(v->tag), nids[j++]);
+		}
+		vals->vals[kept++] = *v;
+	}
+	if (ret == 0)
+		vals->count = kept;
+out:
+	talloc_free(tmp);
+	return ret;
+}
+
+int ems_message_copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
+                           struct store_mailbox *to, struct store_message *dst)
 {
 	uint32_t count, *ids, *nums;
 	struct mapi_propval_array *rows;
 	int ret = store_message_get_recipients(mem, src, &count, &ids, &rows);
 
+	for (uint32_t i = 0; ret == 0 && i < count; i++)
+		ret = ems_named_map(mem, from, to, &rows[i]);
 	if (ret == 0 && count > 0)
 		ret = store_message_modify_recipients(dst, count, ids, rows);
 	if (ret == 0)
@@ -111,7 +170,9 @@ int ems_message_copy_parts(TALLOC_CTX *mem, struct store_message *src, struct st
 		if (ret == 0) {
 			/* PidTagAttachNumber (first) is the new one's own */
 			struct mapi_propval_array rest = {vals.count - 1, vals.vals + 1};
-			ret = store_message_attach_set_props(dst, num, &rest);
+			ret = ems_named_map(mem, from, to, &rest);
+			if (ret == 0)
+				ret = store_message_attach_set_props(dst, num, &rest);
 		}
 	}
 	return ret;
@@ -119,8 +180,8 @@ int ems_message_copy_parts(TALLOC_CTX *mem, struct store_message *src, struct st
 
 /* One delivered copy in user's receive folder for the message class. */
 static int deliver_one(struct ems_session *s, TALLOC_CTX *mem, const struct dir_user *user,
-                       struct store_message *src, const struct mapi_propval_array *props,
-                       const char *cls, uint64_t now)
+                       struct store_mailbox *from, struct store_message *src,
+                       const struct mapi_propval_array *props, const char *cls, uint64_t now)
 {
 	struct store_mailbox *mbox;
 	struct store_message *dst;
@@ -156,11 +217,13 @@ static int deliver_one(struct ems_session *s, TALLOC_CTX *mem, const struct dir_
 	v[1].v.ft = now;
 	v[2].v.str = user->display_name;
 	v[3].v.str = user->legacy_dn;
-	ret = set_copyable(dst, &copy);
+	ret = ems_named_map(mem, from, mbox, &copy);
+	if (ret == 0)
+		ret = set_copyable(dst, &copy);
 	if (ret == 0)
 		ret = store_message_set_props(dst, &mine);
 	if (ret == 0)
-		ret = ems_message_copy_parts(mem, src, dst);
+		ret = ems_message_copy_parts(mem, from, src, mbox, dst);
 	if (ret == 0)
 		ret = store_message_save(dst, false);
 	store_message_close(&dst);
@@ -292,7 +355,7 @@ static uint32_t submit(struct ems_rop_ctx *c)
 	for (uint32_t i = 0; i < count; i++) {
 		if (users[i] == NULL)
 			continue;
-		ret = deliver_one(c->s, c->mem, users[i], m->msg, &props,
+		ret = deliver_one(c->s, c->mem, users[i], c->logon->mbox, m->msg, &props,
 		                  cls != NULL ? cls->v.str : "IPM.Note", now);
 		if (ret != 0) {
 			log_error(EMS_LOG, "delivery failed to=%s error=%s", users[i]->address,

@@ -207,8 +207,14 @@ uint32_t ems_message_summary(struct ems_rop_ctx *c, struct ems_object *obj,
                              struct rop_open_message_resp *r);
 
 /* Copies the recipients (same row IDs) and attachments (new numbers) of
- * src into dst (ems_oxomsg_submit.c); a store error. */
-int ems_message_copy_parts(TALLOC_CTX *mem, struct store_message *src, struct store_message *dst);
+ * src (in mailbox from) into dst (in mailbox to), named property IDs
+ * mapped (ems_oxomsg_submit.c); a store error. */
+int ems_message_copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
+                           struct store_mailbox *to, struct store_message *dst);
+/* Maps the named property IDs of vals from one mailbox's mapping to
+ * another's (created there when new); a store error. */
+int ems_named_map(TALLOC_CTX *mem, struct store_mailbox *from, struct store_mailbox *to,
+                  struct mapi_propval_array *vals);
 
 /* Non-delivery reports (ems_oxomsg_ndr.c).  Gives msg a PidTagSearchKey
  * unless props (its properties) hold one; a store error. */

@@ -233,12 +233,10 @@ class Export(unittest.TestCase):
         self.assertIsNotNone(m)
         self.assertEqual(m.group(2), '{00020329-0000-0000-c000-000000000046} string "Keywords"')
 
-    @unittest.expectedFailure
     def test_export_named_property_delivered(self):
-        """KNOWN SERVER BUG: local delivery copies named properties with the
-        sender's mailbox's ids, not mapped into the recipient's mailbox, so
-        carol's copy has an id her store cannot name (named property ids are
-        per store, [MS-OXCPRPT] 2.2.12).  Fails until the server maps them."""
+        """Local delivery maps named properties into the recipient's mailbox
+        (named property ids are per store, [MS-OXCPRPT] 2.2.12): carol's copy
+        names PidNameKeywords from her own store."""
         rc, out, err = run("alice@x.test", "send", "--to", "carol@x.test", "--subject",
                            "Categorised 2", "--category", "Red Category", "--category", "Travel")
         self.assertEqual(rc, 0, err)

@@ -8,6 +8,7 @@ static struct ems_t t;
 #define PR_SUBJECT      PROP_TAG(PT_UNICODE, 0x0037)
 #define PR_SENDER_EMAIL PROP_TAG(PT_UNICODE, 0x0C1F)
 #define PR_SUBMIT_TIME  PROP_TAG(PT_SYSTIME, 0x0039)
+#define PR_MID          PROP_TAG(PT_I8, 0x674A)
 
 static struct rop_request rq(uint8_t id, uint8_t in, uint8_t out)
 {
@@ -144,10 +145,110 @@ static void test_transport_send(void)
 	talloc_free(mem);
 }
 
+/* The value of the named property name (PT_LONG) in vals, through mbox's
+ * own mapping; -1 when absent. */
+static int64_t named_long(struct store_mailbox *mbox, const struct mapi_property_name *name,
+                          const struct mapi_propval_array *vals)
+{
+	uint16_t id = 0;
+	if (store_named_to_ids(mbox, 1, name, false, &id) != 0 || id == 0)
+		return -1;
+	for (uint32_t i = 0; i < vals->count; i++) {
+		if (vals->vals[i].tag == PROP_TAG(PT_LONG, id))
+			return vals->vals[i].v.i32;
+	}
+	return -1;
+}
+
+/* [MS-OXCPRPT] 2.2.12: the IDs of named properties are per mailbox, so
+ * local delivery maps them through their names into the recipient's. */
+static void test_named_delivery(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[2] = {et_logon(&t), 0xFFFFFFFF};
+	struct dir_user *dave = et_add_user(&t, "dave@example.com", "Dave");
+	struct mapi_property_name other = {.kind = MNID_STRING, .name = (char *)"Only alice"},
+	                          name = {.kind = MNID_ID, .lid = 0x8581};
+	uint16_t id_other, id, dave_first;
+	struct store_mailbox *dmb;
+	const char *error;
+	struct rop_request q[5];
+
+	memset(other.guid.b, 0x11, 16);
+	memset(name.guid.b, 0x22, 16);
+	test_begin("SubmitMessage maps named property IDs into the recipient's mailbox");
+	test_assert_int(store_mailbox_open(mem, t.store, &dave->mailbox_guid, &dmb, &error), 0);
+	/* alice's mapping gives the name another ID than dave's will */
+	test_assert_int(store_named_to_ids(t.mbox, 1, &other, true, &id_other), 0);
+	test_assert_int(store_named_to_ids(t.mbox, 1, &name, true, &id), 0);
+	test_assert(id != id_other);
+	struct mapi_propval v[2] = {{.tag = PR_SUBJECT, .v.str = (char *)"Named delivery"},
+	                            {.tag = PROP_TAG(PT_LONG, id), .v.i32 = 4242}};
+	/* the recipient row carries the named property as a column too */
+	uint32_t rcols[] = {PROP_TAG(PT_LONG, 0x5FFF), PROP_TAG(PT_LONG, id)};
+	struct rop_recipient_row row = {.row_id = 0, .recipient_type = 1};
+	struct rop_push p;
+	rop_push_init_growable(&p, mem);
+	rop_push_u16(&p, 0x0200 | 0x0010 | 0x0008 | 0x0003);
+	rop_push_utf16z(&p, "dave@example.com");
+	rop_push_utf16z(&p, "Dave");
+	rop_push_u16(&p, 2);
+	rop_push_u8(&p, 0);
+	rop_push_u32(&p, 0);
+	rop_push_u32(&p, 77);
+	row.row.len = (uint32_t)p.ofs;
+	row.row.data = p.data;
+	q[0] = rq(ROP_ID_CreateMessage, 0, 1);
+	q[0].u.create_message.folder_id = store_special_fid(t.mbox, STORE_FOLDER_OUTBOX);
+	q[1] = rq(ROP_ID_SetProperties, 1, 0);
+	q[1].u.set_properties.vals.count = 2;
+	q[1].u.set_properties.vals.vals = v;
+	q[2] = rq(ROP_ID_ModifyRecipients, 1, 0);
+	q[2].u.modify_recipients.recipient_columns.count = 2;
+	q[2].u.modify_recipients.recipient_columns.tags = rcols;
+	q[2].u.modify_recipients.rows.count = 1;
+	q[2].u.modify_recipients.rows.rows = &row;
+	q[3] = rq(ROP_ID_SubmitMessage, 1, 0);
+	test_assert_int(et_exec(&t, mem, q, 4, h, 2, r), 0);
+	test_assert_int(r->count, 4);
+	test_assert_int(r->resps[3].return_value, 0);
+
+	uint64_t inbox = store_special_fid(dmb, STORE_FOLDER_INBOX);
+	struct store_table *tab;
+	struct mapi_propval_array *rows, all, *rrows;
+	uint32_t n = 0, col = PR_MID, rcount = 0, *rids;
+	struct mapi_proptag_array cols = {1, &col};
+	struct store_message *m;
+	test_assert_int(store_table_open(mem, dmb, inbox, STORE_TABLE_CONTENTS, 0, &tab), 0);
+	test_assert_int(store_table_set_columns(tab, &cols), 0);
+	test_assert_int(store_table_query_rows(mem, tab, 10, true, &rows, &n), 0);
+	test_assert_int(n, 1);
+	test_assert_int(store_message_open(mem, dmb, inbox, (uint64_t)rows[0].vals[0].v.i64, &m),
+	                0);
+	test_assert_int(store_message_get_props(mem, m, NULL, &all), 0);
+	test_assert_int(named_long(dmb, &name, &all), 4242);
+	test_assert_int(store_message_get_recipients(mem, m, &rcount, &rids, &rrows), 0);
+	test_assert_int(rcount, 1);
+	test_assert_int(named_long(dmb, &name, &rrows[0]), 77);
+	/* dave's mapping: the name got dave's first ID, alice's other name none */
+	test_assert_int(store_named_to_ids(dmb, 1, &name, false, &dave_first), 0);
+	test_assert_int(dave_first, 0x8000);
+	for (uint32_t i = 0; i < all.count; i++)
+		test_assert(PROP_ID(all.vals[i].tag) < 0x8000 ||
+		            PROP_ID(all.vals[i].tag) == dave_first);
+	store_message_close(&m);
+	store_table_close(&tab);
+	store_mailbox_close(&dmb);
+	test_end();
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	et_setup(&t);
 	test_transport_send();
+	test_named_delivery();
 	et_teardown(&t);
 	return test_exit();
 }
