@@ -229,6 +229,16 @@ static int instance_prop(TALLOC_CTX *mem_ctx, struct store_message *msg, uint32_
 	return store_obj_prop(mem_ctx, NULL, msg->mbox, &o, tag, v);
 }
 
+/* Whether the ID of tag is among tags already: each property once. */
+static bool listed_id(const uint32_t *tags, uint32_t count, uint32_t tag)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		if (PROP_ID(tags[i]) == PROP_ID(tag))
+			return true;
+	}
+	return false;
+}
+
 int store_message_get_props(TALLOC_CTX *mem_ctx, struct store_message *msg,
                             const struct mapi_proptag_array *tags,
                             struct mapi_propval_array *vals_r)
@@ -259,7 +269,7 @@ int store_message_get_props(TALLOC_CTX *mem_ctx, struct store_message *msg,
 		}
 		for (uint32_t i = 0; i < msg->bag.count; i++) {
 			if (!store_tag_readonly(msg->bag.e[i].tag) &&
-			    msg->bag.e[i].tag != PR_MESSAGE_FLAGS)
+			    !listed_id(all.tags, all.count, msg->bag.e[i].tag))
 				all.tags[all.count++] = msg->bag.e[i].tag;
 		}
 		tags = &all;

@@ -35,6 +35,9 @@
 #define PR_SENTMAIL_ENTRYID    PROP_TAG(PT_BINARY, 0x0E0A)
 #define PR_ASSOCIATED          PROP_TAG(PT_BOOLEAN, 0x67AA)
 #define PR_DEFERRED_SEND_TIME  PROP_TAG(PT_SYSTIME, 0x3FEF)
+#define PR_SOURCE_KEY          PROP_TAG(PT_BINARY, 0x65E0)
+#define PR_CHANGE_KEY          PROP_TAG(PT_BINARY, 0x65E2)
+#define PR_PCL                 PROP_TAG(PT_BINARY, 0x65E3)
 #define MSGFLAG_READ           0x00000001
 #define MSGFLAG_UNSENT         0x00000008
 
@@ -200,7 +203,10 @@ static int deliver_one(struct ems_session *s, TALLOC_CTX *mem, const struct dir_
 		return STORE_E_NOMEM;
 	for (uint32_t i = 0; i < props->count; i++) {
 		uint32_t tag = props->vals[i].tag;
+		/* [MS-OXCFXICS] 2.2.1.2: the copy's identity (source key,
+		 * change key, PCL) is its own mailbox's, computed by the store */
 		if (tag != PR_SENTMAIL_ENTRYID && tag != PR_DELETE_AFTER_SUBMIT &&
+		    tag != PR_SOURCE_KEY && tag != PR_CHANGE_KEY && tag != PR_PCL &&
 		    PROP_TYPE(tag) != PT_ERROR)
 			copy.vals[copy.count++] = props->vals[i];
 	}

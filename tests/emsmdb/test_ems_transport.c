@@ -5,10 +5,13 @@
 
 static struct ems_t t;
 
-#define PR_SUBJECT      PROP_TAG(PT_UNICODE, 0x0037)
-#define PR_SENDER_EMAIL PROP_TAG(PT_UNICODE, 0x0C1F)
-#define PR_SUBMIT_TIME  PROP_TAG(PT_SYSTIME, 0x0039)
-#define PR_MID          PROP_TAG(PT_I8, 0x674A)
+#define PR_SUBJECT                 PROP_TAG(PT_UNICODE, 0x0037)
+#define PR_SENDER_EMAIL            PROP_TAG(PT_UNICODE, 0x0C1F)
+#define PR_SUBMIT_TIME             PROP_TAG(PT_SYSTIME, 0x0039)
+#define PR_MID                     PROP_TAG(PT_I8, 0x674A)
+#define PR_SOURCE_KEY              PROP_TAG(PT_BINARY, 0x65E0)
+#define PR_CHANGE_KEY              PROP_TAG(PT_BINARY, 0x65E2)
+#define PR_PREDECESSOR_CHANGE_LIST PROP_TAG(PT_BINARY, 0x65E3)
 
 static struct rop_request rq(uint8_t id, uint8_t in, uint8_t out)
 {
@@ -209,10 +212,14 @@ static void test_named_delivery(void)
 	q[2].u.modify_recipients.recipient_columns.tags = rcols;
 	q[2].u.modify_recipients.rows.count = 1;
 	q[2].u.modify_recipients.rows.rows = &row;
-	q[3] = rq(ROP_ID_SubmitMessage, 1, 0);
-	test_assert_int(et_exec(&t, mem, q, 4, h, 2, r), 0);
-	test_assert_int(r->count, 4);
+	/* saved first, as Outlook does: the message has its identity */
+	q[3] = rq(ROP_ID_SaveChangesMessage, 1, 0);
+	q[3].u.save_changes_message.save_flags = 0x02; /* KeepOpenReadWrite */
+	q[4] = rq(ROP_ID_SubmitMessage, 1, 0);
+	test_assert_int(et_exec(&t, mem, q, 5, h, 2, r), 0);
+	test_assert_int(r->count, 5);
 	test_assert_int(r->resps[3].return_value, 0);
+	test_assert_int(r->resps[4].return_value, 0);
 
 	uint64_t inbox = store_special_fid(dmb, STORE_FOLDER_INBOX);
 	struct store_table *tab;
@@ -237,6 +244,27 @@ static void test_named_delivery(void)
 	for (uint32_t i = 0; i < all.count; i++)
 		test_assert(PROP_ID(all.vals[i].tag) < 0x8000 ||
 		            PROP_ID(all.vals[i].tag) == dave_first);
+	test_end();
+
+	test_begin("a delivered message has each property once, its identity from its mailbox");
+	uint32_t ftag = PR_SOURCE_KEY;
+	struct mapi_proptag_array fta = {1, &ftag};
+	struct mapi_propval_array fv;
+	test_assert_int(store_folder_get_props(mem, dmb, inbox, &fta, &fv), 0);
+	test_assert_int(fv.vals[0].tag, PR_SOURCE_KEY);
+	for (uint32_t i = 0; i < all.count; i++) {
+		uint32_t tag = all.vals[i].tag;
+		for (uint32_t j = i + 1; j < all.count; j++)
+			test_assert(PROP_ID(all.vals[j].tag) != PROP_ID(tag));
+		/* [MS-OXCFXICS] 2.2.1.2: the XIDs of dave's replica, not alice's */
+		if (tag == PR_SOURCE_KEY || tag == PR_CHANGE_KEY)
+			test_assert(all.vals[i].v.bin.len == 22 &&
+			            memcmp(all.vals[i].v.bin.data, fv.vals[0].v.bin.data, 16) == 0);
+		if (tag == PR_PREDECESSOR_CHANGE_LIST)
+			test_assert(all.vals[i].v.bin.len == 23 &&
+			            memcmp(all.vals[i].v.bin.data + 1, fv.vals[0].v.bin.data, 16) ==
+			                0);
+	}
 	store_message_close(&m);
 	store_table_close(&tab);
 	store_mailbox_close(&dmb);

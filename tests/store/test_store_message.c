@@ -105,6 +105,40 @@ static void test_save_semantics(void)
 	test_end();
 }
 
+/* An imported identity (ICS upload sets it as a value) is listed once
+ * among all the properties, not again as a computed one. */
+static void test_all_once(void)
+{
+	test_begin("message: all properties list each tag once with an imported identity");
+	struct store_mailbox *mbox = test_mailbox(NULL, store, 97);
+	uint64_t inbox = store_special_fid(mbox, STORE_FOLDER_INBOX);
+	struct store_message *msg;
+	uint8_t key[22];
+	memset(key, 0x5A, sizeof(key));
+	struct mapi_propval v[2] = {pv_str(PR_SUBJECT, "imported"),
+	                            {.tag = PR_SOURCE_KEY, .v.bin = {22, key}}};
+	struct mapi_propval_array vals = {2, v};
+	struct mapi_propval_array all;
+	test_assert_int(store_message_create(NULL, mbox, inbox, false, &msg), 0);
+	test_assert_int(store_message_set_props(msg, &vals), 0);
+	test_assert_int(store_message_save(msg, true), 0);
+	test_assert_int(store_message_get_props(NULL, msg, NULL, &all), 0);
+	uint32_t seen = 0;
+	for (uint32_t i = 0; i < all.count; i++) {
+		for (uint32_t j = i + 1; j < all.count; j++)
+			test_assert(PROP_ID(all.vals[j].tag) != PROP_ID(all.vals[i].tag));
+		if (all.vals[i].tag == PR_SOURCE_KEY) {
+			seen++;
+			test_assert_mem(all.vals[i].v.bin.data, key, 22);
+		}
+	}
+	test_assert_int(seen, 1);
+	talloc_free(all.vals);
+	store_message_close(&msg);
+	store_mailbox_close(&mbox);
+	test_end();
+}
+
 static void test_all_types(void)
 {
 	test_begin("message: properties of every MAPI type round trip");
@@ -495,6 +529,7 @@ int main(void)
 	if (store_open(NULL, dir, &s, &store, &error) != 0)
 		return 1;
 	test_save_semantics();
+	test_all_once();
 	test_all_types();
 	test_large_and_streams();
 	test_recips_attach();
