@@ -7,6 +7,21 @@
 
 #define PR_ATTACH_NUM_TAG PROP_TAG(PT_LONG, 0x0E21)
 
+/* [MS-OXCMSG] 2.2.2.5 PidTagAttachSize: the bytes the attachment's
+ * properties take on the server, computed from the current values (so it
+ * follows every change and save); read-only for the client. */
+int32_t store_attach_size(const struct msg_attach *a)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < a->bag.count; i++) {
+		const struct pbag_entry *e = &a->bag.e[i];
+		if (PROP_ID(e->tag) != PROP_ID(PR_ATTACH_SIZE))
+			n += e->external ? e->ext_len : store_propval_size(&e->val);
+	}
+	return n > INT32_MAX ? INT32_MAX : (int32_t)n;
+}
+
 int store_message_attach_tags(TALLOC_CTX *mem_ctx, struct store_message *msg, uint32_t attach_num,
                               struct mapi_proptag_array *tags_r)
 {
@@ -19,13 +34,15 @@ int store_message_attach_tags(TALLOC_CTX *mem_ctx, struct store_message *msg, ui
 	}
 	if (a == NULL)
 		return STORE_E_NOTFOUND;
-	tags_r->tags = talloc_array(mem_ctx, uint32_t, a->bag.count + 1);
+	tags_r->tags = talloc_array(mem_ctx, uint32_t, a->bag.count + 2);
 	if (tags_r->tags == NULL)
 		return STORE_E_NOMEM;
-	/* the attach number is computed, always there */
+	/* the attach number and size are computed, always there */
 	tags_r->tags[n++] = PR_ATTACH_NUM_TAG;
+	tags_r->tags[n++] = PR_ATTACH_SIZE;
 	for (uint32_t i = 0; i < a->bag.count; i++) {
-		if (PROP_ID(a->bag.e[i].tag) != PROP_ID(PR_ATTACH_NUM_TAG))
+		if (PROP_ID(a->bag.e[i].tag) != PROP_ID(PR_ATTACH_NUM_TAG) &&
+		    PROP_ID(a->bag.e[i].tag) != PROP_ID(PR_ATTACH_SIZE))
 			tags_r->tags[n++] = a->bag.e[i].tag;
 	}
 	tags_r->count = n;

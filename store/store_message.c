@@ -430,6 +430,7 @@ int store_message_attach_set_props(struct store_message *msg, uint32_t attach_nu
 		return STORE_E_ACCESS;
 	for (uint32_t i = 0; i < vals->count; i++) {
 		if (PROP_ID(vals->vals[i].tag) == PROP_ID(PR_ATTACH_NUM) ||
+		    PROP_ID(vals->vals[i].tag) == PROP_ID(PR_ATTACH_SIZE) ||
 		    PROP_ID(vals->vals[i].tag) == PROP_ID(STORE_TAG_EMBEDDED))
 			return STORE_E_ACCESS;
 		int ret = store_pbag_set(msg->attach, &a->bag, &vals->vals[i]);
@@ -456,6 +457,11 @@ int store_message_attach_get_props(TALLOC_CTX *mem_ctx, struct store_message *ms
 		if (PROP_ID(tags->tags[i]) == PROP_ID(PR_ATTACH_NUM)) {
 			v->tag = PR_ATTACH_NUM;
 			v->v.i32 = (int32_t)a->num;
+			continue;
+		}
+		if (PROP_ID(tags->tags[i]) == PROP_ID(PR_ATTACH_SIZE)) {
+			v->tag = PR_ATTACH_SIZE;
+			v->v.i32 = store_attach_size(a);
 			continue;
 		}
 		if (PROP_ID(tags->tags[i]) != PROP_ID(STORE_TAG_EMBEDDED))

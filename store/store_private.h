@@ -394,6 +394,8 @@ struct store_message {
 /* store_message.c internals shared with store_embedded.c. */
 struct store_message *store_msg_new(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox, uint64_t fgc);
 struct msg_attach *store_msg_attach_find(struct store_message *msg, uint32_t num);
+/* store_attach_tags.c: PidTagAttachSize of a */
+int32_t store_attach_size(const struct msg_attach *a);
 int store_msg_recips_decode(struct store_message *msg, const uint8_t *p, size_t len);
 /* store_embedded.c: saves an embedded instance into its parent. */
 int store_embedded_save(struct store_message *msg, bool keep_open);
@@ -444,6 +446,7 @@ int store_message_remove_txn(MDB_txn *txn, struct store_mailbox *mbox, uint64_t 
 #define PR_DELETED_COUNT_TOTAL     PROP_TAG(PT_LONG, 0x670B)
 #define PR_HAS_ATTACHMENTS         PROP_TAG(PT_BOOLEAN, 0x0E1B)
 #define PR_ATTACH_NUM              PROP_TAG(PT_LONG, 0x0E21)
+#define PR_ATTACH_SIZE             PROP_TAG(PT_LONG, 0x0E20)
 #define PR_ROWID                   PROP_TAG(PT_LONG, 0x3000)
 
 #define MSGFLAG_READ       0x0001

@@ -171,8 +171,13 @@ int ems_message_copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct s
 		if (ret == 0)
 			ret = store_message_attach_create(dst, &num);
 		if (ret == 0) {
-			/* PidTagAttachNumber (first) is the new one's own */
-			struct mapi_propval_array rest = {vals.count - 1, vals.vals + 1};
+			/* PidTagAttachNumber (first) and PidTagAttachSize are
+			 * computed for the new one ([MS-OXCMSG] 2.2.2.5) */
+			struct mapi_propval_array rest = {0, vals.vals};
+			for (uint32_t j = 1; j < vals.count; j++) {
+				if (PROP_ID(vals.vals[j].tag) != 0x0E20)
+					rest.vals[rest.count++] = vals.vals[j];
+			}
 			ret = ems_named_map(mem, from, to, &rest);
 			if (ret == 0)
 				ret = store_message_attach_set_props(dst, num, &rest);

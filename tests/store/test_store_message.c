@@ -139,6 +139,63 @@ static void test_all_once(void)
 	test_end();
 }
 
+static int32_t attach_size(struct store_message *msg, uint32_t num)
+{
+	uint32_t tag = PROP_TAG(PT_LONG, 0x0E20);
+	struct mapi_proptag_array ta = {1, &tag};
+	struct mapi_propval_array got;
+	int32_t x = -1;
+	if (store_message_attach_get_props(NULL, msg, num, &ta, &got) != 0)
+		return -2;
+	if (got.vals[0].tag == tag)
+		x = got.vals[0].v.i32;
+	talloc_free(got.vals);
+	return x;
+}
+
+/* [MS-OXCMSG] 2.2.2.5: PidTagAttachSize is the server's, read-only, and
+ * follows the attachment's properties through changes and saves. */
+static void test_attach_size(void)
+{
+	test_begin("attachment: PidTagAttachSize computed, current, listed, read-only");
+	struct store_mailbox *mbox = test_mailbox(NULL, store, 98);
+	uint64_t inbox = store_special_fid(mbox, STORE_FOLDER_INBOX);
+	struct store_message *msg;
+	uint32_t num;
+	static uint8_t data[5000];
+	struct mapi_propval v[2] = {pv_str(PR_DISPLAY_NAME, "a.bin"),
+	                            {.tag = PR_ATTACH_DATA, .v.bin = {1000, data}}};
+	struct mapi_propval_array vals = {2, v};
+	struct mapi_proptag_array tags;
+	test_assert_int(store_message_create(NULL, mbox, inbox, false, &msg), 0);
+	test_assert_int(store_message_attach_create(msg, &num), 0);
+	test_assert_int(attach_size(msg, num), 0);
+	test_assert_int(store_message_attach_set_props(msg, num, &vals), 0);
+	int32_t small = attach_size(msg, num);
+	test_assert(small >= 1000 && small < 1100);
+	v[1].v.bin.len = 5000;
+	test_assert_int(store_message_attach_set_props(msg, num, &vals), 0);
+	int32_t big = attach_size(msg, num);
+	test_assert_int(big - small, 4000);
+	struct mapi_propval sz = {.tag = PROP_TAG(PT_LONG, 0x0E20), .v.i32 = 1};
+	struct mapi_propval_array one = {1, &sz};
+	test_assert_int(store_message_attach_set_props(msg, num, &one), STORE_E_ACCESS);
+	test_assert_int(store_message_attach_tags(NULL, msg, num, &tags), 0);
+	uint32_t listed = 0;
+	for (uint32_t i = 0; i < tags.count; i++)
+		listed += tags.tags[i] == PROP_TAG(PT_LONG, 0x0E20);
+	test_assert_int(listed, 1);
+	talloc_free(tags.tags);
+	test_assert_int(store_message_save(msg, false), 0);
+	uint64_t mid = store_message_mid(msg);
+	store_message_close(&msg);
+	test_assert_int(store_message_open(NULL, mbox, inbox, mid, &msg), 0);
+	test_assert_int(attach_size(msg, num), big);
+	store_message_close(&msg);
+	store_mailbox_close(&mbox);
+	test_end();
+}
+
 static void test_all_types(void)
 {
 	test_begin("message: properties of every MAPI type round trip");
@@ -530,6 +587,7 @@ int main(void)
 		return 1;
 	test_save_semantics();
 	test_all_once();
+	test_attach_size();
 	test_all_types();
 	test_large_and_streams();
 	test_recips_attach();
