@@ -6,9 +6,12 @@
  *
  * RecipientFlags ([MS-OXCDATA] 2.8.3.1) as a little-endian 16-bit value:
  * Type in bits 0-2, E 0x0008 (EmailAddress), D 0x0010 (DisplayName),
- * T 0x0020 (TransmittableDisplayName), S 0x0040 (SimpleDisplayName),
- * R 0x0080 (Responsibility), N 0x0100 (non-rich), U 0x0200 (strings are
- * UTF-16), O 0x8000 (AddressType present, with Type 0).
+ * T 0x0020 (TransmittableDisplayName), S 0x0040 (TransmittableDisplayName
+ * is the same as DisplayName: the field is absent), R 0x0080
+ * (Responsibility), N 0x0100 (non-rich), U 0x0200 (strings are UTF-16),
+ * I 0x0400 (SimpleDisplayName), O 0x8000 (AddressType present, with
+ * Type 0).  The strings follow in the order EmailAddress, DisplayName,
+ * SimpleDisplayName, TransmittableDisplayName ([MS-OXCDATA] 2.8.3.2).
  */
 #include <string.h>
 #include <strings.h>
@@ -23,6 +26,7 @@
 #define RF_R         0x0080
 #define RF_N         0x0100
 #define RF_U         0x0200
+#define RF_I         0x0400
 #define RF_O         0x8000
 #define RT_NOTYPE    0
 #define RT_X500DN    1
@@ -136,15 +140,22 @@ static enum rop_err pull_standard(struct rop_pull *p, uint16_t flags, const char
 		uint32_t tag;
 	} strs[] = {{RF_E, PR_EMAIL_ADDRESS},
 	            {RF_D, PR_DISPLAY_NAME},
-	            {RF_S, PR_SIMPLE_NAME},
+	            {RF_I, PR_SIMPLE_NAME},
 	            {RF_T, PR_TRANSMIT_NAME}};
+	char *display = NULL;
 	for (unsigned i = 0; i < 4; i++) {
 		if ((flags & strs[i].flag) == 0)
 			continue;
 		ROP_CHECK(pull_str(p, u, &s));
 		if (add_str(l, strs[i].tag, s) != 0)
 			return ROP_E_NOMEM;
+		if (strs[i].flag == RF_D)
+			display = s;
 	}
+	/* [MS-OXCDATA] 2.8.3.1 S: the transmittable name is the display name */
+	if ((flags & RF_S) != 0 && (flags & RF_T) == 0 && display != NULL &&
+	    add_str(l, PR_TRANSMIT_NAME, display) != 0)
+		return ROP_E_NOMEM;
 	v.tag = PR_RESPONSIBILITY;
 	v.v.b = (flags & RF_R) != 0;
 	if (plist_add(l, &v) != 0)
@@ -273,8 +284,11 @@ static enum rop_err push_recipient_row(struct rop_push *p, const struct mapi_pro
 	if (name != NULL)
 		flags |= RF_D;
 	if (simple != NULL)
+		flags |= RF_I;
+	/* [MS-OXCDATA] 2.8.3.1: S rather than a copy of the display name */
+	if (transmit != NULL && name != NULL && strcmp(transmit, name) == 0)
 		flags |= RF_S;
-	if (transmit != NULL)
+	else if (transmit != NULL)
 		flags |= RF_T;
 	if ((v = find(a, PR_RESPONSIBILITY)) != NULL && v->v.b)
 		flags |= RF_R;
@@ -293,7 +307,7 @@ static enum rop_err push_recipient_row(struct rop_push *p, const struct mapi_pro
 		ROP_CHECK(rop_push_utf16z(p, email));
 	if (flags & RF_D)
 		ROP_CHECK(rop_push_utf16z(p, name));
-	if (flags & RF_S)
+	if (flags & RF_I)
 		ROP_CHECK(rop_push_utf16z(p, simple));
 	if (flags & RF_T)
 		ROP_CHECK(rop_push_utf16z(p, transmit));

@@ -513,6 +513,89 @@ static struct mapi_binary ex_row(TALLOC_CTX *mem, const char *prefix_and_dn, uin
 	return b;
 }
 
+/* [MS-OXCDATA] 2.8.3.1: S 0x0040 says the TransmittableDisplayName is the
+ * DisplayName (no field of its own), I 0x0400 carries a SimpleDisplayName,
+ * T 0x0020 a TransmittableDisplayName of its own. */
+static void test_recipient_name_flags(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[2] = {et_logon(&t), 0xFFFFFFFF};
+	uint64_t drafts = store_special_fid(t.mbox, STORE_FOLDER_DRAFTS);
+	uint32_t cols[] = {PROP_TAG(PT_LONG, 0x5FFF)};
+	struct rop_recipient_row rows[2];
+	struct rop_request q[5];
+	struct rop_push w;
+
+	test_begin("RecipientRow S and I flags: read on ModifyRecipients, set on ReadRecipients");
+	memset(rows, 0, sizeof(rows));
+	/* S and I: email, display, simple; the transmittable name is Carol's */
+	rop_push_init_growable(&w, mem);
+	rop_push_u16(&w, 0x0200 | 0x0400 | 0x0040 | 0x0010 | 0x0008 | 0x0003);
+	rop_push_utf16z(&w, "carol@example.com");
+	rop_push_utf16z(&w, "Carol");
+	rop_push_utf16z(&w, "carol");
+	rop_push_u16(&w, 1);
+	rop_push_u8(&w, 0);
+	rop_push_u32(&w, 0);
+	rows[0].row.len = (uint32_t)w.ofs;
+	rows[0].row.data = w.data;
+	rows[0].recipient_type = 1;
+	/* T: a transmittable name of its own */
+	rop_push_init_growable(&w, mem);
+	rop_push_u16(&w, 0x0200 | 0x0020 | 0x0010 | 0x0008 | 0x0003);
+	rop_push_utf16z(&w, "dan@example.com");
+	rop_push_utf16z(&w, "Dan");
+	rop_push_utf16z(&w, "Daniel");
+	rop_push_u16(&w, 1);
+	rop_push_u8(&w, 0);
+	rop_push_u32(&w, 0);
+	rows[1].row.len = (uint32_t)w.ofs;
+	rows[1].row.data = w.data;
+	rows[1].row_id = 1;
+	rows[1].recipient_type = 2;
+	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0].output_handle = 1;
+	q[0].u.create_message.folder_id = drafts;
+	q[1] = rq(ROP_ID_ModifyRecipients, 1);
+	q[1].u.modify_recipients.recipient_columns.count = 1;
+	q[1].u.modify_recipients.recipient_columns.tags = cols;
+	q[1].u.modify_recipients.rows.count = 2;
+	q[1].u.modify_recipients.rows.rows = rows;
+	q[2] = rq(ROP_ID_ReadRecipients, 1);
+	q[2].u.read_recipients.row_id = 0;
+	test_assert_int(et_exec(&t, mem, q, 3, h, 2, r), 0);
+	test_assert_int(r->count, 3);
+	test_assert_int(r->resps[1].return_value, 0);
+	test_assert_int(r->resps[2].return_value, 0);
+	const struct rop_recipient_rows *rr = &r->resps[2].u.read_recipients.rows;
+	test_assert_int(rr->count, 2);
+	struct rop_pull p;
+	uint16_t flags;
+	char *s[3];
+	if (rr->count == 2) {
+		rop_pull_init(&p, mem, rr->rows[0].row.data, rr->rows[0].row.len);
+		test_assert_int(rop_pull_u16(&p, &flags), ROP_OK);
+		test_assert_int(flags & 0x0460, 0x0440); /* S and I, no T */
+		for (int i = 0; i < 3; i++)
+			test_assert_int(rop_pull_utf16z(&p, &s[i]), ROP_OK);
+		test_assert_str(s[1], "Carol");
+		test_assert_str(s[2], "carol");
+		uint16_t ncols = 99;
+		test_assert_int(rop_pull_u16(&p, &ncols), ROP_OK);
+		test_assert_int(ncols, 0);
+		rop_pull_init(&p, mem, rr->rows[1].row.data, rr->rows[1].row.len);
+		test_assert_int(rop_pull_u16(&p, &flags), ROP_OK);
+		test_assert_int(flags & 0x0460, 0x0020); /* T only */
+		for (int i = 0; i < 3; i++)
+			test_assert_int(rop_pull_utf16z(&p, &s[i]), ROP_OK);
+		test_assert_str(s[1], "Dan");
+		test_assert_str(s[2], "Daniel");
+	}
+	test_end();
+	talloc_free(mem);
+}
+
 static void test_recipients(void)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -1090,6 +1173,7 @@ int main(void)
 	test_move_copy_delete();
 	test_streams();
 	test_recipients();
+	test_recipient_name_flags();
 	test_attachment_table();
 	test_submit();
 	test_status_transport();
