@@ -32,6 +32,12 @@ uint32_t ems_rop_create_message(struct ems_rop_ctx *c, const struct rop_request 
 		return ec;
 	ret = store_message_create(obj, c->logon->mbox, q->folder_id, q->associated_flag != 0,
 	                           &obj->u.message.msg);
+	/* [MS-OXCMSG] 3.2.5.2: PidTagSearchKey is server-generated when the
+	 * message is created */
+	if (ret == 0) {
+		struct mapi_propval_array none = {0, NULL};
+		ret = ems_search_key_ensure(obj->u.message.msg, &none);
+	}
 	if (ret != 0) {
 		ems_object_release(obj);
 		return ems_ec_from_store(ret);

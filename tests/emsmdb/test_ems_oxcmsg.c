@@ -103,6 +103,43 @@ static void test_create_save(void)
 	talloc_free(mem);
 }
 
+/* [MS-OXCMSG] 3.2.5.2: the server generates PidTagSearchKey when the
+ * message is created, before any save; each message its own. */
+static void test_create_search_key(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[3] = {et_logon(&t), 0xFFFFFFFF, 0xFFFFFFFF};
+	uint64_t drafts = store_special_fid(t.mbox, STORE_FOLDER_DRAFTS);
+	uint32_t tags[] = {PROP_TAG(PT_BINARY, 0x300B)};
+	struct rop_request q[4];
+
+	test_begin("CreateMessage: PidTagSearchKey generated at creation, one per message");
+	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0].output_handle = 1;
+	q[0].u.create_message.folder_id = drafts;
+	q[1] = get_props(1, tags, 1);
+	q[2] = rq(ROP_ID_CreateMessage, 0);
+	q[2].output_handle = 2;
+	q[2].u.create_message.folder_id = drafts;
+	q[3] = get_props(2, tags, 1);
+	test_assert_int(et_exec(&t, mem, q, 4, h, 3, r), 0);
+	test_assert_int(r->count, 4);
+	test_assert_int(r->resps[1].return_value, 0);
+	test_assert_int(r->resps[3].return_value, 0);
+	const struct mapi_propval *a = &r->resps[1].u.get_properties_specific.row.vals.vals[0];
+	const struct mapi_propval *b = &r->resps[3].u.get_properties_specific.row.vals.vals[0];
+	test_assert_int(a->tag, tags[0]);
+	test_assert_int(b->tag, tags[0]);
+	if (a->tag == tags[0] && b->tag == tags[0]) {
+		test_assert_int(a->v.bin.len, 16);
+		test_assert(a->v.bin.len != b->v.bin.len ||
+		            memcmp(a->v.bin.data, b->v.bin.data, a->v.bin.len) != 0);
+	}
+	test_end();
+	talloc_free(mem);
+}
+
 static void test_open_read_flags(void)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -1168,6 +1205,7 @@ int main(void)
 {
 	et_setup(&t);
 	test_create_save();
+	test_create_search_key();
 	test_open_read_flags();
 	test_attachments();
 	test_move_copy_delete();
