@@ -137,6 +137,11 @@ uint32_t ems_rop_copy_to(struct ems_rop_ctx *c, const struct rop_request *req,
 	if (ec != 0)
 		return ec;
 	for (uint32_t i = 0; i < vals.count; i++) {
+		uint16_t id = PROP_ID(vals.vals[i].tag);
+		/* [MS-OXCFXICS] 2.2.1.2: the source key, change key and PCL
+		 * name the source object; the destination keeps its own */
+		if (id == 0x65E0 || id == 0x65E2 || id == 0x65E3)
+			continue;
 		if (!listed(&q->excluded_tags, vals.vals[i].tag))
 			vals.vals[n++] = vals.vals[i];
 	}

@@ -1158,6 +1158,50 @@ static void test_copy(void)
 	talloc_free(mem);
 }
 
+/* [MS-OXCFXICS] 2.2.1.2: a message CopyTo fills keeps its own source key
+ * and change key, not the source message's. */
+static void test_copy_to_identity(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[3] = {et_logon(&t), 0xFFFFFFFF, 0xFFFFFFFF};
+	uint64_t inbox = store_special_fid(t.mbox, STORE_FOLDER_INBOX);
+	uint32_t keys[] = {PROP_TAG(PT_BINARY, 0x65E0), PROP_TAG(PT_BINARY, 0x65E2)};
+	struct rop_request q[7];
+
+	test_begin("CopyTo between messages leaves the destination its own identity");
+	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0].output_handle = 1;
+	q[0].u.create_message.folder_id = inbox;
+	q[1] = rq(ROP_ID_SaveChangesMessage, 1);
+	q[1].response_handle = 1;
+	q[1].u.save_changes_message.save_flags = 0x02;
+	q[2] = q[0];
+	q[2].output_handle = 2;
+	q[3] = rq(ROP_ID_CopyTo, 1);
+	q[3].dest_handle = 2;
+	q[4] = rq(ROP_ID_SaveChangesMessage, 2);
+	q[4].response_handle = 2;
+	q[4].u.save_changes_message.save_flags = 0x02;
+	q[5] = get_props(1, keys, 2);
+	q[6] = get_props(2, keys, 2);
+	test_assert_int(et_exec(&t, mem, q, 7, h, 3, r), 0);
+	test_assert_int(r->count, 7);
+	test_assert_int(r->resps[3].return_value, 0);
+	test_assert_int(r->resps[4].return_value, 0);
+	const struct mapi_propval *a = r->resps[5].u.get_properties_specific.row.vals.vals;
+	const struct mapi_propval *b = r->resps[6].u.get_properties_specific.row.vals.vals;
+	for (int i = 0; i < 2; i++) {
+		test_assert_int(a[i].tag, keys[i]);
+		test_assert_int(b[i].tag, keys[i]);
+		if (a[i].tag == keys[i] && b[i].tag == keys[i])
+			test_assert(a[i].v.bin.len != b[i].v.bin.len ||
+			            memcmp(a[i].v.bin.data, b[i].v.bin.data, a[i].v.bin.len) != 0);
+	}
+	test_end();
+	talloc_free(mem);
+}
+
 static void test_size_limit(void)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -1217,6 +1261,7 @@ int main(void)
 	test_status_transport();
 	test_copy();
 	test_size_limit();
+	test_copy_to_identity();
 	et_teardown(&t);
 	return test_exit();
 }
