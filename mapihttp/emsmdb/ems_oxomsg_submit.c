@@ -93,10 +93,12 @@ static int set_copyable(struct store_message *msg, const struct mapi_propval_arr
 }
 
 /* [MS-OXCPRPT] 2.2.12: named property IDs (0x8000 and up) are the
- * mapping of one mailbox, so a value copied into another mailbox takes the
- * ID its (GUID, LID or name) has there, created when new ([MS-OXCPRPT]
- * 3.2.5.9).  A value whose ID names nothing in from is dropped: no mailbox
- * could name it.  Rewrites the tags of vals in place. */
+ * mapping of one mailbox, so a value copied into another mailbox is named
+ * in the source's mapping (3.2.5.9, as RopGetNamesFromPropertyIds) and
+ * takes the ID that (GUID, LID or name) has in the destination, created
+ * when new (2.2.12, as RopGetPropertyIdsFromNames with Create).  A value
+ * whose ID names nothing in from is dropped: no mailbox could name it.
+ * Rewrites the tags of vals in place. */
 int ems_named_map(TALLOC_CTX *mem, struct store_mailbox *from, struct store_mailbox *to,
                   struct mapi_propval_array *vals)
 {
