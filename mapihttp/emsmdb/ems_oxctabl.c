@@ -193,7 +193,7 @@ uint32_t ems_rop_set_columns(struct ems_rop_ctx *c, const struct rop_request *re
 			return EC_InvalidParameter;
 	}
 	copy = talloc_memdup(t, cols->tags, cols->count * sizeof(uint32_t));
-	st = ems_store_tags(t, cols);
+	st = ems_table_store_tags(t, cols, t->sort);
 	if (copy == NULL || st == NULL)
 		return EC_OutOfMemory;
 	ret = t->st != NULL ? store_table_set_columns(t->st, st) : 0;
@@ -217,13 +217,37 @@ uint32_t ems_rop_sort_table(struct ems_rop_ctx *c, const struct rop_request *req
 
 	if (table_of(c)->st == NULL)
 		return EC_NotSupported;
-	const struct mapi_sort_order_set *so = ems_sort_unicode(c->mem, &req->u.sort_table.sorts);
+	struct ems_table *t = table_of(c);
+	struct mapi_sort_order_set *so = ems_sort_unicode(t, &req->u.sort_table.sorts);
+	const struct mapi_proptag_array *st = NULL;
+
 	if (so == NULL)
 		return EC_OutOfMemory;
-	ret = store_table_sort(table_of(c)->st, so);
-
+	/* the columns again, read by the new category tags */
+	if (t->columns_set) {
+		st = ems_table_store_tags(t, &t->columns, so);
+		if (st == NULL) {
+			talloc_free(so);
+			return EC_OutOfMemory;
+		}
+		ret = store_table_set_columns(t->st, st);
+		if (ret != 0) {
+			talloc_free(so);
+			talloc_free((void *)st);
+			return ems_ec_from_store(ret);
+		}
+		talloc_free((void *)t->store_columns);
+		t->store_columns = st;
+	}
+	ret = store_table_sort(t->st, so);
+	if (ret != 0) {
+		talloc_free(so);
+		return ems_ec_from_store(ret);
+	}
+	talloc_free((void *)t->sort);
+	t->sort = so;
 	resp->u.sort_table.table_status = TBLSTAT_COMPLETE;
-	return ems_ec_from_store(ret);
+	return 0;
 }
 
 /* [MS-OXCTABL] 3.2.5.4 */
@@ -597,6 +621,10 @@ uint32_t ems_rop_reset_table(struct ems_rop_ctx *c, const struct rop_request *re
 
 	if (ret == 0)
 		ret = store_table_sort(t->st, &none);
+	if (ret == 0) {
+		talloc_free((void *)t->sort);
+		t->sort = NULL;
+	}
 	if (ret == 0)
 		ret = store_table_seek(t->st, STORE_BOOKMARK_BEGINNING, 0, NULL);
 	t->columns_set = false;

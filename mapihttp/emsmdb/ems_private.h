@@ -189,6 +189,11 @@ void ems_props_fix_types(TALLOC_CTX *mem, const struct mapi_proptag_array *asked
                          struct mapi_propval_array *vals);
 const struct mapi_proptag_array *ems_store_tags(TALLOC_CTX *mem,
                                                 const struct mapi_proptag_array *tags);
+/* ems_store_tags for a table sorted by sort (NULL: not sorted): a string
+ * column that is a category column is read by the category's tag. */
+const struct mapi_proptag_array *ems_table_store_tags(TALLOC_CTX *mem,
+                                                      const struct mapi_proptag_array *tags,
+                                                      const struct mapi_sort_order_set *sort);
 /* Copies with PtypString8 tags and values as PtypString, the type strings
  * are stored in (restrictions and sort orders of 8-bit clients); NULL on
  * allocation failure (or for a NULL restriction). */

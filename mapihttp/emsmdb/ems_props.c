@@ -191,6 +191,31 @@ const struct mapi_proptag_array *ems_store_tags(TALLOC_CTX *mem,
 	return store_tags(mem, tags);
 }
 
+/* A table's columns for the store: as ems_store_tags, except that a string
+ * column that is also a category column of sort keeps the sort's PtypString
+ * tag, the one the store groups the rows by: the store answers a header
+ * row's category columns by that tag (a PtypUnspecified column would not
+ * match it and the header would lack its category's value). */
+const struct mapi_proptag_array *ems_table_store_tags(TALLOC_CTX *mem,
+                                                      const struct mapi_proptag_array *tags,
+                                                      const struct mapi_sort_order_set *sort)
+{
+	struct mapi_proptag_array *st = store_tags(mem, tags);
+
+	if (st == NULL || sort == NULL)
+		return st;
+	for (uint32_t i = 0; i < st->count; i++) {
+		for (uint16_t k = 0; k < sort->categorized_count && k < sort->count; k++) {
+			uint32_t cat = sort->sorts[k].proptag;
+
+			if (PROP_ID(cat) == PROP_ID(tags->tags[i]) && is_str(PROP_TYPE(cat)) &&
+			    is_str(PROP_TYPE(tags->tags[i])))
+				st->tags[i] = cat;
+		}
+	}
+	return st;
+}
+
 /* The store answers an attachment's properties by tag only. */
 static int attach_get(TALLOC_CTX *mem, struct ems_object *obj,
                       const struct mapi_proptag_array *tags, struct mapi_propval_array *vals)

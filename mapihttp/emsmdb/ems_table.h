@@ -11,6 +11,9 @@ struct ems_table {
 	bool columns_set;
 	struct mapi_proptag_array columns; /* as the client set them */
 	const struct mapi_proptag_array *store_columns;
+	/* the sort order of the last RopSortTable (PtypString tags), NULL
+	 * when unsorted */
+	const struct mapi_sort_order_set *sort;
 	/* an attachment table ([MS-OXCMSG] 3.2.5.17) has no store table: its
 	 * rows are read when it is opened, in attachment number order */
 	struct mapi_propval_array *mrows;
