@@ -42,6 +42,8 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(AbortSubmit, abort_submit, LOGON | FOLDER | MESSAGE),
     ROW(GetTransportFolder, get_transport_folder, LOGON),
     ROW(TransportNewMail, transport_new_mail, LOGON),
+    ROW(SetSpooler, set_spooler, LOGON),
+    ROW(SpoolerLockMessage, spooler_lock_message, LOGON),
     /* [MS-OXCFXICS] */
     ROW(TellVersion, tell_version, ANY),
     /* [MS-OXCFOLD] */

@@ -1,6 +1,7 @@
 /*
  * Submission-related ROPs ([MS-OXOMSG] 3.2.5): address types, options
- * data, AbortSubmit, the transport folder and RopTransportNewMail.
+ * data, AbortSubmit, the transport folder, RopTransportNewMail and the
+ * spooler ROPs (RopSetSpooler, RopSpoolerLockMessage).
  * RopSubmitMessage and RopTransportSend are in ems_oxomsg_submit.c.
  */
 #include "ems_private.h"
@@ -75,5 +76,52 @@ uint32_t ems_rop_transport_new_mail(struct ems_rop_ctx *c, const struct rop_requ
 	store_notify_newmail(
 	    c->logon->mbox, q->folder_id, q->message_id,
 	    q->message_class != NULL && q->message_class[0] != '\0' ? q->message_class : NULL);
+	return 0;
+}
+
+/* [MS-OXOMSG] 2.2.5.1: the client tells the server it will act as a mail
+ * spooler; multiple clients can, so the ROP succeeds.  Nothing changes on
+ * the server: submitted messages never wait for a spooler here. */
+uint32_t ems_rop_set_spooler(struct ems_rop_ctx *c, const struct rop_request *req,
+                             struct rop_response *resp)
+{
+	log_debug(EMS_LOG, "set spooler user=%s logon=%u", c->s->user->address,
+	          (unsigned)c->logon->logon_id);
+	return 0;
+}
+
+/* [MS-OXOMSG] 2.2.5.3 LockState */
+#define LST_LOCK     0x00
+#define LST_UNLOCK   0x01
+#define LST_FINISHED 0x02
+
+/* [MS-OXOMSG] 2.2.5.3, 3.2.4.8: a spooler locks a message it found in the
+ * Spooler Queue folder (lstLock), then releases it: lstUnlock when some
+ * recipients remain, lstFinished when it was sent to all.  RopSubmitMessage
+ * delivers before it answers, so no submitted message ever waits there: a
+ * message that is not in the Spooler Queue is ecNotFound.  One that a
+ * client put there may be locked and released: nothing else on this server
+ * processes the queue, so the lock excludes no one (RopAbortSubmit answers
+ * ecNotInQueue for every message).  A LockState outside the three values
+ * is ecInvalidParameter. */
+uint32_t ems_rop_spooler_lock_message(struct ems_rop_ctx *c, const struct rop_request *req,
+                                      struct rop_response *resp)
+{
+	const struct rop_spooler_lock_message_req *q = &req->u.spooler_lock_message;
+	uint64_t queue = store_special_fid(c->logon->mbox, STORE_FOLDER_SPOOLER_QUEUE);
+	struct store_message *msg = NULL;
+	int ret;
+
+	if (q->lock_state > LST_FINISHED) {
+		log_info(EMS_LOG, "spooler lock: bad LockState %u user=%s", (unsigned)q->lock_state,
+		         c->s->user->address);
+		return EC_InvalidParameter;
+	}
+	ret = store_message_open(c->mem, c->logon->mbox, queue, q->message_id, &msg);
+	if (ret != 0)
+		return ems_ec_from_store(ret);
+	store_message_close(&msg);
+	log_debug(EMS_LOG, "spooler lock state=%u user=%s", (unsigned)q->lock_state,
+	          c->s->user->address);
 	return 0;
 }

@@ -333,6 +333,8 @@ ems_rop_fn ems_rop_get_valid_attachments;
 ems_rop_fn ems_rop_open_embedded_message;
 ems_rop_fn ems_rop_transport_send;
 ems_rop_fn ems_rop_transport_new_mail;
+ems_rop_fn ems_rop_set_spooler;
+ems_rop_fn ems_rop_spooler_lock_message;
 /* RopRelease of a stream: uncommitted changes are committed first. */
 void ems_stream_release(struct ems_object *obj);
 

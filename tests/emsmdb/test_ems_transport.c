@@ -137,13 +137,35 @@ static void test_transport_send(void)
 	test_assert(strcmp(new_mail_class, "IPM.Note.Custom") == 0);
 	test_end();
 
-	test_begin("SetSpooler and SpoolerLockMessage are not served");
+	test_begin("SetSpooler succeeds; SpoolerLockMessage only in the Spooler Queue");
+	uint64_t queue = store_special_fid(t.mbox, STORE_FOLDER_SPOOLER_QUEUE);
+	q[0] = rq(ROP_ID_CreateMessage, 0, 1);
+	q[0].u.create_message.folder_id = queue;
+	q[1] = rq(ROP_ID_SaveChangesMessage, 1, 0);
+	q[1].response_handle = 1;
+	test_assert_int(et_exec(&t, mem, q, 2, h, 2, r), 0);
+	test_assert(r->count == 2 && r->resps[1].return_value == 0);
+	uint64_t queued = r->count == 2 ? r->resps[1].u.save_changes_message.message_id : 0;
 	q[0] = rq(ROP_ID_SetSpooler, 0, 0);
 	q[1] = rq(ROP_ID_SpoolerLockMessage, 0, 0);
-	test_assert_int(et_exec(&t, mem, q, 2, h, 2, r), 0);
-	test_assert_int(r->count, 2);
-	for (uint32_t i = 0; i < 2; i++)
-		test_assert_int(r->resps[i].return_value, EC_NotSupported);
+	q[1].u.spooler_lock_message.message_id = queued;
+	q[1].u.spooler_lock_message.lock_state = 0; /* lstLock */
+	q[2] = q[1];
+	q[2].u.spooler_lock_message.lock_state = 2; /* lstFinished */
+	q[3] = q[1];
+	q[3].u.spooler_lock_message.message_id = mid; /* in the Inbox */
+	q[4] = q[1];
+	q[4].u.spooler_lock_message.lock_state = 3;
+	q[5] = q[1];
+	q[5].u.spooler_lock_message.message_id = queued + 0x1000000;
+	test_assert_int(et_exec(&t, mem, q, 6, h, 2, r), 0);
+	test_assert_int(r->count, 6);
+	test_assert_int(r->resps[0].return_value, 0);
+	test_assert_int(r->resps[1].return_value, 0);
+	test_assert_int(r->resps[2].return_value, 0);
+	test_assert_int(r->resps[3].return_value, EC_NotFound);
+	test_assert_int(r->resps[4].return_value, EC_InvalidParameter);
+	test_assert_int(r->resps[5].return_value, EC_NotFound);
 	test_end();
 	talloc_free(mem);
 }
