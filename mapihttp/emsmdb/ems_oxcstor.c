@@ -455,8 +455,14 @@ int ems_logon_get_props(TALLOC_CTX *mem, struct ems_object *logon,
 }
 
 /* [MS-OXCSTOR] 3.2.5.12: on a private logon, the per-user data cached for
- * a public folder.  Nothing is ever cached here (RopWritePerUserInformation
- * is not served), so the answer is the empty, finished stream. */
+ * a public folder.  Nothing is ever cached here, so the answer is the
+ * empty, finished stream.  RopWritePerUserInformation, which [MS-OXCSTOR]
+ * 3.2.5.13 accepts on a private logon too (written into the mailbox's
+ * per-user data table, continued by FolderId and DataOffset, ecError
+ * 0x80004005 when a continuation does not match), is not served: this
+ * server keeps no per-user data table (it has no public folders, Connect's
+ * AUX_EXORGINFO says so), and has no dispatch row, so it answers
+ * ecNotSupported. */
 uint32_t ems_rop_read_per_user_information(struct ems_rop_ctx *c, const struct rop_request *req,
                                            struct rop_response *resp)
 {
