@@ -107,8 +107,8 @@ enum ad_error_code ad_request_parse(TALLOC_CTX *mem_ctx, const char *body, size_
 	enum ad_error_code code;
 	xmlDoc *doc;
 
-	if (len == 0 || len > AD_REQUEST_MAX) {
-		*why_r = len == 0 ? "empty request" : "request larger than 64 KiB";
+	if (body == NULL || len == 0 || len > AD_REQUEST_MAX) {
+		*why_r = len > AD_REQUEST_MAX ? "request larger than 64 KiB" : "empty request";
 		return AD_E_INVALID_REQUEST;
 	}
 	if (memmem(body, len, "<!DOCTYPE", 9) != NULL || memmem(body, len, "<!ENTITY", 8) != NULL) {
