@@ -449,8 +449,7 @@ static enum rop_err pull_other(struct rop_pull *p, const struct rop_field *f, vo
 	}
 }
 
-/* Whether a conditional's fields are present, from already-read values. */
-static bool cond_holds(const struct rop_field *f, const void *base)
+bool rop_field_cond_holds(const struct rop_field *f, const void *base)
 {
 	switch (f->kind) {
 	case FK_IF_U8_NZ:
@@ -515,7 +514,7 @@ enum rop_err rop_fields_pull(struct rop_pull *p, const struct rop_field *f, void
 {
 	for (; f != NULL && f->kind != FK_END; f++) {
 		if (is_cond(f->kind)) {
-			if (!cond_holds(f, base))
+			if (!rop_field_cond_holds(f, base))
 				f += f->aux;
 			continue;
 		}
@@ -884,7 +883,7 @@ enum rop_err rop_fields_push(struct rop_push *p, const struct rop_field *f, cons
 {
 	for (; f != NULL && f->kind != FK_END; f++) {
 		if (is_cond(f->kind)) {
-			if (!cond_holds(f, base))
+			if (!rop_field_cond_holds(f, base))
 				f += f->aux;
 			continue;
 		}

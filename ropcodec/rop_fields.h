@@ -208,6 +208,10 @@ enum rop_err rop_fields_pull(struct rop_pull *p, const struct rop_field *f, void
 enum rop_err rop_fields_push(struct rop_push *p, const struct rop_field *f, const void *base,
                              const struct rop_field_env *env);
 
+/* Whether the fields under the conditional f (an FK_IF_* row) are present,
+ * from values already read into base. */
+bool rop_field_cond_holds(const struct rop_field *f, const void *base);
+
 /* The columns of RopGetReceiveFolderTable rows, [MS-OXCSTOR] 2.2.1.4. */
 extern const struct mapi_proptag_array rop_receive_folder_table_columns;
 

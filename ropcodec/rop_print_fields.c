@@ -11,27 +11,6 @@
 
 #define CAT(base, ofs, type) ((const type *)(const void *)((const char *)(base) + (ofs)))
 
-/* The same tests as rop_fields.c applies: present when the condition holds. */
-static bool cond_holds(const struct rop_field *f, const void *base)
-{
-	switch (f->kind) {
-	case FK_IF_U8_NZ:
-		return *CAT(base, f->ofs, uint8_t) != 0;
-	case FK_IF_U8_Z:
-		return *CAT(base, f->ofs, uint8_t) == 0;
-	case FK_IF_U8_BIT:
-		return (*CAT(base, f->ofs, uint8_t) & f->val) != 0;
-	case FK_IF_U8_NOBIT:
-		return (*CAT(base, f->ofs, uint8_t) & f->val) == 0;
-	case FK_IF_U16_EQ:
-		return *CAT(base, f->ofs, uint16_t) == f->val;
-	case FK_IF_U32_EQ:
-		return *CAT(base, f->ofs, uint32_t) == f->val;
-	default: /* FK_IF_U32_NZ */
-		return *CAT(base, f->ofs, uint32_t) != 0;
-	}
-}
-
 static void print_ltid(struct rop_printer *pr, const char *label, const struct mapi_long_term_id *l)
 {
 	const uint8_t *g = l->globcnt;
@@ -435,7 +414,7 @@ void rop_print_fields(struct rop_printer *pr, const struct rop_field *f, const v
 {
 	for (; f != NULL && f->kind != FK_END; f++) {
 		if (f->kind >= FK_IF_U8_NZ) {
-			if (!cond_holds(f, base))
+			if (!rop_field_cond_holds(f, base))
 				f += f->aux;
 			continue;
 		}
