@@ -1,4 +1,5 @@
 /* Search folders: criteria, population, keeping current, events, errors. */
+#include "rop_restriction.h"
 #include "test.h"
 #include "store_test_util.h"
 #include "mapi_restrict.h"
@@ -352,63 +353,6 @@ static void test_stop_static(void)
 	test_end();
 }
 
-/* Structural equality of two restrictions (values compared as MAPI). */
-static bool res_equal(const struct mapi_restriction *a, const struct mapi_restriction *b)
-{
-	if (a->rt != b->rt)
-		return false;
-	switch (a->rt) {
-	case RES_AND:
-	case RES_OR:
-		if (a->u.andor.count != b->u.andor.count)
-			return false;
-		for (uint32_t i = 0; i < a->u.andor.count; i++) {
-			if (!res_equal(&a->u.andor.res[i], &b->u.andor.res[i]))
-				return false;
-		}
-		return true;
-	case RES_NOT:
-		return res_equal(a->u.not_.res, b->u.not_.res);
-	case RES_CONTENT:
-		return a->u.content.fuzzy_level == b->u.content.fuzzy_level &&
-		       a->u.content.proptag == b->u.content.proptag &&
-		       mapi_propval_compare(&a->u.content.val, &b->u.content.val) == 0;
-	case RES_PROPERTY:
-		return a->u.prop.relop == b->u.prop.relop &&
-		       a->u.prop.proptag == b->u.prop.proptag &&
-		       mapi_propval_compare(&a->u.prop.val, &b->u.prop.val) == 0;
-	case RES_COMPAREPROPS:
-		return a->u.compare.relop == b->u.compare.relop &&
-		       a->u.compare.proptag1 == b->u.compare.proptag1 &&
-		       a->u.compare.proptag2 == b->u.compare.proptag2;
-	case RES_BITMASK:
-		return a->u.bitmask.relop == b->u.bitmask.relop &&
-		       a->u.bitmask.proptag == b->u.bitmask.proptag &&
-		       a->u.bitmask.mask == b->u.bitmask.mask;
-	case RES_SIZE:
-		return a->u.size.relop == b->u.size.relop &&
-		       a->u.size.proptag == b->u.size.proptag && a->u.size.size == b->u.size.size;
-	case RES_EXIST:
-		return a->u.exist.proptag == b->u.exist.proptag;
-	case RES_SUBRESTRICTION:
-		return a->u.sub.subobject == b->u.sub.subobject &&
-		       res_equal(a->u.sub.res, b->u.sub.res);
-	case RES_COMMENT:
-		if (a->u.comment.count != b->u.comment.count ||
-		    (a->u.comment.res == NULL) != (b->u.comment.res == NULL))
-			return false;
-		for (uint32_t i = 0; i < a->u.comment.count; i++) {
-			if (mapi_propval_compare(&a->u.comment.vals[i], &b->u.comment.vals[i]) != 0)
-				return false;
-		}
-		return a->u.comment.res == NULL || res_equal(a->u.comment.res, b->u.comment.res);
-	case RES_COUNT:
-		return a->u.count.count == b->u.count.count &&
-		       res_equal(a->u.count.res, b->u.count.res);
-	}
-	return false;
-}
-
 static void test_every_restriction_type(void)
 {
 	test_begin("search criteria: every restriction type kept and applied");
@@ -467,7 +411,7 @@ static void test_every_restriction_type(void)
 	struct mapi_restriction *got;
 	uint32_t state;
 	test_assert_int(store_search_get_criteria(NULL, w.mbox, w.sf, &got, NULL, NULL, &state), 0);
-	test_assert(res_equal(&all, got));
+	test_assert(rop_restriction_equal(&all, got));
 	talloc_free(got);
 	/* A restriction the evaluator cannot apply (a content restriction on
 	 * a number) matches nothing, and does not stop messages being saved. */
