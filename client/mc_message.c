@@ -8,24 +8,6 @@
 
 #include "rop_errors.h"
 
-#define NEW_HANDLE 0xFFFFFFFFu
-
-static int check_rops(struct mc_session *s, const struct rop_response *resps, size_t n,
-                      size_t expected)
-{
-	for (size_t i = 0; i < n; i++) {
-		uint32_t rv = resps[i].return_value;
-		if (rv != 0)
-			return mc_fail(s, MC_E_SERVER, "%s: ReturnValue 0x%08" PRIx32 " (%s)",
-			               rop_name(resps[i].rop_id), rv,
-			               rop_error_name(rv) ? rop_error_name(rv) : "unknown");
-	}
-	if (n != expected)
-		return mc_fail(s, MC_E_PROTOCOL, "Execute: %zu ROP responses for %zu requests", n,
-		               expected);
-	return 0;
-}
-
 /* The recipient columns the client writes ([MS-OXCMSG] 2.2.3.5 lets the
  * client choose them; these are the ones that do not travel in the
  * RecipientRow's own fields). */
@@ -158,7 +140,7 @@ static int send_create(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct m
                        const struct mc_send *m, uint32_t *handle_r)
 {
 	struct rop_response *resps;
-	uint32_t *handles, in_handles[2] = {logon->handle, NEW_HANDLE};
+	uint32_t *handles, in_handles[2] = {logon->handle, MC_NEW_HANDLE};
 	size_t n, nh;
 	struct mapi_binary sent_eid;
 	struct mc_execute_opts opts = mc_store_execute_opts(s);
@@ -183,11 +165,11 @@ static int send_create(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct m
 	                      &nh) < 0)
 		return -1;
 	if (n < 1 || resps[0].return_value != 0 || nh < 2) {
-		check_rops(s, resps, n, 3);
+		mc_check_rops(s, resps, n, 3);
 		return -1;
 	}
 	*handle_r = handles[1];
-	if (check_rops(s, resps, n, 3) < 0) {
+	if (mc_check_rops(s, resps, n, 3) < 0) {
 		release_handle(mem_ctx, s, *handle_r);
 		return -1;
 	}
@@ -213,7 +195,7 @@ static int write_chunks(TALLOC_CTX *mem_ctx, struct mc_session *s, uint32_t stre
 		req.u.write_stream.data.data = data->data + at;
 		if (mc_emsmdb_execute(mem_ctx, s, &opts, &req, 1, in_handles, 1, NULL, &resps, &n,
 		                      &handles, &nh) < 0 ||
-		    check_rops(s, resps, n, 1) < 0)
+		    mc_check_rops(s, resps, n, 1) < 0)
 			return -1;
 		at += len;
 	}
@@ -227,7 +209,7 @@ static int add_attachment(TALLOC_CTX *mem_ctx, struct mc_session *s, uint32_t me
                           const struct mc_attachment *a)
 {
 	struct rop_response *resps;
-	uint32_t *handles, in_handles[3] = {message, NEW_HANDLE, NEW_HANDLE};
+	uint32_t *handles, in_handles[3] = {message, MC_NEW_HANDLE, MC_NEW_HANDLE};
 	size_t n, nh;
 	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	struct rop_request reqs[5];
@@ -251,7 +233,7 @@ static int add_attachment(TALLOC_CTX *mem_ctx, struct mc_session *s, uint32_t me
 	reqs[2].u.open_stream.open_mode_flags = 0x02;
 	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 3, in_handles, 3, NULL, &resps, &n, &handles,
 	                      &nh) < 0 ||
-	    check_rops(s, resps, n, 3) < 0 || nh < 3)
+	    mc_check_rops(s, resps, n, 3) < 0 || nh < 3)
 		return nh < 3 ? mc_fail(s, MC_E_PROTOCOL, "RopOpenStream: no handle") : -1;
 	uint32_t attach = handles[1], stream = handles[2];
 	if (write_chunks(mem_ctx, s, stream, &a->data, 0) < 0)
@@ -272,7 +254,7 @@ static int add_attachment(TALLOC_CTX *mem_ctx, struct mc_session *s, uint32_t me
 	reqs[3].input_handle = 1;
 	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 4, in_handles, 3, NULL, &resps, &n, &handles,
 	                      &nh) < 0 ||
-	    check_rops(s, resps, n, 2) < 0)
+	    mc_check_rops(s, resps, n, 2) < 0)
 		return -1;
 	return 0;
 }
@@ -305,7 +287,7 @@ int mc_message_send(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_l
 	reqs[2].rop_id = ROP_ID_Release;
 	if (mc_emsmdb_execute(tmp, s, &opts, reqs, 3, in_handles, 1, NULL, &resps, &n, &handles,
 	                      &nh) < 0 ||
-	    check_rops(s, resps, n, 2) < 0)
+	    mc_check_rops(s, resps, n, 2) < 0)
 		goto out;
 	*mid_r = resps[0].u.save_changes_message.message_id;
 	ret = 0;
@@ -326,7 +308,7 @@ static int read_open(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_
                      struct rop_open_message_resp *open_r, uint32_t *handle_r)
 {
 	struct rop_response *resps;
-	uint32_t *handles, in_handles[3] = {logon->handle, NEW_HANDLE, NEW_HANDLE};
+	uint32_t *handles, in_handles[3] = {logon->handle, MC_NEW_HANDLE, MC_NEW_HANDLE};
 	size_t n, nh;
 	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	struct rop_request reqs[6];
@@ -357,7 +339,7 @@ static int read_open(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_
 		return -1;
 	if (n >= 1 && resps[0].return_value == 0 && nh >= 2)
 		*handle_r = handles[1];
-	if (check_rops(s, resps, n, 5) < 0) {
+	if (mc_check_rops(s, resps, n, 5) < 0) {
 		if (n >= 1 && resps[0].return_value == 0 && nh >= 2)
 			release_handle(mem_ctx, s, *handle_r);
 		return -1;
@@ -393,7 +375,7 @@ static int read_names(TALLOC_CTX *mem_ctx, struct mc_session *s, uint32_t handle
 	req.u.get_names_from_property_ids.ids.ids = ids;
 	if (mc_emsmdb_execute(mem_ctx, s, &opts, &req, 1, in_handles, 1, NULL, &resps, &n, &handles,
 	                      &nh) < 0 ||
-	    check_rops(s, resps, n, 1) < 0)
+	    mc_check_rops(s, resps, n, 1) < 0)
 		return -1;
 	const struct rop_property_name_array *names = &resps[0].u.get_names_from_property_ids.names;
 	if (names->count != k)
@@ -440,7 +422,7 @@ static int read_more_recipients(TALLOC_CTX *mem_ctx, struct mc_session *s, uint3
 		req.u.read_recipients.row_id = d->recipient_count;
 		if (mc_emsmdb_execute(mem_ctx, s, &opts, &req, 1, in_handles, 1, NULL, &resps, &n,
 		                      &handles, &nh) < 0 ||
-		    check_rops(s, resps, n, 1) < 0)
+		    mc_check_rops(s, resps, n, 1) < 0)
 			return -1;
 		if (resps[0].u.read_recipients.rows.count == 0)
 			return mc_fail(s, MC_E_PROTOCOL,

@@ -25,10 +25,7 @@ struct mc_execute_opts mc_store_execute_opts(const struct mc_session *s)
 	return o;
 }
 
-#define NEW_HANDLE 0xFFFFFFFFu
-
-static int check_rops(struct mc_session *s, const struct rop_response *resps, size_t n,
-                      size_t expected)
+int mc_check_rops(struct mc_session *s, const struct rop_response *resps, size_t n, size_t expected)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint32_t rv = resps[i].return_value;
@@ -47,7 +44,7 @@ int mc_store_logon(TALLOC_CTX *mem_ctx, struct mc_session *s, struct mc_logon *l
 {
 	TALLOC_CTX *tmp = talloc_new(mem_ctx);
 	struct rop_response *resps;
-	uint32_t *handles, in_handles[1] = {NEW_HANDLE};
+	uint32_t *handles, in_handles[1] = {MC_NEW_HANDLE};
 	size_t n, nh;
 	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	int ret = -1;
@@ -58,7 +55,7 @@ int mc_store_logon(TALLOC_CTX *mem_ctx, struct mc_session *s, struct mc_logon *l
 	req.u.logon.essdn = talloc_strdup(tmp, s->legacy_dn ? s->legacy_dn : "");
 	if (mc_emsmdb_execute(mem_ctx, s, &opts, &req, 1, in_handles, 1, NULL, &resps, &n, &handles,
 	                      &nh) < 0 ||
-	    check_rops(s, resps, n, 1) < 0)
+	    mc_check_rops(s, resps, n, 1) < 0)
 		goto out;
 	if (nh < 1 || resps[0].rop_id != ROP_ID_Logon) {
 		mc_fail(s, MC_E_PROTOCOL, "RopLogon: no handle in the response");
@@ -85,7 +82,7 @@ int mc_store_receive_folder(TALLOC_CTX *mem_ctx, struct mc_session *s, const str
 	req.u.get_receive_folder.message_class = talloc_strdup(tmp, message_class);
 	if (mc_emsmdb_execute(mem_ctx, s, &opts, &req, 1, in_handles, 1, NULL, &resps, &n, &handles,
 	                      &nh) < 0 ||
-	    check_rops(s, resps, n, 1) < 0)
+	    mc_check_rops(s, resps, n, 1) < 0)
 		goto out;
 	*fid_r = resps[0].u.get_receive_folder.folder_id;
 	ret = 0;
@@ -102,7 +99,7 @@ static int store_table(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct m
                        struct rop_row_list *rows_r)
 {
 	struct rop_response *resps;
-	uint32_t *handles, in_handles[3] = {logon->handle, NEW_HANDLE, NEW_HANDLE};
+	uint32_t *handles, in_handles[3] = {logon->handle, MC_NEW_HANDLE, MC_NEW_HANDLE};
 	size_t n, nh;
 	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	struct rop_request reqs[5];
@@ -130,7 +127,7 @@ static int store_table(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct m
 	struct rop_decode_ctx ctx = {.columns = columns};
 	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 5, in_handles, 3, &ctx, &resps, &n, &handles,
 	                      &nh) < 0 ||
-	    check_rops(s, resps, n, 4) < 0)
+	    mc_check_rops(s, resps, n, 4) < 0)
 		return -1;
 	*rows_r = resps[3].u.query_rows.rows;
 	return 0;
@@ -158,7 +155,7 @@ int mc_store_message_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const stru
                            struct rop_property_row *row_r)
 {
 	struct rop_response *resps;
-	uint32_t *handles, in_handles[2] = {logon->handle, NEW_HANDLE};
+	uint32_t *handles, in_handles[2] = {logon->handle, MC_NEW_HANDLE};
 	size_t n, nh;
 	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	struct rop_request reqs[3];
@@ -180,7 +177,7 @@ int mc_store_message_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const stru
 	struct rop_decode_ctx ctx = {.columns = tags};
 	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 3, in_handles, 2, &ctx, &resps, &n, &handles,
 	                      &nh) < 0 ||
-	    check_rops(s, resps, n, 2) < 0)
+	    mc_check_rops(s, resps, n, 2) < 0)
 		return -1;
 	*row_r = resps[1].u.get_properties_specific.row;
 	return 0;
@@ -192,7 +189,7 @@ int mc_store_folder_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const struc
 {
 	TALLOC_CTX *tmp = talloc_new(mem_ctx);
 	struct rop_response *resps;
-	uint32_t *handles, in_handles[2] = {logon->handle, NEW_HANDLE};
+	uint32_t *handles, in_handles[2] = {logon->handle, MC_NEW_HANDLE};
 	size_t n, nh;
 	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	int ret = -1;
@@ -212,7 +209,7 @@ int mc_store_folder_props(TALLOC_CTX *mem_ctx, struct mc_session *s, const struc
 	struct rop_decode_ctx ctx = {.columns = tags};
 	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 3, in_handles, 2, &ctx, &resps, &n, &handles,
 	                      &nh) < 0 ||
-	    check_rops(s, resps, n, 2) < 0)
+	    mc_check_rops(s, resps, n, 2) < 0)
 		goto out;
 	*row_r = resps[1].u.get_properties_specific.row;
 	ret = 0;
@@ -229,7 +226,7 @@ int mc_store_logon_rops(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct 
 	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, count, in_handles, 1, NULL, resps_r, &n,
 	                      &handles, &nh) < 0 ||
-	    check_rops(s, *resps_r, n, count) < 0)
+	    mc_check_rops(s, *resps_r, n, count) < 0)
 		return -1;
 	return 0;
 }
@@ -247,7 +244,7 @@ int mc_store_register_newmail(TALLOC_CTX *mem_ctx, struct mc_session *s,
                               const struct mc_logon *logon, uint32_t *handle_r)
 {
 	struct rop_response *resps;
-	uint32_t *handles, in_handles[2] = {logon->handle, NEW_HANDLE};
+	uint32_t *handles, in_handles[2] = {logon->handle, MC_NEW_HANDLE};
 	size_t n, nh;
 	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	struct rop_request req = {.rop_id = ROP_ID_RegisterNotification, .output_handle = 1};
@@ -257,7 +254,7 @@ int mc_store_register_newmail(TALLOC_CTX *mem_ctx, struct mc_session *s,
 	req.u.register_notification.want_whole_store = 1;
 	if (mc_emsmdb_execute(mem_ctx, s, &opts, &req, 1, in_handles, 2, NULL, &resps, &n, &handles,
 	                      &nh) < 0 ||
-	    check_rops(s, resps, n, 1) < 0)
+	    mc_check_rops(s, resps, n, 1) < 0)
 		return -1;
 	if (resps[0].handle_index >= nh)
 		return mc_fail(s, MC_E_PROTOCOL,

@@ -27,6 +27,14 @@
 #define MC_TAG_MESSAGE_SIZE   0x0E080003u
 #define MC_TAG_BODY           0x1000001Fu
 
+/* The server handle value that asks for a new object (an output slot). */
+#define MC_NEW_HANDLE 0xFFFFFFFFu
+
+/* Every ReturnValue 0 and n == expected; otherwise a MC_E_SERVER failure
+ * naming the first failing ROP and its error, or MC_E_PROTOCOL. */
+int mc_check_rops(struct mc_session *s, const struct rop_response *resps, size_t n,
+                  size_t expected);
+
 struct mc_logon {
 	uint32_t handle; /* the server's handle of the logon object */
 	struct rop_logon_resp resp;
