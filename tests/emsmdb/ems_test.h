@@ -207,6 +207,49 @@ static inline int et_exec(struct ems_t *t, TALLOC_CTX *mem, const struct rop_req
 	                    RPC_EXT_PUL_NOCOMPRESSION | RPC_EXT_PUL_NOXORMAGIC, 0x40000, r);
 }
 
+/* Request builders for the tests: a ROP with its handle indexes ... */
+static inline struct rop_request et_rq(uint8_t id, uint8_t in, uint8_t out)
+{
+	struct rop_request q = {.rop_id = id, .input_handle = in, .output_handle = out};
+	return q;
+}
+
+static inline struct rop_request et_open_folder(uint8_t in, uint8_t out, uint64_t fid)
+{
+	struct rop_request q = et_rq(ROP_ID_OpenFolder, in, out);
+	q.u.open_folder.folder_id = fid;
+	return q;
+}
+
+static inline struct rop_request et_set_props(uint8_t in, struct mapi_propval *v, uint16_t n)
+{
+	struct rop_request q = et_rq(ROP_ID_SetProperties, in, 0);
+	q.u.set_properties.vals.count = n;
+	q.u.set_properties.vals.vals = v;
+	return q;
+}
+
+/* ... RopGetPropertiesSpecific asking for Unicode strings ... */
+static inline struct rop_request et_get_props(uint8_t in, uint32_t *tags, uint16_t n)
+{
+	struct rop_request q = et_rq(ROP_ID_GetPropertiesSpecific, in, 0);
+	q.u.get_properties_specific.want_unicode = 1;
+	q.u.get_properties_specific.tags.count = n;
+	q.u.get_properties_specific.tags.tags = tags;
+	return q;
+}
+
+/* ... and RopOpenMessage with OpenModeFlags mode. */
+static inline struct rop_request et_open_message(uint8_t in, uint8_t out, uint64_t fid,
+                                                 uint64_t mid, uint8_t mode)
+{
+	struct rop_request q = et_rq(ROP_ID_OpenMessage, in, out);
+	q.u.open_message.folder_id = fid;
+	q.u.open_message.message_id = mid;
+	q.u.open_message.open_mode_flags = mode;
+	return q;
+}
+
 /* RopLogon as Outlook sends it (OUTLOOK-LADDER stage 5). */
 static inline struct rop_request et_logon_req(struct ems_t *t, uint8_t logon_id, uint8_t out)
 {

@@ -9,15 +9,9 @@ static struct ems_t t;
 #define PR_ATTACH_METHOD PROP_TAG(PT_LONG, 0x3705)
 #define PR_EMAIL_ADDRESS PROP_TAG(PT_UNICODE, 0x3003)
 
-static struct rop_request rq(uint8_t id, uint8_t in, uint8_t out)
-{
-	struct rop_request q = {.rop_id = id, .input_handle = in, .output_handle = out};
-	return q;
-}
-
 static struct rop_request embedded(uint8_t in, uint8_t out, uint8_t mode)
 {
-	struct rop_request q = rq(ROP_ID_OpenEmbeddedMessage, in, out);
+	struct rop_request q = et_rq(ROP_ID_OpenEmbeddedMessage, in, out);
 	q.u.open_embedded_message.code_page_id = 0x0FFF;
 	q.u.open_embedded_message.open_mode_flags = mode;
 	return q;
@@ -63,26 +57,26 @@ static void test_create(void)
 
 	test_begin("OpenEmbeddedMessage Create, properties, recipients, saved with the parent");
 	row.row = smtp_row(mem, "dora@elsewhere.example", "Dora");
-	q[n] = rq(ROP_ID_CreateMessage, 0, 1);
+	q[n] = et_rq(ROP_ID_CreateMessage, 0, 1);
 	q[n++].u.create_message.folder_id = inbox;
-	q[n] = rq(ROP_ID_SetProperties, 1, 0);
+	q[n] = et_rq(ROP_ID_SetProperties, 1, 0);
 	q[n].u.set_properties.vals.count = 1;
 	q[n++].u.set_properties.vals.vals = &outer;
-	q[n++] = rq(ROP_ID_CreateAttachment, 1, 2);
+	q[n++] = et_rq(ROP_ID_CreateAttachment, 1, 2);
 	q[n++] = embedded(2, 3, 0x00); /* read-only: there is none yet */
 	q[n++] = embedded(2, 3, 0x02); /* Create */
-	q[n] = rq(ROP_ID_SetProperties, 3, 0);
+	q[n] = et_rq(ROP_ID_SetProperties, 3, 0);
 	q[n].u.set_properties.vals.count = 1;
 	q[n++].u.set_properties.vals.vals = &subj;
-	q[n] = rq(ROP_ID_ModifyRecipients, 3, 0);
+	q[n] = et_rq(ROP_ID_ModifyRecipients, 3, 0);
 	q[n].u.modify_recipients.recipient_columns.count = 1;
 	q[n].u.modify_recipients.recipient_columns.tags = rcols;
 	q[n].u.modify_recipients.rows.count = 1;
 	q[n++].u.modify_recipients.rows.rows = &row;
-	q[n] = rq(ROP_ID_SaveChangesMessage, 3, 0);
+	q[n] = et_rq(ROP_ID_SaveChangesMessage, 3, 0);
 	q[n++].u.save_changes_message.save_flags = 0x02;
-	q[n++] = rq(ROP_ID_SaveChangesAttachment, 2, 0);
-	q[n] = rq(ROP_ID_SaveChangesMessage, 1, 0);
+	q[n++] = et_rq(ROP_ID_SaveChangesAttachment, 2, 0);
+	q[n] = et_rq(ROP_ID_SaveChangesMessage, 1, 0);
 	q[n++].u.save_changes_message.save_flags = 0x02;
 	test_assert_int(et_exec(&t, mem, q, n, h, 4, r), 0);
 	test_assert_int(r->count, n);
@@ -129,19 +123,19 @@ static void test_open(void)
 	struct rop_request q[8];
 
 	test_begin("OpenEmbeddedMessage read-only: summary, properties; writes refused");
-	q[0] = rq(ROP_ID_OpenMessage, 0, 1);
+	q[0] = et_rq(ROP_ID_OpenMessage, 0, 1);
 	q[0].u.open_message.folder_id = inbox;
 	q[0].u.open_message.message_id = parent_mid;
 	q[0].u.open_message.open_mode_flags = 0x00;
-	q[1] = rq(ROP_ID_OpenAttachment, 1, 2);
+	q[1] = et_rq(ROP_ID_OpenAttachment, 1, 2);
 	q[1].u.open_attachment.attachment_id = 0;
 	q[2] = embedded(2, 3, 0x01); /* ReadWrite under a read-only parent */
 	q[3] = embedded(2, 3, 0x00);
-	q[4] = rq(ROP_ID_GetPropertiesSpecific, 3, 0);
+	q[4] = et_rq(ROP_ID_GetPropertiesSpecific, 3, 0);
 	q[4].u.get_properties_specific.want_unicode = 1;
 	q[4].u.get_properties_specific.tags.count = 1;
 	q[4].u.get_properties_specific.tags.tags = tags;
-	q[5] = rq(ROP_ID_ReadRecipients, 3, 0);
+	q[5] = et_rq(ROP_ID_ReadRecipients, 3, 0);
 	q[6] = embedded(2, 3, 0x10); /* an undefined flag */
 	test_assert_int(et_exec(&t, mem, q, 7, h, 4, r), 0);
 	test_assert_int(r->count, 7);
@@ -161,7 +155,7 @@ static void test_open(void)
 	/* an embedded message is not mail of a folder: not submitted */
 	q[2] = embedded(2, 3, 0x01);
 	q[0].u.open_message.open_mode_flags = 0x01;
-	q[3] = rq(ROP_ID_SubmitMessage, 3, 0);
+	q[3] = et_rq(ROP_ID_SubmitMessage, 3, 0);
 	test_assert_int(et_exec(&t, mem, q, 4, h, 4, r), 0);
 	test_assert_int(r->resps[2].return_value, 0);
 	test_assert_int(r->resps[3].return_value, EC_NotSupported);

@@ -13,23 +13,6 @@ static struct ems_t t;
 #define PR_DELIVERY_TIME   PROP_TAG(PT_SYSTIME, 0x0E06)
 #define PR_FID             PROP_TAG(PT_I8, 0x6748)
 
-static struct rop_request open_folder(uint8_t in, uint8_t out, uint64_t fid)
-{
-	struct rop_request q = {
-	    .rop_id = ROP_ID_OpenFolder, .input_handle = in, .output_handle = out};
-	q.u.open_folder.folder_id = fid;
-	return q;
-}
-
-static struct rop_request get_props(uint8_t in, uint32_t *tags, uint16_t n)
-{
-	struct rop_request q = {.rop_id = ROP_ID_GetPropertiesSpecific, .input_handle = in};
-	q.u.get_properties_specific.want_unicode = 1;
-	q.u.get_properties_specific.tags.count = n;
-	q.u.get_properties_specific.tags.tags = tags;
-	return q;
-}
-
 static void test_inbox_entry_ids(void)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -41,8 +24,8 @@ static void test_inbox_entry_ids(void)
 	                   PROP_TAG(PT_BINARY, 0x36D7), PROP_TAG(PT_LONG, 0x7FF1)};
 	uint32_t store_tags[] = {PROP_TAG(PT_LONG, 0x340D), PROP_TAG(PT_BINARY, 0x35E0),
 	                         PROP_TAG(PT_UNICODE, 0x3001), PROP_TAG(PT_LONG, 0x6666)};
-	struct rop_request q[3] = {open_folder(0, 1, inbox), get_props(1, tags, 6),
-	                           get_props(0, store_tags, 4)};
+	struct rop_request q[3] = {et_open_folder(0, 1, inbox), et_get_props(1, tags, 6),
+	                           et_get_props(0, store_tags, 4)};
 	struct mapi_binary eid;
 
 	test_begin("OpenFolder Inbox, GetPropertiesSpecific: stage 5 entry IDs, string types");
@@ -94,7 +77,7 @@ static void test_create_folder(void)
 
 	test_begin("CreateFolder, open-if-exists, duplicate name, set/get/delete props, delete");
 	memset(q, 0, sizeof(q));
-	q[0] = open_folder(0, 1, inbox);
+	q[0] = et_open_folder(0, 1, inbox);
 	q[1].rop_id = ROP_ID_CreateFolder;
 	q[1].input_handle = 1;
 	q[1].output_handle = 2;
@@ -129,14 +112,14 @@ static void test_create_folder(void)
 	q[0].input_handle = 2;
 	q[0].u.set_properties.vals.count = 1;
 	q[0].u.set_properties.vals.vals = &pv;
-	q[1] = get_props(2, tags, 3);
+	q[1] = et_get_props(2, tags, 3);
 	q[2].rop_id = ROP_ID_GetPropertiesList;
 	q[2].input_handle = 2;
 	q[3].rop_id = ROP_ID_DeleteProperties;
 	q[3].input_handle = 2;
 	q[3].u.delete_properties.tags.count = 1;
 	q[3].u.delete_properties.tags.tags = tags;
-	q[4] = get_props(2, tags, 1);
+	q[4] = et_get_props(2, tags, 1);
 	test_assert_int(et_exec(&t, mem, q, 5, fh, 3, r), 0);
 	test_assert_int(r->count, 5);
 	test_assert_int(r->resps[0].return_value, 0);
@@ -156,7 +139,7 @@ static void test_create_folder(void)
 	/* 8-bit set reads back as Unicode */
 	pv.tag = PROP_TAG(PT_STRING8, 0x3613);
 	pv.v.str = (char *)"IPF.\xe9t\xe9";
-	q[1] = get_props(2, tags, 1);
+	q[1] = et_get_props(2, tags, 1);
 	test_assert_int(et_exec(&t, mem, q, 2, fh, 3, r), 0);
 	test_assert_str(r->resps[1].u.get_properties_specific.row.vals.vals[0].v.str,
 	                "IPF.\xc3\xa9t\xc3\xa9");
@@ -167,7 +150,7 @@ static void test_create_folder(void)
 	q[0].input_handle = 1;
 	q[0].u.delete_folder.delete_folder_flags = 0x15;
 	q[0].u.delete_folder.folder_id = fid;
-	q[1] = open_folder(0, 2, fid);
+	q[1] = et_open_folder(0, 2, fid);
 	q[2].rop_id = ROP_ID_DeleteFolder;
 	q[2].input_handle = 1;
 	q[2].u.delete_folder.folder_id = store_special_fid(t.mbox, STORE_FOLDER_ROOT);
@@ -268,7 +251,7 @@ static void test_tables(void)
 	}
 	test_begin("contents table: columns, sort, QueryRows, position, bookmarks, FindRow");
 	memset(q, 0, sizeof(q));
-	q[0] = open_folder(0, 1, sent);
+	q[0] = et_open_folder(0, 1, sent);
 	q[1].rop_id = ROP_ID_GetContentsTable;
 	q[1].input_handle = 1;
 	q[1].output_handle = 2;
@@ -414,7 +397,7 @@ static void test_tables(void)
 	                                      &kids, &nkids),
 	                0);
 	memset(q, 0, sizeof(q));
-	q[0] = open_folder(0, 1, store_special_fid(t.mbox, STORE_FOLDER_IPM_SUBTREE));
+	q[0] = et_open_folder(0, 1, store_special_fid(t.mbox, STORE_FOLDER_IPM_SUBTREE));
 	q[1].rop_id = ROP_ID_GetHierarchyTable;
 	q[1].input_handle = 1;
 	q[1].output_handle = 2;
@@ -457,13 +440,13 @@ static void test_handles(void)
 
 	test_begin("handles: null, stale, out of range, released with the parent, bad logon");
 	memset(q, 0, sizeof(q));
-	q[0] = open_folder(1, 2, inbox); /* input 0xFFFFFFFF */
-	q[1] = open_folder(2, 1, inbox); /* input never handed out */
-	q[2] = open_folder(7, 1, inbox); /* index past the table */
-	q[3] = open_folder(0, 9, inbox); /* output index past the table */
-	q[4] = open_folder(0, 1, inbox);
+	q[0] = et_open_folder(1, 2, inbox); /* input 0xFFFFFFFF */
+	q[1] = et_open_folder(2, 1, inbox); /* input never handed out */
+	q[2] = et_open_folder(7, 1, inbox); /* index past the table */
+	q[3] = et_open_folder(0, 9, inbox); /* output index past the table */
+	q[4] = et_open_folder(0, 1, inbox);
 	q[4].logon_id = 5; /* no such logon */
-	q[5] = open_folder(0, 1, inbox);
+	q[5] = et_open_folder(0, 1, inbox);
 	test_assert_int(et_exec(&t, mem, q, 6, h, 3, r), 0);
 	test_assert_int(r->count, 6);
 	for (int i = 0; i < 5; i++)
@@ -474,10 +457,10 @@ static void test_handles(void)
 	/* release the logon: the folder opened from it goes too */
 	uint32_t h2[2] = {h[0], folder};
 	memset(q, 0, sizeof(q));
-	q[0] = get_props(1, tags, 1);
+	q[0] = et_get_props(1, tags, 1);
 	q[1].rop_id = ROP_ID_Release;
 	q[1].input_handle = 0;
-	q[2] = get_props(1, tags, 1);
+	q[2] = et_get_props(1, tags, 1);
 	test_assert_int(et_exec(&t, mem, q, 3, h2, 2, r), 0);
 	test_assert_int(r->count, 2);
 	test_assert_int(r->resps[0].return_value, 0);
@@ -504,7 +487,7 @@ static void test_search_folder(void)
 	test_begin(
 	    "search folder: CreateFolder type 2, Get before Set, SetSearchCriteria, contents");
 	memset(q, 0, sizeof(q));
-	q[0] = open_folder(0, 1, finder);
+	q[0] = et_open_folder(0, 1, finder);
 	q[1].rop_id = ROP_ID_CreateFolder;
 	q[1].input_handle = 1;
 	q[1].output_handle = 2;
@@ -543,7 +526,7 @@ static void test_search_folder(void)
 	test_assert_int(r->resps[5].u.get_contents_table.row_count, 1);
 	uint32_t fh[3];
 	memcpy(fh, r->handles, sizeof(fh));
-	q[0] = open_folder(0, 1, sent);
+	q[0] = et_open_folder(0, 1, sent);
 	q[1] = q[3];
 	q[1].input_handle = 1;
 	test_assert_int(et_exec(&t, mem, q, 2, fh, 3, r), 0);
@@ -569,7 +552,7 @@ static void test_rows_fit(void)
 	test_begin(
 	    "QueryRows answers the rows that fit in MaxRopOut and keeps the cursor after them");
 	memset(q, 0, sizeof(q));
-	q[0] = open_folder(0, 1, journal);
+	q[0] = et_open_folder(0, 1, journal);
 	q[1].rop_id = ROP_ID_GetContentsTable;
 	q[1].input_handle = 1;
 	q[1].output_handle = 2;
@@ -619,7 +602,7 @@ static void test_categories(void)
 
 	test_begin("categorised view: header row, CollapseRow, ExpandRow, collapse state");
 	memset(q, 0, sizeof(q));
-	q[0] = open_folder(0, 1, sent);
+	q[0] = et_open_folder(0, 1, sent);
 	q[1].rop_id = ROP_ID_GetContentsTable;
 	q[1].input_handle = 1;
 	q[1].output_handle = 2;
@@ -708,10 +691,11 @@ static void test_root_entry_ids(void)
 	                   PROP_TAG(PT_BINARY, 0x36D2),   PROP_TAG(PT_BINARY, 0x36D3),
 	                   PROP_TAG(PT_BINARY, 0x36D4),   PROP_TAG(PT_BINARY, 0x36D7),
 	                   PROP_TAG(PT_MV_BINARY, 0x36D8)};
-	struct rop_request q[4] = {open_folder(0, 1, store_special_fid(t.mbox, STORE_FOLDER_ROOT)),
-	                           get_props(1, tags, 7),
-	                           open_folder(0, 2, store_special_fid(t.mbox, STORE_FOLDER_INBOX)),
-	                           get_props(2, tags, 7)};
+	struct rop_request q[4] = {
+	    et_open_folder(0, 1, store_special_fid(t.mbox, STORE_FOLDER_ROOT)),
+	    et_get_props(1, tags, 7),
+	    et_open_folder(0, 2, store_special_fid(t.mbox, STORE_FOLDER_INBOX)),
+	    et_get_props(2, tags, 7)};
 
 	test_begin("Root and Inbox answer the same stage 5 entry IDs");
 	test_assert_int(et_exec(&t, mem, q, 4, h, 3, r), 0);

@@ -10,48 +10,6 @@ static struct ems_t t;
 #define PR_ATTACH_NAME PROP_TAG(PT_UNICODE, 0x3707)
 #define PR_NORM_SUBJ   PROP_TAG(PT_UNICODE, 0x0E1D)
 
-static struct rop_request rq(uint8_t id, uint8_t in)
-{
-	struct rop_request q = {.rop_id = id, .input_handle = in};
-	return q;
-}
-
-static struct rop_request open_folder(uint8_t in, uint8_t out, uint64_t fid)
-{
-	struct rop_request q = rq(ROP_ID_OpenFolder, in);
-	q.output_handle = out;
-	q.u.open_folder.folder_id = fid;
-	return q;
-}
-
-static struct rop_request set_props(uint8_t in, struct mapi_propval *v, uint16_t n)
-{
-	struct rop_request q = rq(ROP_ID_SetProperties, in);
-	q.u.set_properties.vals.count = n;
-	q.u.set_properties.vals.vals = v;
-	return q;
-}
-
-static struct rop_request get_props(uint8_t in, uint32_t *tags, uint16_t n)
-{
-	struct rop_request q = rq(ROP_ID_GetPropertiesSpecific, in);
-	q.u.get_properties_specific.want_unicode = 1;
-	q.u.get_properties_specific.tags.count = n;
-	q.u.get_properties_specific.tags.tags = tags;
-	return q;
-}
-
-static struct rop_request open_message(uint8_t in, uint8_t out, uint64_t fid, uint64_t mid,
-                                       uint8_t mode)
-{
-	struct rop_request q = rq(ROP_ID_OpenMessage, in);
-	q.output_handle = out;
-	q.u.open_message.folder_id = fid;
-	q.u.open_message.message_id = mid;
-	q.u.open_message.open_mode_flags = mode;
-	return q;
-}
-
 static uint64_t saved_mid;
 
 static void test_create_save(void)
@@ -68,16 +26,16 @@ static void test_create_save(void)
 	v[1].v.str = (char *)"Body text";
 	test_begin(
 	    "CreateMessage, SetProperties, SaveChangesMessage: it reads back from the store");
-	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0] = et_rq(ROP_ID_CreateMessage, 0, 0);
 	q[0].output_handle = 1;
 	q[0].u.create_message.code_page_id = 0x0FFF;
 	q[0].u.create_message.folder_id = drafts;
-	q[1] = set_props(1, v, 2);
-	q[2] = rq(ROP_ID_SaveChangesMessage, 1);
+	q[1] = et_set_props(1, v, 2);
+	q[2] = et_rq(ROP_ID_SaveChangesMessage, 1, 0);
 	q[2].response_handle = 1;
 	q[2].u.save_changes_message.save_flags = 0x02;
-	q[3] = get_props(1, tags, 2);
-	q[4] = rq(ROP_ID_CreateMessage, 0);
+	q[3] = et_get_props(1, tags, 2);
+	q[4] = et_rq(ROP_ID_CreateMessage, 0, 0);
 	q[4].output_handle = 2;
 	q[4].u.create_message.folder_id = 0x4242000000000001ULL; /* no such folder */
 	test_assert_int(et_exec(&t, mem, q, 5, h, 3, r), 0);
@@ -115,14 +73,14 @@ static void test_create_search_key(void)
 	struct rop_request q[4];
 
 	test_begin("CreateMessage: PidTagSearchKey generated at creation, one per message");
-	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0] = et_rq(ROP_ID_CreateMessage, 0, 0);
 	q[0].output_handle = 1;
 	q[0].u.create_message.folder_id = drafts;
-	q[1] = get_props(1, tags, 1);
-	q[2] = rq(ROP_ID_CreateMessage, 0);
+	q[1] = et_get_props(1, tags, 1);
+	q[2] = et_rq(ROP_ID_CreateMessage, 0, 0);
 	q[2].output_handle = 2;
 	q[2].u.create_message.folder_id = drafts;
-	q[3] = get_props(2, tags, 1);
+	q[3] = et_get_props(2, tags, 1);
 	test_assert_int(et_exec(&t, mem, q, 4, h, 3, r), 0);
 	test_assert_int(r->count, 4);
 	test_assert_int(r->resps[1].return_value, 0);
@@ -152,15 +110,15 @@ static void test_open_read_flags(void)
 
 	v.v.str = (char *)"changed";
 	test_begin("OpenMessage read-only refuses writes; read flags on message and folder");
-	q[0] = open_message(0, 1, drafts, saved_mid, 0x00);
-	q[1] = set_props(1, &v, 1);
-	q[2] = open_message(0, 2, drafts, saved_mid, 0x03);
-	q[3] = rq(ROP_ID_SetMessageReadFlag, 2);
+	q[0] = et_open_message(0, 1, drafts, saved_mid, 0x00);
+	q[1] = et_set_props(1, &v, 1);
+	q[2] = et_open_message(0, 2, drafts, saved_mid, 0x03);
+	q[3] = et_rq(ROP_ID_SetMessageReadFlag, 2, 0);
 	q[3].response_handle = 2;
 	q[3].u.set_message_read_flag.read_flags = 0x00;
-	q[4] = get_props(2, tags, 1);
-	q[5] = open_message(0, 1, drafts, saved_mid + 0x10000, 0x00);
-	q[6] = open_message(0, 1, drafts, saved_mid, 0x80);
+	q[4] = et_get_props(2, tags, 1);
+	q[5] = et_open_message(0, 1, drafts, saved_mid + 0x10000, 0x00);
+	q[6] = et_open_message(0, 1, drafts, saved_mid, 0x80);
 	test_assert_int(et_exec(&t, mem, q, 7, h, 3, r), 0);
 	test_assert_int(r->count, 7);
 	test_assert_int(r->resps[0].return_value, 0);
@@ -184,8 +142,8 @@ static void test_open_read_flags(void)
 	store_message_close(&msg);
 	/* clear it through the folder */
 	uint64_t mids[1] = {saved_mid};
-	q[0] = open_folder(0, 1, drafts);
-	q[1] = rq(ROP_ID_SetReadFlags, 1);
+	q[0] = et_open_folder(0, 1, drafts);
+	q[1] = et_rq(ROP_ID_SetReadFlags, 1, 0);
 	q[1].u.set_read_flags.read_flags = 0x04;
 	q[1].u.set_read_flags.message_ids.count = 1;
 	q[1].u.set_read_flags.message_ids.ids = mids;
@@ -211,34 +169,34 @@ static void test_attachments(void)
 
 	v.v.str = (char *)"report.pdf";
 	test_begin("CreateAttachment, SaveChangesAttachment, reopen, DeleteAttachment");
-	q[0] = open_message(0, 1, drafts, saved_mid, 0x01);
-	q[1] = rq(ROP_ID_CreateAttachment, 1);
+	q[0] = et_open_message(0, 1, drafts, saved_mid, 0x01);
+	q[1] = et_rq(ROP_ID_CreateAttachment, 1, 0);
 	q[1].output_handle = 2;
-	q[2] = set_props(2, &v, 1);
-	q[3] = rq(ROP_ID_SaveChangesAttachment, 2);
+	q[2] = et_set_props(2, &v, 1);
+	q[3] = et_rq(ROP_ID_SaveChangesAttachment, 2, 0);
 	q[3].response_handle = 2;
-	q[4] = rq(ROP_ID_SaveChangesMessage, 1);
+	q[4] = et_rq(ROP_ID_SaveChangesMessage, 1, 0);
 	q[4].response_handle = 1;
 	test_assert_int(et_exec(&t, mem, q, 5, h, 3, r), 0);
 	test_assert_int(r->count, 5);
 	for (int i = 0; i < 5; i++)
 		test_assert_int(r->resps[i].return_value, 0);
 	uint32_t num = r->resps[1].u.create_attachment.attachment_id;
-	q[0] = open_message(0, 1, drafts, saved_mid, 0x01);
-	q[1] = rq(ROP_ID_OpenAttachment, 1);
+	q[0] = et_open_message(0, 1, drafts, saved_mid, 0x01);
+	q[1] = et_rq(ROP_ID_OpenAttachment, 1, 0);
 	q[1].output_handle = 2;
 	q[1].u.open_attachment.attachment_id = num;
-	q[2] = get_props(2, tags, 1);
-	q[3] = rq(ROP_ID_OpenAttachment, 1);
+	q[2] = et_get_props(2, tags, 1);
+	q[3] = et_rq(ROP_ID_OpenAttachment, 1, 0);
 	q[3].output_handle = 2;
 	q[3].u.open_attachment.attachment_id = num + 7;
 	test_assert_int(et_exec(&t, mem, q, 4, h, 3, r), 0);
 	test_assert_int(r->resps[1].return_value, 0);
 	test_assert_str(r->resps[2].u.get_properties_specific.row.vals.vals[0].v.str, "report.pdf");
 	test_assert_int(r->resps[3].return_value, EC_NotFound);
-	q[1] = rq(ROP_ID_DeleteAttachment, 1);
+	q[1] = et_rq(ROP_ID_DeleteAttachment, 1, 0);
 	q[1].u.delete_attachment.attachment_id = num;
-	q[2] = rq(ROP_ID_SaveChangesMessage, 1);
+	q[2] = et_rq(ROP_ID_SaveChangesMessage, 1, 0);
 	q[2].response_handle = 1;
 	test_assert_int(et_exec(&t, mem, q, 3, h, 3, r), 0);
 	test_assert_int(r->resps[1].return_value, 0);
@@ -276,9 +234,9 @@ static void test_move_copy_delete(void)
 
 	test_begin("MoveCopyMessages copy/move/null destination, DeleteMessages, EmptyFolder");
 	uint32_t before = count_rows(deleted);
-	q[0] = open_folder(0, 1, drafts);
-	q[1] = open_folder(0, 2, deleted);
-	q[2] = rq(ROP_ID_MoveCopyMessages, 1);
+	q[0] = et_open_folder(0, 1, drafts);
+	q[1] = et_open_folder(0, 2, deleted);
+	q[2] = et_rq(ROP_ID_MoveCopyMessages, 1, 0);
 	q[2].dest_handle = 2;
 	q[2].u.move_copy_messages.message_ids.count = 1;
 	q[2].u.move_copy_messages.message_ids.ids = mids;
@@ -299,7 +257,7 @@ static void test_move_copy_delete(void)
 	uint32_t fh[3];
 	memcpy(fh, r->handles, sizeof(fh));
 	/* move with one missing ID: partial */
-	q[0] = rq(ROP_ID_MoveCopyMessages, 1);
+	q[0] = et_rq(ROP_ID_MoveCopyMessages, 1, 0);
 	q[0].dest_handle = 2;
 	q[0].u.move_copy_messages.message_ids.count = 2;
 	q[0].u.move_copy_messages.message_ids.ids = mids;
@@ -318,13 +276,13 @@ static void test_move_copy_delete(void)
 	test_assert_int(store_table_query_rows(mem, tab, 1, true, &rows, &n), 0);
 	uint64_t del[1] = {(uint64_t)rows[0].vals[0].v.i64};
 	store_table_close(&tab);
-	q[0] = rq(ROP_ID_HardDeleteMessages, 2);
+	q[0] = et_rq(ROP_ID_HardDeleteMessages, 2, 0);
 	q[0].u.hard_delete_messages.message_ids.count = 1;
 	q[0].u.hard_delete_messages.message_ids.ids = del;
 	test_assert_int(et_exec(&t, mem, q, 1, fh, 3, r), 0);
 	test_assert_int(r->resps[0].return_value, 0);
 	test_assert_int(count_rows(deleted), before + 1);
-	q[0] = rq(ROP_ID_EmptyFolder, 2);
+	q[0] = et_rq(ROP_ID_EmptyFolder, 2, 0);
 	test_assert_int(et_exec(&t, mem, q, 1, fh, 3, r), 0);
 	test_assert_int(r->resps[0].return_value, 0);
 	test_assert_int(count_rows(deleted), 0);
@@ -334,14 +292,14 @@ static void test_move_copy_delete(void)
 	uint64_t inbox = store_special_fid(t.mbox, STORE_FOLDER_INBOX), sub, found;
 	test_assert_int(store_folder_create(t.mbox, inbox, "Sub", NULL, STORE_FOLDER_GENERIC, &sub),
 	                0);
-	q[0] = open_folder(0, 1, inbox);
-	q[1] = open_folder(0, 2, deleted);
-	q[2] = rq(ROP_ID_CopyFolder, 1);
+	q[0] = et_open_folder(0, 1, inbox);
+	q[1] = et_open_folder(0, 2, deleted);
+	q[2] = et_rq(ROP_ID_CopyFolder, 1, 0);
 	q[2].dest_handle = 2;
 	q[2].u.copy_folder.folder_id = sub;
 	q[2].u.copy_folder.want_recursive = 1;
 	q[2].u.copy_folder.new_folder_name = (char *)"SubCopy";
-	q[3] = rq(ROP_ID_MoveFolder, 1);
+	q[3] = et_rq(ROP_ID_MoveFolder, 1, 0);
 	q[3].dest_handle = 2;
 	q[3].u.move_folder.folder_id = sub;
 	q[3].u.move_folder.new_folder_name = (char *)"SubMoved";
@@ -366,33 +324,33 @@ static void test_streams(void)
 	struct rop_request q[12];
 
 	test_begin("streams: write, size, seek, read, commit, save; read-only and missing");
-	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0] = et_rq(ROP_ID_CreateMessage, 0, 0);
 	q[0].output_handle = 1;
 	q[0].u.create_message.folder_id = inbox;
-	q[1] = rq(ROP_ID_OpenStream, 1);
+	q[1] = et_rq(ROP_ID_OpenStream, 1, 0);
 	q[1].output_handle = 2;
 	q[1].u.open_stream.proptag = PR_BODY;
 	q[1].u.open_stream.open_mode_flags = 0x02;
-	q[2] = rq(ROP_ID_WriteStream, 2);
+	q[2] = et_rq(ROP_ID_WriteStream, 2, 0);
 	q[2].u.write_stream.data.len = 10;
 	q[2].u.write_stream.data.data = (uint8_t *)hello;
-	q[3] = rq(ROP_ID_GetStreamSize, 2);
-	q[4] = rq(ROP_ID_SeekStream, 2);
+	q[3] = et_rq(ROP_ID_GetStreamSize, 2, 0);
+	q[4] = et_rq(ROP_ID_SeekStream, 2, 0);
 	q[4].u.seek_stream.origin = 0;
 	q[4].u.seek_stream.offset = 2;
-	q[5] = rq(ROP_ID_ReadStream, 2);
+	q[5] = et_rq(ROP_ID_ReadStream, 2, 0);
 	q[5].u.read_stream.byte_count = 0xBABE;
 	q[5].u.read_stream.maximum_byte_count = 4;
-	q[6] = rq(ROP_ID_SeekStream, 2);
+	q[6] = et_rq(ROP_ID_SeekStream, 2, 0);
 	q[6].u.seek_stream.origin = 1;
 	q[6].u.seek_stream.offset = (uint64_t)-100;
-	q[7] = rq(ROP_ID_CommitStream, 2);
-	q[8] = rq(ROP_ID_SaveChangesMessage, 1);
+	q[7] = et_rq(ROP_ID_CommitStream, 2, 0);
+	q[8] = et_rq(ROP_ID_SaveChangesMessage, 1, 0);
 	q[8].response_handle = 1;
-	q[9] = rq(ROP_ID_OpenStream, 1);
+	q[9] = et_rq(ROP_ID_OpenStream, 1, 0);
 	q[9].output_handle = 3;
 	q[9].u.open_stream.proptag = PROP_TAG(PT_BINARY, 0x7777);
-	q[10] = rq(ROP_ID_OpenStream, 1);
+	q[10] = et_rq(ROP_ID_OpenStream, 1, 0);
 	q[10].output_handle = 3;
 	q[10].u.open_stream.proptag = PROP_TAG(PT_LONG, 0x0E07);
 	test_assert_int(et_exec(&t, mem, q, 11, h, 4, r), 0);
@@ -421,16 +379,16 @@ static void test_streams(void)
 	store_message_close(&msg);
 
 	/* reopen read-only: the body reads back; writes are refused */
-	q[0] = open_message(0, 1, inbox, mid, 0x00);
-	q[1] = rq(ROP_ID_OpenStream, 1);
+	q[0] = et_open_message(0, 1, inbox, mid, 0x00);
+	q[1] = et_rq(ROP_ID_OpenStream, 1, 0);
 	q[1].output_handle = 2;
 	q[1].u.open_stream.proptag = PR_BODY;
-	q[2] = rq(ROP_ID_ReadStream, 2);
+	q[2] = et_rq(ROP_ID_ReadStream, 2, 0);
 	q[2].u.read_stream.byte_count = 100;
 	q[3] = q[1];
 	q[3].output_handle = 3;
 	q[3].u.open_stream.open_mode_flags = 0x01;
-	q[4] = rq(ROP_ID_WriteStream, 2);
+	q[4] = et_rq(ROP_ID_WriteStream, 2, 0);
 	q[4].u.write_stream.data.len = 2;
 	q[4].u.write_stream.data.data = (uint8_t *)hello;
 	test_assert_int(et_exec(&t, mem, q, 5, h, 4, r), 0);
@@ -441,13 +399,13 @@ static void test_streams(void)
 	test_assert_int(r->resps[4].return_value, EC_StorageAccessDenied);
 
 	/* read-write: released without commit, the change still reaches the save */
-	q[0] = open_message(0, 1, inbox, mid, 0x01);
+	q[0] = et_open_message(0, 1, inbox, mid, 0x01);
 	q[1].output_handle = 2;
 	q[1].u.open_stream.open_mode_flags = 0x01;
-	q[2] = rq(ROP_ID_SetStreamSize, 2);
+	q[2] = et_rq(ROP_ID_SetStreamSize, 2, 0);
 	q[2].u.set_stream_size.stream_size = 4;
-	q[3] = rq(ROP_ID_Release, 2);
-	q[4] = rq(ROP_ID_SaveChangesMessage, 1);
+	q[3] = et_rq(ROP_ID_Release, 2, 0);
+	q[4] = et_rq(ROP_ID_SaveChangesMessage, 1, 0);
 	q[4].response_handle = 1;
 	test_assert_int(et_exec(&t, mem, q, 5, h, 4, r), 0);
 	test_assert_int(r->count, 4);
@@ -461,28 +419,28 @@ static void test_streams(void)
 	/* WriteStreamExtended, CopyToStream into a second property,
 	 * WriteAndCommitStream */
 	const uint8_t bin[6] = {1, 2, 3, 4, 5, 6};
-	q[0] = open_message(0, 1, inbox, mid, 0x01);
-	q[1] = rq(ROP_ID_OpenStream, 1);
+	q[0] = et_open_message(0, 1, inbox, mid, 0x01);
+	q[1] = et_rq(ROP_ID_OpenStream, 1, 0);
 	q[1].output_handle = 2;
 	q[1].u.open_stream.proptag = PROP_TAG(PT_BINARY, 0x6601);
 	q[1].u.open_stream.open_mode_flags = 0x02;
-	q[2] = rq(ROP_ID_WriteStreamExtended, 2);
+	q[2] = et_rq(ROP_ID_WriteStreamExtended, 2, 0);
 	q[2].u.write_stream_extended.data.len = 6;
 	q[2].u.write_stream_extended.data.data = (uint8_t *)bin;
-	q[3] = rq(ROP_ID_SeekStream, 2);
+	q[3] = et_rq(ROP_ID_SeekStream, 2, 0);
 	q[3].u.seek_stream.offset = 1;
-	q[4] = rq(ROP_ID_OpenStream, 1);
+	q[4] = et_rq(ROP_ID_OpenStream, 1, 0);
 	q[4].output_handle = 3;
 	q[4].u.open_stream.proptag = PROP_TAG(PT_BINARY, 0x6602);
 	q[4].u.open_stream.open_mode_flags = 0x02;
-	q[5] = rq(ROP_ID_CopyToStream, 2);
+	q[5] = et_rq(ROP_ID_CopyToStream, 2, 0);
 	q[5].dest_handle = 3;
 	q[5].u.copy_to_stream.byte_count = 100;
-	q[6] = rq(ROP_ID_CommitStream, 3);
-	q[7] = rq(ROP_ID_WriteAndCommitStream, 2);
+	q[6] = et_rq(ROP_ID_CommitStream, 3, 0);
+	q[7] = et_rq(ROP_ID_WriteAndCommitStream, 2, 0);
 	q[7].u.write_and_commit_stream.data.len = 2;
 	q[7].u.write_and_commit_stream.data.data = (uint8_t *)bin;
-	q[8] = rq(ROP_ID_SaveChangesMessage, 1);
+	q[8] = et_rq(ROP_ID_SaveChangesMessage, 1, 0);
 	q[8].response_handle = 1;
 	test_assert_int(et_exec(&t, mem, q, 9, h, 4, r), 0);
 	test_assert_int(r->count, 9);
@@ -503,11 +461,11 @@ static void test_streams(void)
 	            memcmp(vals.vals[1].v.bin.data, bin + 1, 5) == 0);
 	store_message_close(&msg);
 	/* a stream larger than the server holds */
-	q[2] = rq(ROP_ID_SetStreamSize, 2);
+	q[2] = et_rq(ROP_ID_SetStreamSize, 2, 0);
 	q[2].u.set_stream_size.stream_size = 64ULL * 1024 * 1024 + 1;
-	q[3] = rq(ROP_ID_SeekStream, 2);
+	q[3] = et_rq(ROP_ID_SeekStream, 2, 0);
 	q[3].u.seek_stream.offset = 64ULL * 1024 * 1024;
-	q[4] = rq(ROP_ID_WriteStream, 2);
+	q[4] = et_rq(ROP_ID_WriteStream, 2, 0);
 	q[4].u.write_stream.data.len = 2;
 	q[4].u.write_stream.data.data = (uint8_t *)bin;
 	test_assert_int(et_exec(&t, mem, q, 5, h, 4, r), 0);
@@ -591,15 +549,15 @@ static void test_recipient_name_flags(void)
 	rows[1].row.data = w.data;
 	rows[1].row_id = 1;
 	rows[1].recipient_type = 2;
-	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0] = et_rq(ROP_ID_CreateMessage, 0, 0);
 	q[0].output_handle = 1;
 	q[0].u.create_message.folder_id = drafts;
-	q[1] = rq(ROP_ID_ModifyRecipients, 1);
+	q[1] = et_rq(ROP_ID_ModifyRecipients, 1, 0);
 	q[1].u.modify_recipients.recipient_columns.count = 1;
 	q[1].u.modify_recipients.recipient_columns.tags = cols;
 	q[1].u.modify_recipients.rows.count = 2;
 	q[1].u.modify_recipients.rows.rows = rows;
-	q[2] = rq(ROP_ID_ReadRecipients, 1);
+	q[2] = et_rq(ROP_ID_ReadRecipients, 1, 0);
 	q[2].u.read_recipients.row_id = 0;
 	test_assert_int(et_exec(&t, mem, q, 3, h, 2, r), 0);
 	test_assert_int(r->count, 3);
@@ -651,20 +609,20 @@ static void test_recipients(void)
 	rows[1].row_id = 1;
 	rows[1].recipient_type = 2;
 	rows[1].row = ex_row(mem, t.user->legacy_dn, 10, "Alice Example");
-	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0] = et_rq(ROP_ID_CreateMessage, 0, 0);
 	q[0].output_handle = 1;
 	q[0].u.create_message.folder_id = drafts;
-	q[1] = rq(ROP_ID_ModifyRecipients, 1);
+	q[1] = et_rq(ROP_ID_ModifyRecipients, 1, 0);
 	q[1].u.modify_recipients.recipient_columns.count = 1;
 	q[1].u.modify_recipients.recipient_columns.tags = cols;
 	q[1].u.modify_recipients.rows.count = 2;
 	q[1].u.modify_recipients.rows.rows = rows;
-	q[2] = rq(ROP_ID_SaveChangesMessage, 1);
+	q[2] = et_rq(ROP_ID_SaveChangesMessage, 1, 0);
 	q[2].response_handle = 1;
 	q[2].u.save_changes_message.save_flags = 0x02;
-	q[3] = rq(ROP_ID_ReadRecipients, 1);
+	q[3] = et_rq(ROP_ID_ReadRecipients, 1, 0);
 	q[3].u.read_recipients.row_id = 0;
-	q[4] = rq(ROP_ID_ReadRecipients, 1);
+	q[4] = et_rq(ROP_ID_ReadRecipients, 1, 0);
 	q[4].u.read_recipients.row_id = 5;
 	test_assert_int(et_exec(&t, mem, q, 5, h, 2, r), 0);
 	test_assert_int(r->count, 5);
@@ -699,7 +657,7 @@ static void test_recipients(void)
 	test_assert_str(dn, t.user->legacy_dn);
 	test_assert_int(r->resps[4].return_value, EC_NotFound);
 	/* OpenMessage carries them too */
-	struct rop_request oq[2] = {open_message(0, 1, drafts, mid, 0x00)};
+	struct rop_request oq[2] = {et_open_message(0, 1, drafts, mid, 0x00)};
 	uint32_t oh[2] = {h[0], 0xFFFFFFFF};
 	struct et_result *r2 = talloc(mem, struct et_result);
 	test_assert_int(et_exec(&t, mem, oq, 1, oh, 2, r2), 0);
@@ -726,8 +684,8 @@ static void test_recipients(void)
 	q[1].u.modify_recipients.rows.count = 1;
 	q[2].u.save_changes_message.save_flags = 0x02;
 	q[3].u.read_recipients.row_id = 0;
-	q[4] = rq(ROP_ID_RemoveAllRecipients, 1);
-	q[5] = rq(ROP_ID_ReadRecipients, 1);
+	q[4] = et_rq(ROP_ID_RemoveAllRecipients, 1, 0);
+	q[5] = et_rq(ROP_ID_ReadRecipients, 1, 0);
 	uint32_t h2[2];
 	memcpy(h2, r->handles, sizeof(h2));
 	test_assert_int(et_exec(&t, mem, q + 1, 5, h2, 2, r), 0);
@@ -759,36 +717,36 @@ static void test_attachment_table(void)
 	v[1].v.str = (char *)"b.txt";
 	test_begin("GetAttachmentTable: columns, rows in attachment order, position; no sort; "
 	           "GetPropertiesAll on an attachment");
-	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0] = et_rq(ROP_ID_CreateMessage, 0, 0);
 	q[0].output_handle = 1;
 	q[0].u.create_message.folder_id = inbox;
-	q[1] = rq(ROP_ID_CreateAttachment, 1);
+	q[1] = et_rq(ROP_ID_CreateAttachment, 1, 0);
 	q[1].output_handle = 2;
-	q[2] = set_props(2, &v[0], 1);
-	q[3] = rq(ROP_ID_SaveChangesAttachment, 2);
+	q[2] = et_set_props(2, &v[0], 1);
+	q[3] = et_rq(ROP_ID_SaveChangesAttachment, 2, 0);
 	q[3].response_handle = 2;
-	q[4] = rq(ROP_ID_CreateAttachment, 1);
+	q[4] = et_rq(ROP_ID_CreateAttachment, 1, 0);
 	q[4].output_handle = 2;
-	q[5] = set_props(2, &v[1], 1);
-	q[6] = rq(ROP_ID_SaveChangesAttachment, 2);
+	q[5] = et_set_props(2, &v[1], 1);
+	q[6] = et_rq(ROP_ID_SaveChangesAttachment, 2, 0);
 	q[6].response_handle = 2;
-	q[7] = rq(ROP_ID_GetAttachmentTable, 1);
+	q[7] = et_rq(ROP_ID_GetAttachmentTable, 1, 0);
 	q[7].output_handle = 3;
 	q[7].u.get_attachment_table.table_flags = 0x40;
-	q[8] = rq(ROP_ID_SetColumns, 3);
+	q[8] = et_rq(ROP_ID_SetColumns, 3, 0);
 	q[8].u.set_columns.tags.count = 3;
 	q[8].u.set_columns.tags.tags = cols;
-	q[9] = rq(ROP_ID_QueryRows, 3);
+	q[9] = et_rq(ROP_ID_QueryRows, 3, 0);
 	q[9].u.query_rows.forward_read = 1;
 	q[9].u.query_rows.row_count = 10;
-	q[10] = rq(ROP_ID_QueryPosition, 3);
-	q[11] = rq(ROP_ID_SortTable, 3);
+	q[10] = et_rq(ROP_ID_QueryPosition, 3, 0);
+	q[11] = et_rq(ROP_ID_SortTable, 3, 0);
 	q[11].u.sort_table.sorts.count = 1;
 	q[11].u.sort_table.sorts.sorts = &so;
-	q[12] = rq(ROP_ID_GetValidAttachments, 1);
-	q[13] = rq(ROP_ID_GetPropertiesAll, 2);
+	q[12] = et_rq(ROP_ID_GetValidAttachments, 1, 0);
+	q[13] = et_rq(ROP_ID_GetPropertiesAll, 2, 0);
 	q[13].u.get_properties_all.want_unicode = 1;
-	q[14] = rq(ROP_ID_ReloadCachedInformation, 1);
+	q[14] = et_rq(ROP_ID_ReloadCachedInformation, 1, 0);
 	et_set_columns(&t, cols, 3);
 	test_assert_int(et_exec(&t, mem, q, 15, h, 4, r), 0);
 	test_assert_int(r->count, 15);
@@ -961,18 +919,18 @@ static void test_submit(void)
 	rows[1].row_id = 1;
 	rows[1].recipient_type = 2;
 	rows[1].row = ex_row(mem, t.user->legacy_dn, 0, "Alice Example");
-	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0] = et_rq(ROP_ID_CreateMessage, 0, 0);
 	q[0].output_handle = 1;
 	q[0].u.create_message.folder_id = outbox;
-	q[1] = set_props(1, v, 2);
-	q[2] = rq(ROP_ID_ModifyRecipients, 1);
+	q[1] = et_set_props(1, v, 2);
+	q[2] = et_rq(ROP_ID_ModifyRecipients, 1, 0);
 	q[2].u.modify_recipients.recipient_columns.count = 1;
 	q[2].u.modify_recipients.recipient_columns.tags = rcols;
 	q[2].u.modify_recipients.rows.count = 2;
 	q[2].u.modify_recipients.rows.rows = rows;
-	q[3] = rq(ROP_ID_SubmitMessage, 1);
-	q[4] = set_props(1, v, 1); /* submitted: read-only now */
-	q[5] = rq(ROP_ID_SubmitMessage, 1);
+	q[3] = et_rq(ROP_ID_SubmitMessage, 1, 0);
+	q[4] = et_set_props(1, v, 1); /* submitted: read-only now */
+	q[5] = et_rq(ROP_ID_SubmitMessage, 1, 0);
 	test_assert_int(et_exec(&t, mem, q, 6, h, 2, r), 0);
 	test_assert_int(r->count, 6);
 	test_assert_int(r->resps[5].return_value, EC_AlreadySent);
@@ -986,18 +944,18 @@ static void test_submit(void)
 	test_end();
 
 	test_begin("SubmitMessage: no recipients; a recipient on another server gets an NDR");
-	q[1] = set_props(1, v, 1);
-	q[2] = rq(ROP_ID_SubmitMessage, 1);
+	q[1] = et_set_props(1, v, 1);
+	q[2] = et_rq(ROP_ID_SubmitMessage, 1, 0);
 	test_assert_int(et_exec(&t, mem, q, 3, h, 2, r), 0);
 	test_assert_int(r->resps[2].return_value, EC_NoRecipients);
 	rows[0].row = smtp_row(mem, "someone@elsewhere.example", "Someone", 0);
 	v[0].v.str = (char *)"Outside";
-	q[2] = rq(ROP_ID_ModifyRecipients, 1);
+	q[2] = et_rq(ROP_ID_ModifyRecipients, 1, 0);
 	q[2].u.modify_recipients.recipient_columns.count = 1;
 	q[2].u.modify_recipients.recipient_columns.tags = rcols;
 	q[2].u.modify_recipients.rows.count = 2;
 	q[2].u.modify_recipients.rows.rows = rows;
-	q[3] = rq(ROP_ID_SubmitMessage, 1);
+	q[3] = et_rq(ROP_ID_SubmitMessage, 1, 0);
 	ndr_events = 0;
 	int sub = store_subscribe(t.store, &t.user->mailbox_guid, ndr_event, NULL);
 	test_assert(sub > 0);
@@ -1013,18 +971,18 @@ static void test_submit(void)
 	check_ndr(mem, inbox, outbox); /* no PidTagSentMailEntryId: stays */
 	/* FAI messages are not sent; a later send time is refused */
 	q[0].u.create_message.associated_flag = 1;
-	q[1] = rq(ROP_ID_SubmitMessage, 1);
+	q[1] = et_rq(ROP_ID_SubmitMessage, 1, 0);
 	test_assert_int(et_exec(&t, mem, q, 2, h, 2, r), 0);
 	test_assert_int(r->resps[1].return_value, EC_AccessDenied);
 	q[0].u.create_message.associated_flag = 0;
 	struct mapi_propval later = {.tag = PROP_TAG(PT_SYSTIME, 0x3FEF)};
 	later.v.ft = 0x7000000000000000ULL;
 	rows[0].row = smtp_row(mem, "carol@example.com", "Carol", 0);
-	q[1] = set_props(1, &later, 1);
-	q[4] = rq(ROP_ID_SubmitMessage, 1);
+	q[1] = et_set_props(1, &later, 1);
+	q[4] = et_rq(ROP_ID_SubmitMessage, 1, 0);
 	q[3] = q[2];
 	q[2] = q[1];
-	q[1] = set_props(1, v, 1);
+	q[1] = et_set_props(1, v, 1);
 	test_assert_int(et_exec(&t, mem, q, 5, h, 2, r), 0);
 	test_assert_int(r->resps[3].return_value, 0);
 	test_assert_int(r->resps[4].return_value, EC_NotSupported);
@@ -1047,18 +1005,18 @@ static void test_status_transport(void)
 	uint64_t mid = store_message_mid(msg);
 	store_message_close(&msg);
 	test_begin("Get/SetMessageStatus, GetTransportFolder, AbortSubmit");
-	q[0] = open_folder(0, 1, inbox);
-	q[1] = rq(ROP_ID_GetMessageStatus, 1);
+	q[0] = et_open_folder(0, 1, inbox);
+	q[1] = et_rq(ROP_ID_GetMessageStatus, 1, 0);
 	q[1].u.get_message_status.message_id = mid;
-	q[2] = rq(ROP_ID_SetMessageStatus, 1);
+	q[2] = et_rq(ROP_ID_SetMessageStatus, 1, 0);
 	q[2].u.set_message_status.message_id = mid;
 	q[2].u.set_message_status.message_status_flags = 0x00001000 | 0x2;
 	q[2].u.set_message_status.message_status_mask = 0x00001000;
 	q[3] = q[1];
-	q[4] = rq(ROP_ID_GetMessageStatus, 1);
+	q[4] = et_rq(ROP_ID_GetMessageStatus, 1, 0);
 	q[4].u.get_message_status.message_id = mid + 0x1000000;
-	q[5] = rq(ROP_ID_GetTransportFolder, 0);
-	q[6] = rq(ROP_ID_AbortSubmit, 0);
+	q[5] = et_rq(ROP_ID_GetTransportFolder, 0, 0);
+	q[6] = et_rq(ROP_ID_AbortSubmit, 0, 0);
 	q[6].u.abort_submit.folder_id = inbox;
 	q[6].u.abort_submit.message_id = mid;
 	test_assert_int(et_exec(&t, mem, q, 7, h, 2, r), 0);
@@ -1097,35 +1055,35 @@ static void test_copy(void)
 	rows[0].row = smtp_row(mem, "dan@example.com", "Dan", 1);
 	test_begin(
 	    "CopyProperties (no overwrite), CopyTo with sub-objects, move, null destination");
-	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0] = et_rq(ROP_ID_CreateMessage, 0, 0);
 	q[0].output_handle = 1;
 	q[0].u.create_message.folder_id = inbox;
-	q[1] = set_props(1, v, 2);
-	q[2] = rq(ROP_ID_ModifyRecipients, 1);
+	q[1] = et_set_props(1, v, 2);
+	q[2] = et_rq(ROP_ID_ModifyRecipients, 1, 0);
 	q[2].u.modify_recipients.recipient_columns.count = 1;
 	q[2].u.modify_recipients.recipient_columns.tags = rcols;
 	q[2].u.modify_recipients.rows.count = 1;
 	q[2].u.modify_recipients.rows.rows = rows;
 	q[3] = q[0];
 	q[3].output_handle = 2;
-	q[4] = set_props(2, &w, 1);
-	q[5] = rq(ROP_ID_CopyProperties, 1);
+	q[4] = et_set_props(2, &w, 1);
+	q[5] = et_rq(ROP_ID_CopyProperties, 1, 0);
 	q[5].dest_handle = 2;
 	q[5].u.copy_properties.copy_flags = 0x02; /* NoOverwrite */
 	q[5].u.copy_properties.tags.count = 2;
 	q[5].u.copy_properties.tags.tags = tags;
-	q[6] = get_props(2, tags, 2);
+	q[6] = et_get_props(2, tags, 2);
 	q[7] = q[0];
 	q[7].output_handle = 3;
-	q[8] = rq(ROP_ID_CopyTo, 1);
+	q[8] = et_rq(ROP_ID_CopyTo, 1, 0);
 	q[8].dest_handle = 3;
 	q[8].u.copy_to.want_sub_objects = 1;
 	q[8].u.copy_to.copy_flags = 0x01; /* Move */
 	q[8].u.copy_to.excluded_tags.count = 1;
 	q[8].u.copy_to.excluded_tags.tags = &tags[1];
-	q[9] = get_props(3, tags, 2);
-	q[10] = get_props(1, tags, 2);
-	q[11] = rq(ROP_ID_CopyTo, 1);
+	q[9] = et_get_props(3, tags, 2);
+	q[10] = et_get_props(1, tags, 2);
+	q[11] = et_rq(ROP_ID_CopyTo, 1, 0);
 	q[11].dest_handle = 0; /* the logon: another kind of object */
 	test_assert_int(et_exec(&t, mem, q, 12, h, 4, r), 0);
 	test_assert_int(r->count, 12);
@@ -1145,8 +1103,8 @@ static void test_copy(void)
 	test_assert_int(r->resps[11].return_value, EC_NotSupported);
 	uint32_t ch[4];
 	memcpy(ch, r->handles, sizeof(ch));
-	q[0] = rq(ROP_ID_ReadRecipients, 3);
-	q[1] = rq(ROP_ID_CopyTo, 1);
+	q[0] = et_rq(ROP_ID_ReadRecipients, 3, 0);
+	q[1] = et_rq(ROP_ID_CopyTo, 1, 0);
 	q[1].dest_handle = 2;
 	ch[2] = 0xFFFFFFFF;
 	test_assert_int(et_exec(&t, mem, q, 2, ch, 4, r), 0);
@@ -1170,21 +1128,21 @@ static void test_copy_to_identity(void)
 	struct rop_request q[7];
 
 	test_begin("CopyTo between messages leaves the destination its own identity");
-	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0] = et_rq(ROP_ID_CreateMessage, 0, 0);
 	q[0].output_handle = 1;
 	q[0].u.create_message.folder_id = inbox;
-	q[1] = rq(ROP_ID_SaveChangesMessage, 1);
+	q[1] = et_rq(ROP_ID_SaveChangesMessage, 1, 0);
 	q[1].response_handle = 1;
 	q[1].u.save_changes_message.save_flags = 0x02;
 	q[2] = q[0];
 	q[2].output_handle = 2;
-	q[3] = rq(ROP_ID_CopyTo, 1);
+	q[3] = et_rq(ROP_ID_CopyTo, 1, 0);
 	q[3].dest_handle = 2;
-	q[4] = rq(ROP_ID_SaveChangesMessage, 2);
+	q[4] = et_rq(ROP_ID_SaveChangesMessage, 2, 0);
 	q[4].response_handle = 2;
 	q[4].u.save_changes_message.save_flags = 0x02;
-	q[5] = get_props(1, keys, 2);
-	q[6] = get_props(2, keys, 2);
+	q[5] = et_get_props(1, keys, 2);
+	q[6] = et_get_props(2, keys, 2);
 	test_assert_int(et_exec(&t, mem, q, 7, h, 3, r), 0);
 	test_assert_int(r->count, 7);
 	test_assert_int(r->resps[3].return_value, 0);
@@ -1219,13 +1177,13 @@ static void test_size_limit(void)
 	v[1].v.str = body;
 	test_begin(
 	    "GetPropertiesSpecific: values over PropertySizeLimit or the room answer ecMAPIOOM");
-	q[0] = rq(ROP_ID_CreateMessage, 0);
+	q[0] = et_rq(ROP_ID_CreateMessage, 0, 0);
 	q[0].output_handle = 1;
 	q[0].u.create_message.folder_id = inbox;
-	q[1] = set_props(1, v, 2);
-	q[2] = get_props(1, tags, 2);
+	q[1] = et_set_props(1, v, 2);
+	q[2] = et_get_props(1, tags, 2);
 	q[2].u.get_properties_specific.property_size_limit = 100;
-	q[3] = get_props(1, tags, 2);
+	q[3] = et_get_props(1, tags, 2);
 	test_assert_int(et_exec(&t, mem, q, 4, h, 2, r), 0);
 	const struct mapi_propval *g = r->resps[2].u.get_properties_specific.row.vals.vals;
 	test_assert_str(g[0].v.str, "short");

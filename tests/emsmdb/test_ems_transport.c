@@ -13,12 +13,6 @@ static struct ems_t t;
 #define PR_CHANGE_KEY              PROP_TAG(PT_BINARY, 0x65E2)
 #define PR_PREDECESSOR_CHANGE_LIST PROP_TAG(PT_BINARY, 0x65E3)
 
-static struct rop_request rq(uint8_t id, uint8_t in, uint8_t out)
-{
-	struct rop_request q = {.rop_id = id, .input_handle = in, .output_handle = out};
-	return q;
-}
-
 static struct mapi_binary smtp_row(TALLOC_CTX *mem, const char *email, const char *name)
 {
 	struct rop_push p;
@@ -79,18 +73,18 @@ static void test_transport_send(void)
 	test_begin("TransportSend delivers and answers the properties it set");
 	test_assert_int(store_mailbox_open(mem, t.store, &carol->mailbox_guid, &cmb, &error), 0);
 	row.row = smtp_row(mem, "carol@example.com", "Carol");
-	q[0] = rq(ROP_ID_CreateMessage, 0, 1);
+	q[0] = et_rq(ROP_ID_CreateMessage, 0, 1);
 	q[0].u.create_message.folder_id = outbox;
-	q[1] = rq(ROP_ID_SetProperties, 1, 0);
+	q[1] = et_rq(ROP_ID_SetProperties, 1, 0);
 	q[1].u.set_properties.vals.count = 1;
 	q[1].u.set_properties.vals.vals = &subj;
-	q[2] = rq(ROP_ID_ModifyRecipients, 1, 0);
+	q[2] = et_rq(ROP_ID_ModifyRecipients, 1, 0);
 	q[2].u.modify_recipients.recipient_columns.count = 1;
 	q[2].u.modify_recipients.recipient_columns.tags = rcols;
 	q[2].u.modify_recipients.rows.count = 1;
 	q[2].u.modify_recipients.rows.rows = &row;
-	q[3] = rq(ROP_ID_TransportSend, 1, 0);
-	q[4] = rq(ROP_ID_TransportSend, 1, 0); /* sent already */
+	q[3] = et_rq(ROP_ID_TransportSend, 1, 0);
+	q[4] = et_rq(ROP_ID_TransportSend, 1, 0); /* sent already */
 	test_assert_int(et_exec(&t, mem, q, 5, h, 2, r), 0);
 	test_assert_int(r->count, 5);
 	test_assert_int(r->resps[3].return_value, 0);
@@ -121,7 +115,7 @@ static void test_transport_send(void)
 	new_mail_mid = 0;
 	int sub = store_subscribe(t.store, &t.user->mailbox_guid, new_mail, NULL);
 	test_assert(sub > 0);
-	q[0] = rq(ROP_ID_TransportNewMail, 0, 0);
+	q[0] = et_rq(ROP_ID_TransportNewMail, 0, 0);
 	q[0].u.transport_new_mail.message_id = mid;
 	q[0].u.transport_new_mail.folder_id = inbox;
 	q[0].u.transport_new_mail.message_class = (char *)"IPM.Note.Custom";
@@ -139,15 +133,15 @@ static void test_transport_send(void)
 
 	test_begin("SetSpooler succeeds; SpoolerLockMessage only in the Spooler Queue");
 	uint64_t queue = store_special_fid(t.mbox, STORE_FOLDER_SPOOLER_QUEUE);
-	q[0] = rq(ROP_ID_CreateMessage, 0, 1);
+	q[0] = et_rq(ROP_ID_CreateMessage, 0, 1);
 	q[0].u.create_message.folder_id = queue;
-	q[1] = rq(ROP_ID_SaveChangesMessage, 1, 0);
+	q[1] = et_rq(ROP_ID_SaveChangesMessage, 1, 0);
 	q[1].response_handle = 1;
 	test_assert_int(et_exec(&t, mem, q, 2, h, 2, r), 0);
 	test_assert(r->count == 2 && r->resps[1].return_value == 0);
 	uint64_t queued = r->count == 2 ? r->resps[1].u.save_changes_message.message_id : 0;
-	q[0] = rq(ROP_ID_SetSpooler, 0, 0);
-	q[1] = rq(ROP_ID_SpoolerLockMessage, 0, 0);
+	q[0] = et_rq(ROP_ID_SetSpooler, 0, 0);
+	q[1] = et_rq(ROP_ID_SpoolerLockMessage, 0, 0);
 	q[1].u.spooler_lock_message.message_id = queued;
 	q[1].u.spooler_lock_message.lock_state = 0; /* lstLock */
 	q[2] = q[1];
@@ -224,20 +218,20 @@ static void test_named_delivery(void)
 	rop_push_u32(&p, 77);
 	row.row.len = (uint32_t)p.ofs;
 	row.row.data = p.data;
-	q[0] = rq(ROP_ID_CreateMessage, 0, 1);
+	q[0] = et_rq(ROP_ID_CreateMessage, 0, 1);
 	q[0].u.create_message.folder_id = store_special_fid(t.mbox, STORE_FOLDER_OUTBOX);
-	q[1] = rq(ROP_ID_SetProperties, 1, 0);
+	q[1] = et_rq(ROP_ID_SetProperties, 1, 0);
 	q[1].u.set_properties.vals.count = 2;
 	q[1].u.set_properties.vals.vals = v;
-	q[2] = rq(ROP_ID_ModifyRecipients, 1, 0);
+	q[2] = et_rq(ROP_ID_ModifyRecipients, 1, 0);
 	q[2].u.modify_recipients.recipient_columns.count = 2;
 	q[2].u.modify_recipients.recipient_columns.tags = rcols;
 	q[2].u.modify_recipients.rows.count = 1;
 	q[2].u.modify_recipients.rows.rows = &row;
 	/* saved first, as Outlook does: the message has its identity */
-	q[3] = rq(ROP_ID_SaveChangesMessage, 1, 0);
+	q[3] = et_rq(ROP_ID_SaveChangesMessage, 1, 0);
 	q[3].u.save_changes_message.save_flags = 0x02; /* KeepOpenReadWrite */
-	q[4] = rq(ROP_ID_SubmitMessage, 1, 0);
+	q[4] = et_rq(ROP_ID_SubmitMessage, 1, 0);
 	test_assert_int(et_exec(&t, mem, q, 5, h, 2, r), 0);
 	test_assert_int(r->count, 5);
 	test_assert_int(r->resps[3].return_value, 0);
