@@ -18,20 +18,6 @@ static struct rop_request embedded(uint8_t in, uint8_t out, uint8_t mode)
 }
 
 /* A RecipientRow of type SMTP with display and e-mail (no extra columns). */
-static struct mapi_binary smtp_row(TALLOC_CTX *mem, const char *email, const char *name)
-{
-	struct rop_push p;
-	rop_push_init_growable(&p, mem);
-	rop_push_u16(&p, 0x0200 | 0x0010 | 0x0008 | 0x0003);
-	rop_push_utf16z(&p, email);
-	rop_push_utf16z(&p, name);
-	rop_push_u16(&p, 1); /* RecipientColumnCount */
-	rop_push_u8(&p, 0);  /* StandardPropertyRow */
-	rop_push_u32(&p, 3); /* the one column's value */
-	struct mapi_binary b = {(uint32_t)p.ofs, p.data};
-	return b;
-}
-
 static const struct mapi_propval *val_of(const struct mapi_propval_array *a, uint32_t tag)
 {
 	for (uint32_t i = 0; i < a->count; i++) {
@@ -56,7 +42,7 @@ static void test_create(void)
 	uint32_t n = 0, rcols[] = {PROP_TAG(PT_LONG, 0x5FFF)};
 
 	test_begin("OpenEmbeddedMessage Create, properties, recipients, saved with the parent");
-	row.row = smtp_row(mem, "dora@elsewhere.example", "Dora");
+	row.row = et_smtp_row(mem, "dora@elsewhere.example", "Dora", 3);
 	q[n] = et_rq(ROP_ID_CreateMessage, 0, 1);
 	q[n++].u.create_message.folder_id = inbox;
 	q[n] = et_rq(ROP_ID_SetProperties, 1, 0);

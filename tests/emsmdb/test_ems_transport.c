@@ -13,20 +13,6 @@ static struct ems_t t;
 #define PR_CHANGE_KEY              PROP_TAG(PT_BINARY, 0x65E2)
 #define PR_PREDECESSOR_CHANGE_LIST PROP_TAG(PT_BINARY, 0x65E3)
 
-static struct mapi_binary smtp_row(TALLOC_CTX *mem, const char *email, const char *name)
-{
-	struct rop_push p;
-	rop_push_init_growable(&p, mem);
-	rop_push_u16(&p, 0x0200 | 0x0010 | 0x0008 | 0x0003);
-	rop_push_utf16z(&p, email);
-	rop_push_utf16z(&p, name);
-	rop_push_u16(&p, 1);
-	rop_push_u8(&p, 0);
-	rop_push_u32(&p, 0);
-	struct mapi_binary b = {(uint32_t)p.ofs, p.data};
-	return b;
-}
-
 static uint32_t count_subject(struct store_mailbox *mbox, uint64_t fid, const char *subject)
 {
 	struct store_table *tab;
@@ -72,7 +58,7 @@ static void test_transport_send(void)
 
 	test_begin("TransportSend delivers and answers the properties it set");
 	test_assert_int(store_mailbox_open(mem, t.store, &carol->mailbox_guid, &cmb, &error), 0);
-	row.row = smtp_row(mem, "carol@example.com", "Carol");
+	row.row = et_smtp_row(mem, "carol@example.com", "Carol", 0);
 	q[0] = et_rq(ROP_ID_CreateMessage, 0, 1);
 	q[0].u.create_message.folder_id = outbox;
 	q[1] = et_rq(ROP_ID_SetProperties, 1, 0);
