@@ -240,6 +240,27 @@ static enum auth_http_result step_negotiate(struct auth_http_conn *c, TALLOC_CTX
 	                                     : AUTH_HTTP_FAILED;
 }
 
+char *auth_http_claimed_address(const struct auth_http *ah, TALLOC_CTX *mem_ctx,
+                                const char *claimed)
+{
+	const char *slash = claimed != NULL ? strchr(claimed, '\\') : NULL;
+	char *address = NULL, *domain;
+	int r;
+
+	if (claimed == NULL)
+		return NULL;
+	if (slash == NULL) {
+		r = auth_map_principal(ah->map, mem_ctx, claimed, &address);
+	} else {
+		domain = talloc_strndup(mem_ctx, claimed, (size_t)(slash - claimed));
+		r = domain != NULL ? auth_map_ntlm_user(ah->map, mem_ctx, slash + 1,
+		                                        domain[0] != '\0' ? domain : NULL, &address)
+		                   : -1;
+		talloc_free(domain);
+	}
+	return r == 1 ? address : NULL;
+}
+
 enum auth_http_result auth_http_step(struct auth_http_conn *conn, TALLOC_CTX *mem_ctx,
                                      const char *header, char **www_r, char **address_r,
                                      const char **user_r, const char **reason_r)

@@ -97,6 +97,13 @@ enum auth_http_result auth_http_step(struct auth_http_conn *conn, TALLOC_CTX *me
                                      const char *header, char **www_r, char **address_r,
                                      const char **user_r, const char **reason_r);
 
+/* The directory address a name that auth_http_step() reported in *user_r
+ * maps to ("DOMAIN\user" from NTLM, "user@REALM" from Kerberos), by the
+ * domain map; NULL when it maps to nothing.  On mem_ctx.  Lets callers
+ * key failed attempts by the same address a success yields. */
+char *auth_http_claimed_address(const struct auth_http *ah, TALLOC_CTX *mem_ctx,
+                                const char *claimed);
+
 /* The address this connection authenticated as, or NULL. */
 const char *auth_http_conn_address(const struct auth_http_conn *conn);
 

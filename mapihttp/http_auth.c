@@ -313,12 +313,17 @@ static enum http_auth_result conn_authenticate(struct http_auth *auth, struct ht
 		if (www == NULL || http_respond_header(req, "WWW-Authenticate", www) < 0)
 			return HTTP_AUTH_INTERNAL;
 		return HTTP_AUTH_CONTINUE;
-	case AUTH_HTTP_FAILED:
-		if (user != NULL)
-			auth_backoff_failure(auth->backoff, req->peer, user, now);
+	case AUTH_HTTP_FAILED: {
+		/* Keyed by the address a success would yield, so the check below
+		 * sees these failures. */
+		const char *key = auth_http_claimed_address(auth->conn_schemes, req, user);
+		if (key != NULL || user != NULL)
+			auth_backoff_failure(auth->backoff, req->peer, key != NULL ? key : user,
+			                     now);
 		log_warn("auth", "failed scheme=%s user=%.*s peer=%s reason=%s", name, LOG_USER_MAX,
 		         user != NULL ? user : "-", req->peer, reason != NULL ? reason : "-");
 		return HTTP_AUTH_CHALLENGE;
+	}
 	case AUTH_HTTP_MALFORMED:
 		log_warn("auth", "failed scheme=%s reason=malformed peer=%s detail=%s", name,
 		         req->peer, reason != NULL ? reason : "-");

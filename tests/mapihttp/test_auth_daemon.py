@@ -211,6 +211,26 @@ class PasswordChange(unittest.TestCase):
         self.assertEqual(curl("--ntlm", "-u", user + ":new-pw", email=user)[0], 200)
 
 
+class NtlmBackoff(unittest.TestCase):
+    def test_guessing_slowed_own_client_not_locked_out(self):
+        """Failed NTLM logins count towards the (address, user) back-off: past
+        auth.backoff_threshold (5) even the right password is held back, unless
+        that user authenticated from this address before (known_ttl)."""
+        erin, frank = "erin@" + DOMAIN, "frank@" + DOMAIN
+        for user in (erin, frank):
+            it.admin(Env.data, "user", "add", user, "--name", user, "--password", "right-pw")
+        self.assertEqual(curl("--ntlm", "-u", erin + ":right-pw", email=erin)[0], 200)
+        for _ in range(6):
+            for user in (erin, frank):
+                self.assertEqual(curl("--ntlm", "-u", user + ":guess", email=user)[0], 401)
+        self.assertEqual(curl("--ntlm", "-u", frank + ":right-pw", email=frank)[0], 401)
+        self.assertRegex(Env.daemon.text(),
+                         r"refused reason=backoff scheme=ntlm user=frank@x\.test peer=127\.0\.0\.1")
+        status, body = curl("--ntlm", "-u", erin + ":right-pw", email=erin)
+        self.assertEqual(status, 200)
+        self.assertEqual(smtp_address(body), erin)
+
+
 class Ntlm(unittest.TestCase):
     def test_right_password(self):
         for user in ("alice@" + DOMAIN, "X\\alice", "alice"):
