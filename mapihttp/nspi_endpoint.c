@@ -229,6 +229,25 @@ static enum ab_error run_bind(struct mh_call *call, struct nspi_bind_resp *resp)
 	return e;
 }
 
+/* The tail shared by the handlers that answer a STAT and, when the client
+ * named columns, the rows ([MS-OXNSPI] 3.1.4.1.8, 3.1.4.1.9, 3.1.4.1.10); e is
+ * the handler's own result, kept when nothing fails here. */
+static enum ab_error state_and_rows_out(struct mh_call *call, const struct ab_stat *stat,
+                                        const struct mapi_proptag_array *cols,
+                                        const struct ab_rowset *rows, struct nspi_stat **state_r,
+                                        struct nspi_rowset **rows_r, enum ab_error e)
+{
+	*state_r = stat_out(call, stat);
+	if (*state_r == NULL)
+		return AB_E_NO_MEMORY;
+	if (cols != NULL) {
+		*rows_r = rowset_out(call, cols, rows);
+		if (*rows_r == NULL)
+			return AB_E_NO_MEMORY;
+	}
+	return e;
+}
+
 static enum ab_error run_query_rows(struct mh_call *call, struct ab_session *abs, void *r)
 {
 	const struct nspi_query_rows_req *req = call->req;
@@ -245,13 +264,9 @@ static enum ab_error run_query_rows(struct mh_call *call, struct ab_session *abs
 	stat_in(req->state, &stat);
 	e = ab_query_rows(abs, call, req->flags, &stat, ex.count > 0 ? &ex : NULL, req->row_count,
 	                  cols, &rows);
-	if (e == AB_E_OK || e == AB_E_ERRORS_RETURNED) {
-		resp->state = stat_out(call, &stat);
-		resp->rows = rowset_out(call, cols, &rows);
-		if (resp->state == NULL || resp->rows == NULL)
-			return AB_E_NO_MEMORY;
-	}
-	return e;
+	if (e != AB_E_OK && e != AB_E_ERRORS_RETURNED)
+		return e;
+	return state_and_rows_out(call, &stat, cols, &rows, &resp->state, &resp->rows, e);
 }
 
 static enum ab_error run_seek_entries(struct mh_call *call, struct ab_session *abs, void *r)
@@ -274,17 +289,9 @@ static enum ab_error run_seek_entries(struct mh_call *call, struct ab_session *a
 	stat_in(req->state, &stat);
 	e = ab_seek_entries(abs, call, &stat, req->target, req->explicit_table != NULL ? &ex : NULL,
 	                    req->columns, max_rows, &rows);
-	if (e == AB_E_OK || e == AB_E_ERRORS_RETURNED) {
-		resp->state = stat_out(call, &stat);
-		if (resp->state == NULL)
-			return AB_E_NO_MEMORY;
-		if (req->columns != NULL) {
-			resp->rows = rowset_out(call, req->columns, &rows);
-			if (resp->rows == NULL)
-				return AB_E_NO_MEMORY;
-		}
-	}
-	return e;
+	if (e != AB_E_OK && e != AB_E_ERRORS_RETURNED)
+		return e;
+	return state_and_rows_out(call, &stat, req->columns, &rows, &resp->state, &resp->rows, e);
 }
 
 static enum ab_error run_get_matches(struct mh_call *call, struct ab_session *abs, void *r)
@@ -301,18 +308,12 @@ static enum ab_error run_get_matches(struct mh_call *call, struct ab_session *ab
 	stat_in(req->state, &stat);
 	e = ab_get_matches(abs, call, &stat, req->filter, req->row_count, req->columns, &mids,
 	                   &rows);
-	if (e == AB_E_OK || e == AB_E_ERRORS_RETURNED) {
-		resp->state = stat_out(call, &stat);
-		resp->mids = mids_out(call, &mids);
-		if (resp->state == NULL || resp->mids == NULL)
-			return AB_E_NO_MEMORY;
-		if (req->columns != NULL) {
-			resp->rows = rowset_out(call, req->columns, &rows);
-			if (resp->rows == NULL)
-				return AB_E_NO_MEMORY;
-		}
-	}
-	return e;
+	if (e != AB_E_OK && e != AB_E_ERRORS_RETURNED)
+		return e;
+	resp->mids = mids_out(call, &mids);
+	if (resp->mids == NULL)
+		return AB_E_NO_MEMORY;
+	return state_and_rows_out(call, &stat, req->columns, &rows, &resp->state, &resp->rows, e);
 }
 
 static enum ab_error run_resolve_names(struct mh_call *call, struct ab_session *abs, void *r)
