@@ -168,7 +168,7 @@ nomem:
 	return EC_OutOfMemory;
 }
 
-static struct ems_table *table_of(struct ems_rop_ctx *c)
+struct ems_table *ems_table_of(struct ems_rop_ctx *c)
 {
 	return c->in->u.table;
 }
@@ -178,7 +178,7 @@ uint32_t ems_rop_set_columns(struct ems_rop_ctx *c, const struct rop_request *re
                              struct rop_response *resp)
 {
 	const struct mapi_proptag_array *cols = &req->u.set_columns.tags;
-	struct ems_table *t = table_of(c);
+	struct ems_table *t = ems_table_of(c);
 	const struct mapi_proptag_array *st;
 	uint32_t *copy;
 	int ret;
@@ -215,9 +215,9 @@ uint32_t ems_rop_sort_table(struct ems_rop_ctx *c, const struct rop_request *req
 {
 	int ret;
 
-	if (table_of(c)->st == NULL)
+	if (ems_table_of(c)->st == NULL)
 		return EC_NotSupported;
-	struct ems_table *t = table_of(c);
+	struct ems_table *t = ems_table_of(c);
 	struct mapi_sort_order_set *so = ems_sort_unicode(t, &req->u.sort_table.sorts);
 	const struct mapi_proptag_array *st = NULL;
 
@@ -256,12 +256,12 @@ uint32_t ems_rop_restrict_(struct ems_rop_ctx *c, const struct rop_request *req,
 {
 	int ret;
 
-	if (table_of(c)->st == NULL)
+	if (ems_table_of(c)->st == NULL)
 		return EC_NotSupported;
 	const struct mapi_restriction *res = ems_res_unicode(c->mem, req->u.restrict_.restriction);
 	if (res == NULL && req->u.restrict_.restriction != NULL)
 		return EC_OutOfMemory;
-	ret = store_table_restrict(table_of(c)->st, res);
+	ret = store_table_restrict(ems_table_of(c)->st, res);
 
 	resp->u.restrict_.table_status = TBLSTAT_COMPLETE;
 	return ems_ec_from_store(ret);
@@ -346,10 +346,8 @@ static int mem_query(TALLOC_CTX *mem, struct ems_table *t, uint32_t count, bool 
 	return 0;
 }
 
-/* Reads up to count rows and keeps those whose encoding fits in space;
- * the cursor ends after the rows kept (or where it was with no_advance). */
-static uint32_t read_rows(struct ems_rop_ctx *c, struct ems_table *t, uint32_t count, bool forward,
-                          bool no_advance, size_t space, struct rop_row_list *out)
+uint32_t ems_table_read_rows(struct ems_rop_ctx *c, struct ems_table *t, uint32_t count,
+                             bool forward, bool no_advance, size_t space, struct rop_row_list *out)
 {
 	struct mapi_propval_array *rows;
 	struct rop_push g;
@@ -403,15 +401,15 @@ uint32_t ems_rop_query_rows(struct ems_rop_ctx *c, const struct rop_request *req
                             struct rop_response *resp)
 {
 	const struct rop_query_rows_req *q = &req->u.query_rows;
-	struct ems_table *t = table_of(c);
+	struct ems_table *t = ems_table_of(c);
 	uint32_t ec;
 
 	/* [MS-OXCTABL] 3.2.5.5: columns must have been set */
 	if (!t->columns_set)
 		return EC_NullObject;
-	ec = read_rows(c, t, q->row_count, q->forward_read != 0,
-	               (q->query_rows_flags & QUERY_ROWS_NO_ADVANCE) != 0,
-	               c->space > 16 ? c->space - 16 : 0, &resp->u.query_rows.rows);
+	ec = ems_table_read_rows(c, t, q->row_count, q->forward_read != 0,
+	                         (q->query_rows_flags & QUERY_ROWS_NO_ADVANCE) != 0,
+	                         c->space > 16 ? c->space - 16 : 0, &resp->u.query_rows.rows);
 	if (ec != 0)
 		return ec;
 	resp->u.query_rows.origin = origin_now(t);
@@ -431,7 +429,7 @@ uint32_t ems_rop_get_status(struct ems_rop_ctx *c, const struct rop_request *req
 uint32_t ems_rop_query_position(struct ems_rop_ctx *c, const struct rop_request *req,
                                 struct rop_response *resp)
 {
-	position(table_of(c), &resp->u.query_position.numerator,
+	position(ems_table_of(c), &resp->u.query_position.numerator,
 	         &resp->u.query_position.denominator);
 	return 0;
 }
@@ -464,7 +462,7 @@ uint32_t ems_rop_seek_row(struct ems_rop_ctx *c, const struct rop_request *req,
 
 	if (origin_of(q->origin, &origin) != 0)
 		return EC_InvalidParameter;
-	ret = table_seek(table_of(c), origin, want, &moved);
+	ret = table_seek(ems_table_of(c), origin, want, &moved);
 	if (ret != 0)
 		return ems_ec_from_store(ret);
 	resp->u.seek_row.has_sought_less = moved != want;
@@ -484,10 +482,10 @@ static int bookmark_value(const struct mapi_binary *b, uint32_t *v_r)
 uint32_t ems_rop_seek_row_bookmark(struct ems_rop_ctx *c, const struct rop_request *req,
                                    struct rop_response *resp)
 {
-	if (table_of(c)->st == NULL)
+	if (ems_table_of(c)->st == NULL)
 		return EC_NotSupported;
 	const struct rop_seek_row_bookmark_req *q = &req->u.seek_row_bookmark;
-	struct ems_table *t = table_of(c);
+	struct ems_table *t = ems_table_of(c);
 	int32_t want = (int32_t)q->row_count, moved = 0;
 	bool gone = false;
 	uint32_t bm;
@@ -512,25 +510,25 @@ uint32_t ems_rop_seek_row_bookmark(struct ems_rop_ctx *c, const struct rop_reque
 uint32_t ems_rop_seek_row_fractional(struct ems_rop_ctx *c, const struct rop_request *req,
                                      struct rop_response *resp)
 {
-	if (table_of(c)->st == NULL)
+	if (ems_table_of(c)->st == NULL)
 		return EC_NotSupported;
 	const struct rop_seek_row_fractional_req *q = &req->u.seek_row_fractional;
 
 	if (q->denominator == 0)
 		return EC_InvalidParameter;
 	return ems_ec_from_store(
-	    store_table_seek_fraction(table_of(c)->st, q->numerator, q->denominator));
+	    store_table_seek_fraction(ems_table_of(c)->st, q->numerator, q->denominator));
 }
 
 /* [MS-OXCTABL] 3.2.5.12 */
 uint32_t ems_rop_create_bookmark(struct ems_rop_ctx *c, const struct rop_request *req,
                                  struct rop_response *resp)
 {
-	if (table_of(c)->st == NULL)
+	if (ems_table_of(c)->st == NULL)
 		return EC_NotSupported;
 	struct mapi_binary *b = &resp->u.create_bookmark.bookmark;
 	uint32_t bm;
-	int ret = store_table_bookmark_create(table_of(c)->st, &bm);
+	int ret = store_table_bookmark_create(ems_table_of(c)->st, &bm);
 
 	if (ret != 0)
 		return ems_ec_from_store(ret);
@@ -543,13 +541,13 @@ uint32_t ems_rop_create_bookmark(struct ems_rop_ctx *c, const struct rop_request
 uint32_t ems_rop_free_bookmark(struct ems_rop_ctx *c, const struct rop_request *req,
                                struct rop_response *resp)
 {
-	if (table_of(c)->st == NULL)
+	if (ems_table_of(c)->st == NULL)
 		return EC_NotSupported;
 	uint32_t bm;
 
 	if (bookmark_value(&req->u.free_bookmark.bookmark, &bm) != 0)
 		return EC_InvalidBookmark;
-	return store_table_bookmark_free(table_of(c)->st, bm) == 0 ? 0 : EC_InvalidBookmark;
+	return store_table_bookmark_free(ems_table_of(c)->st, bm) == 0 ? 0 : EC_InvalidBookmark;
 }
 
 #define FIND_ROW_BACKWARD 0x01
@@ -558,11 +556,11 @@ uint32_t ems_rop_free_bookmark(struct ems_rop_ctx *c, const struct rop_request *
 uint32_t ems_rop_find_row(struct ems_rop_ctx *c, const struct rop_request *req,
                           struct rop_response *resp)
 {
-	if (table_of(c)->st == NULL)
+	if (ems_table_of(c)->st == NULL)
 		return EC_NotSupported;
 	const struct rop_find_row_req *q = &req->u.find_row;
 	struct rop_find_row_resp *r = &resp->u.find_row;
-	struct ems_table *t = table_of(c);
+	struct ems_table *t = ems_table_of(c);
 	const struct mapi_restriction *res;
 	enum store_bookmark origin;
 	struct rop_row_list rows;
@@ -594,7 +592,7 @@ uint32_t ems_rop_find_row(struct ems_rop_ctx *c, const struct rop_request *req,
 		return ems_ec_from_store(ret);
 	if (ret == 0)
 		return EC_NotFound;
-	ec = read_rows(c, t, 1, true, true, c->space > 16 ? c->space - 16 : 0, &rows);
+	ec = ems_table_read_rows(c, t, 1, true, true, c->space > 16 ? c->space - 16 : 0, &rows);
 	if (ec != 0)
 		return ec;
 	r->row_no_longer_visible = gone;
@@ -610,12 +608,12 @@ uint32_t ems_rop_find_row(struct ems_rop_ctx *c, const struct rop_request *req,
 uint32_t ems_rop_reset_table(struct ems_rop_ctx *c, const struct rop_request *req,
                              struct rop_response *resp)
 {
-	if (table_of(c)->st == NULL) {
-		table_of(c)->mpos = 0;
-		table_of(c)->columns_set = false;
+	if (ems_table_of(c)->st == NULL) {
+		ems_table_of(c)->mpos = 0;
+		ems_table_of(c)->columns_set = false;
 		return 0;
 	}
-	struct ems_table *t = table_of(c);
+	struct ems_table *t = ems_table_of(c);
 	struct mapi_sort_order_set none = {0, 0, 0, NULL};
 	int ret = store_table_restrict(t->st, NULL);
 
@@ -655,7 +653,7 @@ uint32_t ems_rop_query_columns_all(struct ems_rop_ctx *c, const struct rop_reque
                                    struct rop_response *resp)
 {
 	struct mapi_proptag_array *tags = &resp->u.query_columns_all.tags;
-	bool h = table_of(c)->kind == STORE_TABLE_HIERARCHY, a = table_of(c)->st == NULL;
+	bool h = ems_table_of(c)->kind == STORE_TABLE_HIERARCHY, a = ems_table_of(c)->st == NULL;
 	size_t n = a   ? sizeof(attachment_columns) / 4
 	           : h ? sizeof(hierarchy_columns) / 4
 	               : sizeof(contents_columns) / 4;
@@ -750,118 +748,4 @@ bool ems_table_notify_append(struct ems_session *s, struct rop_push *out, TALLOC
 			return false;
 	}
 	return true;
-}
-
-/* The position of the row whose PidTagInstID is id, or -1: a scan with
- * that one column (the client's columns are put back after). */
-static int64_t row_index(TALLOC_CTX *mem, struct ems_table *t, uint64_t id)
-{
-	uint32_t tag = PROP_TAG(PT_I8, 0x674D); /* PidTagInstID */
-	struct mapi_proptag_array one = {1, &tag};
-	int64_t idx = -1, base = 0;
-	struct mapi_propval_array *rows;
-	uint32_t n;
-
-	if (store_table_set_columns(t->st, &one) != 0)
-		return -1;
-	store_table_seek(t->st, STORE_BOOKMARK_BEGINNING, 0, NULL);
-	while (idx < 0 && store_table_query_rows(mem, t->st, 256, true, &rows, &n) == 0 && n > 0) {
-		for (uint32_t i = 0; i < n && idx < 0; i++) {
-			if (PROP_TYPE(rows[i].vals[0].tag) == PT_I8 &&
-			    (uint64_t)rows[i].vals[0].v.i64 == id)
-				idx = base + i;
-		}
-		base += n;
-		talloc_free(rows);
-	}
-	store_table_set_columns(t->st, t->store_columns);
-	return idx;
-}
-
-/* The first max rows under category cat (just expanded), read from the
- * row after its header; the cursor is put back where it was. */
-static uint32_t rows_under(struct ems_rop_ctx *c, struct ems_table *t, uint64_t cat, uint32_t max,
-                           struct rop_row_list *out)
-{
-	uint32_t bm, ec = 0;
-	int64_t idx;
-	bool gone;
-
-	out->count = 0;
-	out->rows = NULL;
-	if (max == 0 || !t->columns_set || store_table_bookmark_create(t->st, &bm) != 0)
-		return 0;
-	idx = row_index(c->mem, t, cat);
-	if (idx >= 0 && idx < INT32_MAX &&
-	    store_table_seek(t->st, STORE_BOOKMARK_BEGINNING, (int32_t)idx + 1, NULL) == 0)
-		ec = read_rows(c, t, max, true, true, c->space > 32 ? c->space - 32 : 0, out);
-	store_table_bookmark_seek(t->st, bm, 0, &gone);
-	store_table_bookmark_free(t->st, bm);
-	return ec;
-}
-
-/* [MS-OXCTABL] 3.2.5.17: the count of rows that appeared and the first
- * MaxRowCount of them. */
-uint32_t ems_rop_expand_row(struct ems_rop_ctx *c, const struct rop_request *req,
-                            struct rop_response *resp)
-{
-	const struct rop_expand_row_req *q = &req->u.expand_row;
-	struct rop_expand_row_resp *r = &resp->u.expand_row;
-	struct ems_table *t = table_of(c);
-	int ret;
-
-	if (t->st == NULL)
-		return EC_NotSupported;
-	ret = store_table_expand(t->st, q->category_id, true, &r->expanded_row_count);
-	if (ret != 0)
-		return ems_ec_from_store(ret);
-	c->columns = &t->columns;
-	return rows_under(c, t, q->category_id,
-	                  q->max_row_count < r->expanded_row_count ? q->max_row_count
-	                                                           : r->expanded_row_count,
-	                  &r->rows);
-}
-
-/* [MS-OXCTABL] 3.2.5.18 */
-uint32_t ems_rop_collapse_row(struct ems_rop_ctx *c, const struct rop_request *req,
-                              struct rop_response *resp)
-{
-	struct ems_table *t = table_of(c);
-
-	if (t->st == NULL)
-		return EC_NotSupported;
-	return ems_ec_from_store(store_table_expand(t->st, req->u.collapse_row.category_id, false,
-	                                            &resp->u.collapse_row.collapsed_row_count));
-}
-
-/* [MS-OXCTABL] 3.2.5.19 */
-uint32_t ems_rop_get_collapse_state(struct ems_rop_ctx *c, const struct rop_request *req,
-                                    struct rop_response *resp)
-{
-	struct ems_table *t = table_of(c);
-
-	if (t->st == NULL)
-		return EC_NotSupported;
-	return ems_ec_from_store(
-	    store_table_get_collapse_state(c->mem, t->st, req->u.get_collapse_state.row_id,
-	                                   &resp->u.get_collapse_state.collapse_state));
-}
-
-/* [MS-OXCTABL] 3.2.5.20: the answer is a bookmark on the anchor row. */
-uint32_t ems_rop_set_collapse_state(struct ems_rop_ctx *c, const struct rop_request *req,
-                                    struct rop_response *resp)
-{
-	struct ems_table *t = table_of(c);
-	struct mapi_binary *b = &resp->u.set_collapse_state.bookmark;
-	uint32_t bm;
-	int ret;
-
-	if (t->st == NULL)
-		return EC_NotSupported;
-	ret = store_table_set_collapse_state(t->st, &req->u.set_collapse_state.collapse_state, &bm);
-	if (ret != 0)
-		return ems_ec_from_store(ret);
-	b->len = 4;
-	b->data = talloc_memdup(c->mem, &bm, 4);
-	return b->data != NULL ? 0 : EC_OutOfMemory;
 }

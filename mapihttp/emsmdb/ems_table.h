@@ -1,4 +1,5 @@
-/* Table objects ([MS-OXCTABL]) of the EMSMDB engine: ems_oxctabl.c. */
+/* Table objects ([MS-OXCTABL]) of the EMSMDB engine: ems_oxctabl.c, and
+ * the categorised-table ROPs in ems_oxctabl_category.c. */
 #ifndef EMS_TABLE_H
 #define EMS_TABLE_H
 
@@ -38,5 +39,13 @@ bool ems_table_notify_append(struct ems_session *s, struct rop_push *out, TALLOC
 
 /* Opens the attachment table of message object c->in as c->out. */
 uint32_t ems_table_open_attachments(struct ems_rop_ctx *c, bool unicode);
+
+/* The table object of the ROP's input handle (c->in). */
+struct ems_table *ems_table_of(struct ems_rop_ctx *c);
+/* Reads up to count rows of t into out (on c->mem) and keeps those whose
+ * encoding fits in space; the cursor ends after the rows kept (or where it
+ * was with no_advance).  Answers 0 or an EC_ code. */
+uint32_t ems_table_read_rows(struct ems_rop_ctx *c, struct ems_table *t, uint32_t count,
+                             bool forward, bool no_advance, size_t space, struct rop_row_list *out);
 
 #endif
