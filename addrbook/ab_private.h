@@ -187,10 +187,6 @@ char *ab_from_codepage(TALLOC_CTX *mem_ctx, struct ab_conv *conv, uint32_t codep
 /* 0 when the code page can be converted, -1 otherwise. */
 int ab_conv_open(struct ab_conv *conv, uint32_t codepage);
 void ab_conv_close(struct ab_conv *conv);
-/* Lower-case 8-4-4-4-12 text of a GUID in wire order ([MS-DTYP] 2.3.4.3). */
-void ab_guid_to_string(const struct mapi_guid *guid, char out[37]);
-/* 0 parsed, -1 malformed. */
-int ab_guid_parse(const char *s, struct mapi_guid *guid_r);
 
 /* ab_props.c */
 /* The value of a property for an entry or container, in the type the tag

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ab_private.h"
+#include "mapi_guid.h"
 
 /* [MS-OXNSPI] 2.2.9.3: ProviderUID of permanent entry IDs (GUID_NSPI,
  * {C840A7DC-42C0-1A10-B4B9-08002B2FE182}) in wire order.  Also the
@@ -176,7 +177,7 @@ static bool user_mv(TALLOC_CTX *mem_ctx, const struct ab_index *idx, const struc
 static bool user_prop(TALLOC_CTX *mem_ctx, struct ab_session *session, const struct ab_index *idx,
                       const struct ab_entry *e, uint16_t id, struct mapi_propval *val)
 {
-	char guid[37];
+	char guid[MAPI_GUID_TEXT_SIZE];
 	switch (id) {
 	case PROP_ID(PR_ENTRYID):
 		return set_bin(val, entryid_of(mem_ctx, session, AB_DT_MAILUSER, e->dn, e->mid));
@@ -223,7 +224,7 @@ static bool user_prop(TALLOC_CTX *mem_ctx, struct ab_session *session, const str
 		return set_str(val, mem_ctx, e->local_part);
 	case PROP_ID(PR_EMS_AB_HOME_MDB): {
 		/* [MS-OXOABK] 2.2.4.37, names as in OUTLOOK-LADDER stage 1. */
-		ab_guid_to_string(&e->mailbox_guid, guid);
+		mapi_guid_format(&e->mailbox_guid, guid);
 		char *dn = talloc_asprintf(mem_ctx,
 		                           "%s/cn=Configuration/cn=Servers/cn=%s@%s/cn=Microsoft "
 		                           "Private MDB",

@@ -10,6 +10,7 @@
 
 #include "ab_private.h"
 #include "log.h"
+#include "mapi_guid.h"
 
 int addrbook_init(TALLOC_CTX *mem_ctx, struct directory *dir,
                   const struct addrbook_settings *settings, struct addrbook **ab_r,
@@ -365,8 +366,8 @@ enum ab_error ab_mod_link_att(struct ab_session *session, uint32_t flags, uint32
 /* "<guid>@<domain>" of a user, as MailboxId in the endpoint URLs. */
 static char *mailbox_id(TALLOC_CTX *mem_ctx, const struct ab_entry *e)
 {
-	char guid[37];
-	ab_guid_to_string(&e->mailbox_guid, guid);
+	char guid[MAPI_GUID_TEXT_SIZE];
+	mapi_guid_format(&e->mailbox_guid, guid);
 	return talloc_asprintf(mem_ctx, "%s@%s", guid, e->domain);
 }
 
@@ -381,7 +382,8 @@ enum ab_error ab_get_mailbox_url(struct ab_session *session, TALLOC_CTX *mem_ctx
 	const char *p = server_dn != NULL ? strcasestr(server_dn, marker) : NULL;
 	/* The server DN names the mailbox: ".../cn=Servers/cn=<guid>@<domain>"
 	 * (OUTLOOK-LADDER stage 1), possibly with "/cn=Microsoft Private MDB". */
-	if (p == NULL || ab_guid_parse(p + sizeof(marker) - 1, &guid) < 0)
+	if (p == NULL ||
+	    mapi_guid_parse(p + sizeof(marker) - 1, MAPI_GUID_TEXT_SIZE - 1, &guid) < 0)
 		return AB_E_NOT_FOUND;
 	struct ab_index *idx = ab_index_acquire(session->ab, &ret, &error);
 	if (idx == NULL)

@@ -61,8 +61,4 @@ int ad_response_settings(TALLOC_CTX *mem_ctx, const struct ad_settings *s, char 
 int ad_response_error(TALLOC_CTX *mem_ctx, const struct ad_config *cfg, enum ad_error_code code,
                       const char *debug_data, char **body_r, size_t *len_r);
 
-/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", lower-case, from wire order
- * ([MS-DTYP] 2.3.4.2: Data1..3 little-endian). */
-void ad_guid_format(const struct mapi_guid *guid, char out[37]);
-
 #endif

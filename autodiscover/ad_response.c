@@ -10,19 +10,11 @@
 #include <libxml/xmlwriter.h>
 
 #include "ad_private.h"
+#include "mapi_guid.h"
 
 /* Exchange 2019 (15.2.1118) in the ServerVersion encoding: 0x7 in the top
  * four bits, major, minor, 0x8000 | build. */
 #define AD_SERVER_VERSION "73C2845E"
-
-void ad_guid_format(const struct mapi_guid *guid, char out[37])
-{
-	const uint8_t *b = guid->b;
-
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12],
-	         b[13], b[14], b[15]);
-}
 
 const char *ad_error_message(enum ad_error_code code)
 {
@@ -159,10 +151,10 @@ struct ad_urls {
 static int make_urls(TALLOC_CTX *mem_ctx, const struct ad_settings *s, struct ad_urls *u)
 {
 	const char *base = s->cfg->base_url;
-	char mbx[37], dep[37];
+	char mbx[MAPI_GUID_TEXT_SIZE], dep[MAPI_GUID_TEXT_SIZE];
 
-	ad_guid_format(&s->user->mailbox_guid, mbx);
-	ad_guid_format(&s->org->deployment_id, dep);
+	mapi_guid_format(&s->user->mailbox_guid, mbx);
+	mapi_guid_format(&s->org->deployment_id, dep);
 	/* OUTLOOK-LADDER stage 1: the mailbox is named <mailbox-guid>@<domain>. */
 	u->server_cn = talloc_asprintf(mem_ctx, "%s@%s", mbx, s->user->domain);
 	u->emsmdb = talloc_asprintf(mem_ctx, "%s/mapi/emsmdb/?MailboxId=%s", base, u->server_cn);
@@ -244,12 +236,12 @@ int ad_response_settings(TALLOC_CTX *mem_ctx, const struct ad_settings *s, char 
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct ad_urls u;
 	struct writer wr;
-	char dep[37];
+	char dep[MAPI_GUID_TEXT_SIZE];
 	int ret = -1;
 
 	if (tmp == NULL || make_urls(tmp, s, &u) < 0 || writer_open(&wr) < 0)
 		goto out;
-	ad_guid_format(&s->org->deployment_id, dep);
+	mapi_guid_format(&s->org->deployment_id, dep);
 	start(&wr, "Response");
 	attr(&wr, "xmlns", AD_OUTLOOK_NS);
 	start(&wr, "User");

@@ -41,8 +41,6 @@ ma_handler ma_mailbox_list, ma_mailbox_purge;
 int ma_mailbox_create_for(const struct ma_ctx *ctx, const struct dir_user *user,
                           const char **error_r);
 int ma_mailbox_disconnect(const struct ma_ctx *ctx, const struct mapi_guid *guid);
-/* [MS-DTYP] 2.3.4.3 text form of a GUID. */
-void ma_guid_format(const struct mapi_guid *g, char out[37]);
 
 /* Prints "mapiadmin: <what>: <error>" on stderr; returns MA_EXIT_FAIL. */
 int ma_fail(const char *what, const char *error);

@@ -14,40 +14,9 @@
 
 #include "mapiadmin.h"
 #include "store.h"
+#include "mapi_guid.h"
 
 /* [MS-DTYP] 2.3.4.3 GUID text form, as `user show` prints it. */
-void ma_guid_format(const struct mapi_guid *g, char out[37])
-{
-	const uint8_t *b = g->b;
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12],
-	         b[13], b[14], b[15]);
-}
-
-/* The inverse of ma_guid_format; -1 when s is not a GUID. */
-static int guid_parse(const char *s, struct mapi_guid *g)
-{
-	static const int order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
-	int n = 0;
-	if (strlen(s) != 36)
-		return -1;
-	for (int i = 0; i < 36;) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i++] != '-')
-				return -1;
-			continue;
-		}
-		unsigned int v;
-		if (sscanf(s + i, "%2x", &v) != 1 ||
-		    strchr("0123456789abcdefABCDEF", s[i]) == NULL ||
-		    strchr("0123456789abcdefABCDEF", s[i + 1]) == NULL)
-			return -1;
-		g->b[order[n++]] = (uint8_t)v;
-		i += 2;
-	}
-	return 0;
-}
-
 static int open_store(const struct ma_ctx *ctx, struct store **store_r)
 {
 	const char *error = "?";
@@ -81,8 +50,8 @@ int ma_mailbox_disconnect(const struct ma_ctx *ctx, const struct mapi_guid *guid
 	struct store *store;
 	struct store_mailbox *mbox;
 	const char *error = NULL;
-	char text[37];
-	ma_guid_format(guid, text);
+	char text[MAPI_GUID_TEXT_SIZE];
+	mapi_guid_format(guid, text);
 	if (open_store(ctx, &store) < 0)
 		return -1;
 	int ret = store_mailbox_open(NULL, store, guid, &mbox, &error);
@@ -121,7 +90,7 @@ static int resolve(struct ma_ctx *ctx, TALLOC_CTX *mem_ctx, const char *who, str
 			return ma_fail(who, found == 0 ? "not found: no such user" : error), -1;
 		*g = u->mailbox_guid;
 	} else {
-		if (guid_parse(who, g) < 0)
+		if (mapi_guid_parse(who, strlen(who), g) < 0)
 			return ma_fail(who, "neither an address nor a mailbox GUID"), -1;
 		found = directory_user_by_mailbox_guid(ctx->dir, mem_ctx, g, &u, &error);
 		if (found < 0)
@@ -158,7 +127,7 @@ int ma_mailbox_create(struct ma_ctx *ctx)
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct dir_user *u;
 	const char *error = NULL;
-	char text[37];
+	char text[MAPI_GUID_TEXT_SIZE];
 	int ret = MA_EXIT_FAIL;
 	int found = directory_user_by_address(ctx->dir, tmp, ctx->args[0], &u, &error);
 	if (found <= 0) {
@@ -169,7 +138,7 @@ int ma_mailbox_create(struct ma_ctx *ctx)
 		ma_fail("mailbox create", error);
 		goto out;
 	}
-	ma_guid_format(&u->mailbox_guid, text);
+	mapi_guid_format(&u->mailbox_guid, text);
 	printf("mailbox %s created for %s\n", text, u->address);
 	ret = MA_EXIT_OK;
 out:
@@ -203,7 +172,7 @@ int ma_mailbox_info(struct ma_ctx *ctx)
 	struct store_mailbox_info *info;
 	struct dir_user *owner = NULL;
 	struct mapi_guid g;
-	char text[37];
+	char text[MAPI_GUID_TEXT_SIZE];
 	int ret = MA_EXIT_FAIL;
 	if (resolve(ctx, tmp, ctx->args[0], &g, &owner) < 0 ||
 	    open_target(ctx, tmp, &store, &mbox) < 0)
@@ -213,12 +182,12 @@ int ma_mailbox_info(struct ma_ctx *ctx)
 		ma_fail("mailbox info", store_strerror(rc));
 		goto out;
 	}
-	ma_guid_format(&info->ident.mailbox_guid, text);
+	mapi_guid_format(&info->ident.mailbox_guid, text);
 	printf("mailbox-guid: %s\n", text);
 	printf("owner: %s\n", owner != NULL ? owner->address : "(none: disconnected)");
 	printf("owner-name: %s\n", info->owner_name != NULL ? info->owner_name : "");
 	printf("owner-dn: %s\n", info->owner_dn != NULL ? info->owner_dn : "");
-	ma_guid_format(&info->ident.replica_guid, text);
+	mapi_guid_format(&info->ident.replica_guid, text);
 	printf("replica-guid: %s\nreplid: %u\n", text, info->ident.replid);
 	print_filetime("created", info->ident.created);
 	if (info->disconnected != 0)
@@ -326,8 +295,8 @@ int ma_mailbox_list(struct ma_ctx *ctx)
 	for (uint32_t i = 0; i < n; i++) {
 		struct dir_user *u;
 		const char *error;
-		char text[37];
-		ma_guid_format(&guids[i], text);
+		char text[MAPI_GUID_TEXT_SIZE];
+		mapi_guid_format(&guids[i], text);
 		rc = directory_user_by_mailbox_guid(ctx->dir, tmp, &guids[i], &u, &error);
 		printf("%s\t%s\n", text, rc > 0 ? u->address : "(disconnected)");
 	}

@@ -4,29 +4,20 @@
 #include <stdio.h>
 
 #include "mapiadmin.h"
-
-/* "xxxxxxxx-xxxx-..." from a GUID in wire order ([MS-DTYP] 2.3.4.2). */
-static void guid_text(const struct mapi_guid *g, char out[37])
-{
-	const uint8_t *b = g->b;
-
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12],
-	         b[13], b[14], b[15]);
-}
+#include "mapi_guid.h"
 
 int ma_org_show(struct ma_ctx *ctx)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct dir_org *org;
 	const char *error;
-	char dep[37];
+	char dep[MAPI_GUID_TEXT_SIZE];
 	int ret = MA_EXIT_OK;
 
 	if (directory_get_org(ctx->dir, tmp, &org, &error) < 0) {
 		ret = ma_fail("org show", error);
 	} else {
-		guid_text(&org->deployment_id, dep);
+		mapi_guid_format(&org->deployment_id, dep);
 		printf("name: %s\ndeployment-id: %s\n", org->name, dep);
 	}
 	talloc_free(tmp);

@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 
 #include "mapiadmin.h"
+#include "mapi_guid.h"
 
 static void wipe(char *password)
 {
@@ -20,7 +21,7 @@ int ma_user_add(struct ma_ctx *ctx)
 	struct dir_user *user;
 	char *password = NULL;
 	const char *error;
-	char guid[37];
+	char guid[MAPI_GUID_TEXT_SIZE];
 	int ret = MA_EXIT_FAIL;
 
 	if (ctx->name == NULL) {
@@ -47,7 +48,7 @@ int ma_user_add(struct ma_ctx *ctx)
 			        undo_error);
 		goto out;
 	}
-	ma_guid_format(&user->mailbox_guid, guid);
+	mapi_guid_format(&user->mailbox_guid, guid);
 	printf("user %s added (id %u)\nmailbox %s created\n", user->address, user->id, guid);
 	ret = MA_EXIT_OK;
 out:
@@ -77,7 +78,7 @@ int ma_user_show(struct ma_ctx *ctx)
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct dir_user *u;
 	const char *error = "no such user";
-	char guid[37];
+	char guid[MAPI_GUID_TEXT_SIZE];
 	int found = directory_user_by_address(ctx->dir, tmp, ctx->args[0], &u, &error);
 
 	if (found <= 0) {
@@ -89,7 +90,7 @@ int ma_user_show(struct ma_ctx *ctx)
 	for (unsigned i = 0; i < u->alias_count; i++)
 		printf(" %s", u->aliases[i]);
 	printf("\nid: %u\n", u->id);
-	ma_guid_format(&u->mailbox_guid, guid);
+	mapi_guid_format(&u->mailbox_guid, guid);
 	printf("mailbox-guid: %s\n", guid);
 	printf("legacy-dn: %s\n", u->legacy_dn);
 	talloc_free(tmp);

@@ -11,6 +11,7 @@
 #include "directory.h"
 #include "log.h"
 #include "test.h"
+#include "mapi_guid.h"
 
 #define GAL_MEMBERS  10000
 #define CP_1252      1252
@@ -785,10 +786,10 @@ static void test_urls_and_writes(void)
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct ab_session *s = bind_john(tmp);
 	struct ab_stat stat = gal_stat();
-	char guid[37], *url = NULL, *want;
+	char guid[MAPI_GUID_TEXT_SIZE], *url = NULL, *want;
 	struct mapi_propval_array row;
 
-	ab_guid_to_string(&named_users[0]->mailbox_guid, guid);
+	mapi_guid_format(&named_users[0]->mailbox_guid, guid);
 	test_begin("GetMailboxUrl and GetAddressBookUrl");
 	uint32_t tags[] = {PR_EMS_AB_HOME_MDB};
 	struct mapi_proptag_array cols = {1, tags};

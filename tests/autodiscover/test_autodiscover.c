@@ -12,6 +12,7 @@
 #include "ad_private.h"
 #include "log.h"
 #include "test.h"
+#include "mapi_guid.h"
 
 static const struct ad_config cfg = {.base_url = "https://mail.demo.test",
                                      .hostname = "mail.demo.test"};
@@ -118,7 +119,7 @@ static void test_settings_mapihttp(void)
 	struct dir_org *org;
 	struct xdoc x;
 	const char *error;
-	char mbx[37], dep[37], *want;
+	char mbx[MAPI_GUID_TEXT_SIZE], dep[MAPI_GUID_TEXT_SIZE], *want;
 	size_t len;
 	char *req = read_file(tmp, "request-alice.xml", &len);
 
@@ -130,8 +131,8 @@ static void test_settings_mapihttp(void)
 	test_assert_str(resp.content_type, "text/xml; charset=utf-8");
 	test_assert(resp.location == NULL);
 	xdoc_open(&x, resp.body, resp.body_len);
-	ad_guid_format(&alice->mailbox_guid, mbx);
-	ad_guid_format(&org->deployment_id, dep);
+	mapi_guid_format(&alice->mailbox_guid, mbx);
+	mapi_guid_format(&org->deployment_id, dep);
 	test_assert_str(xstr(tmp, &x, "/r:Autodiscover/o:Response/o:User/o:DisplayName"),
 	                "Alice <Demo> & Co");
 	test_assert_str(xstr(tmp, &x, "//o:User/o:LegacyDN"), alice->legacy_dn);
@@ -240,7 +241,7 @@ static void test_settings_legacy(void)
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct ad_response resp;
 	struct xdoc x;
-	char mbx[37], *want;
+	char mbx[MAPI_GUID_TEXT_SIZE], *want;
 
 	test_begin("POX: EXCH and EXPR without X-MapiHttpCapability");
 	test_assert_int(pox(tmp, "alice@demo.test",
@@ -249,7 +250,7 @@ static void test_settings_legacy(void)
 	                    false, &resp),
 	                0);
 	xdoc_open(&x, resp.body, resp.body_len);
-	ad_guid_format(&alice->mailbox_guid, mbx);
+	mapi_guid_format(&alice->mailbox_guid, mbx);
 	test_assert_int(xcount(&x, "//o:Protocol[@Type='mapiHttp']"), 0);
 	want = talloc_asprintf(tmp, "%s@demo.test", mbx);
 	test_assert_str(xstr(tmp, &x, "//o:Protocol[o:Type='EXCH']/o:Server"), want);
