@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "directory.h"
+#include "mapi_guid.h"
+
 char *mht_tempdir(TALLOC_CTX *mem_ctx)
 {
 	/* tmpfs when there is one: provisioning thousands of users commits
@@ -63,6 +66,56 @@ int mht_admin(const char *mapiadmin, const char *data_dir, const char *const *ar
 		argv[n++] = (char *)*args;
 	argv[n] = NULL;
 	return run_wait(argv, NULL);
+}
+
+int mht_provision(TALLOC_CTX *mem_ctx, const char *mapiadmin, const char *data_dir,
+                  struct mht_user *users, unsigned count)
+{
+	const char *domain = count > 0 ? strchr(users[0].address, '@') : NULL;
+	const char *dom[] = {"domain", "add", domain != NULL ? domain + 1 : "", NULL};
+	char guid[MAPI_GUID_TEXT_SIZE];
+	struct directory *dir = NULL;
+	const char *error = NULL;
+	struct dir_user *u;
+	int ret = -1;
+
+	if (domain == NULL || mht_admin(mapiadmin, data_dir, dom) != 0)
+		return -1;
+	for (unsigned i = 0; i < count; i++) {
+		const char *add[] = {"user",        "add",        users[i].address,  "--name",
+		                     users[i].name, "--password", users[i].password, NULL};
+
+		if (mht_admin(mapiadmin, data_dir, add) != 0)
+			return -1;
+	}
+	if (directory_open(mem_ctx, data_dir, &dir, &error) < 0)
+		return -1;
+	for (unsigned i = 0; i < count; i++) {
+		if (directory_user_by_address(dir, mem_ctx, users[i].address, &u, &error) != 1)
+			goto out;
+		mapi_guid_format(&u->mailbox_guid, guid);
+		users[i].legacy_dn = talloc_strdup(mem_ctx, u->legacy_dn);
+		users[i].mailbox_id = talloc_asprintf(mem_ctx, "%s@%s", guid, u->domain);
+		talloc_free(u);
+		if (users[i].legacy_dn == NULL || users[i].mailbox_id == NULL)
+			goto out;
+	}
+	ret = 0;
+out:
+	directory_close(&dir);
+	return ret;
+}
+
+void mht_cleanup(const char *data_dir, const struct mht_daemon *d, bool failed)
+{
+	char *argv[] = {(char *)"/bin/rm", (char *)"-rf", (char *)data_dir, NULL};
+
+	if (failed) {
+		fprintf(stderr, "daemon log kept in %s\n", d->log_path);
+		return;
+	}
+	if (run_wait(argv, NULL) != 0)
+		fprintf(stderr, "could not remove %s\n", data_dir);
 }
 
 static unsigned free_port(void)

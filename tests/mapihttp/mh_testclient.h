@@ -33,6 +33,20 @@ int mht_daemon_stop(struct mht_daemon *d);
 /* Whether the daemon's log contains text. */
 bool mht_log_contains(const struct mht_daemon *d, const char *text);
 
+struct mht_user {
+	const char *address, *name, *password; /* in */
+	char *legacy_dn;                       /* out */
+	char *mailbox_id; /* out: "<mailbox GUID>@<domain>", OUTLOOK-LADDER stage 1 */
+};
+/* Adds the first user's domain and every user with mapiadmin, then reads
+ * each one's LegacyDN and MailboxId from the directory (on mem_ctx).
+ * 0 / -1. */
+int mht_provision(TALLOC_CTX *mem_ctx, const char *mapiadmin, const char *data_dir,
+                  struct mht_user *users, unsigned count);
+/* After the tests: removes data_dir when nothing failed, else says where
+ * the daemon's log was kept. */
+void mht_cleanup(const char *data_dir, const struct mht_daemon *d, bool failed);
+
 struct mht_cookie {
 	char *path, *name, *value;
 };

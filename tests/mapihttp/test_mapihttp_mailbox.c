@@ -42,27 +42,13 @@ static char *alice_dn, *alice_mailbox_id;
 
 static int provision(TALLOC_CTX *mem_ctx, const char *data_dir)
 {
-	static const char *const dom[] = {"domain", "add", "x.test", NULL};
-	static const char *const a[] = {"user",          "add",        "alice@x.test", "--name",
-	                                "Alice Example", "--password", "alice-pw",     NULL};
-	struct directory *dir;
-	struct dir_user *u;
-	const char *error = NULL;
-	const uint8_t *g;
+	struct mht_user alice = {
+	    .address = "alice@x.test", .name = "Alice Example", .password = "alice-pw"};
 
-	if (mht_admin(mapiadmin, data_dir, dom) != 0 || mht_admin(mapiadmin, data_dir, a) != 0)
+	if (mht_provision(mem_ctx, mapiadmin, data_dir, &alice, 1) < 0)
 		return -1;
-	if (directory_open(mem_ctx, data_dir, &dir, &error) < 0 ||
-	    directory_user_by_address(dir, mem_ctx, "alice@x.test", &u, &error) != 1)
-		return -1;
-	alice_dn = talloc_strdup(mem_ctx, u->legacy_dn);
-	g = (const uint8_t *)&u->mailbox_guid;
-	alice_mailbox_id = talloc_asprintf(mem_ctx,
-	                                   "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	                                   "%02x%02x%02x%02x%02x%02x@x.test",
-	                                   g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8],
-	                                   g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
-	directory_close(&dir);
+	alice_dn = alice.legacy_dn;
+	alice_mailbox_id = alice.mailbox_id;
 	return 0;
 }
 
@@ -513,14 +499,7 @@ int main(int argc, char **argv)
 	test_begin("the daemon stops cleanly");
 	test_assert_int(mht_daemon_stop(&daemon_), 0);
 	test_end();
-	if (test_failed_total_ == 0) {
-		char *cmd = talloc_asprintf(root, "rm -rf '%s'", dir);
-
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", dir);
-	} else {
-		fprintf(stderr, "daemon log kept in %s\n", daemon_.log_path);
-	}
+	mht_cleanup(dir, &daemon_, test_failed_total_ != 0);
 	talloc_free(root);
 	return test_exit();
 }

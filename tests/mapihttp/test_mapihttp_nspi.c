@@ -38,19 +38,17 @@ static char *alice_dn;
 
 static int provision(TALLOC_CTX *mem_ctx, const char *data_dir)
 {
-	static const char *const dom[] = {"domain", "add", "x.test", NULL};
-	static const char *const a[] = {"user",          "add",        "alice@x.test", "--name",
-	                                "Alice Example", "--password", "alice-pw",     NULL};
-	static const char *const b[] = {"user",        "add",        "bob@x.test", "--name",
-	                                "Bob Example", "--password", "bob-pw",     NULL};
+	struct mht_user named[2] = {
+	    {.address = "alice@x.test", .name = "Alice Example", .password = "alice-pw"},
+	    {.address = "bob@x.test", .name = "Bob Example", .password = "bob-pw"}};
 	struct directory *dir;
 	struct dir_user *u;
 	const char *error = NULL;
 	char addr[64], name[64];
 
-	if (mht_admin(mapiadmin, data_dir, dom) != 0 || mht_admin(mapiadmin, data_dir, a) != 0 ||
-	    mht_admin(mapiadmin, data_dir, b) != 0)
+	if (mht_provision(mem_ctx, mapiadmin, data_dir, named, 2) < 0)
 		return -1;
+	alice_dn = talloc_strdup(NULL, named[0].legacy_dn);
 	if (directory_open(mem_ctx, data_dir, &dir, &error) < 0)
 		return -1;
 	for (unsigned i = 0; i < BULK_USERS; i++) {
@@ -63,10 +61,8 @@ static int provision(TALLOC_CTX *mem_ctx, const char *data_dir)
 	if (directory_user_add(dir, mem_ctx, "ambi.smith@x.test", "Ambi Smith", NULL, &u, &error) <
 	        0 ||
 	    directory_user_add(dir, mem_ctx, "ambi.jones@x.test", "Ambi Jones", NULL, &u, &error) <
-	        0 ||
-	    directory_user_by_address(dir, mem_ctx, "alice@x.test", &u, &error) != 1)
+	        0)
 		return -1;
-	alice_dn = talloc_strdup(NULL, u->legacy_dn);
 	directory_close(&dir);
 	return 0;
 }
@@ -649,14 +645,7 @@ int main(int argc, char **argv)
 	test_begin("daemon stops cleanly");
 	test_assert_int(mht_daemon_stop(&daemon_), 0);
 	test_end();
-	if (test_failed_total_ == 0) {
-		char *cmd = talloc_asprintf(root, "rm -rf '%s'", dir);
-
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", dir);
-	} else {
-		fprintf(stderr, "daemon log kept in %s\n", daemon_.log_path);
-	}
+	mht_cleanup(dir, &daemon_, test_failed_total_ != 0);
 	talloc_free(alice_dn);
 	talloc_free(home_mdb);
 	talloc_free(root);
