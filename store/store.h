@@ -676,4 +676,31 @@ int store_message_attach_tags(TALLOC_CTX *mem_ctx, struct store_message *msg, ui
 void store_notify_newmail(struct store_mailbox *mbox, uint64_t fid, uint64_t mid,
                           const char *message_class);
 
+/* ---- Per-user data table ([MS-OXCSTOR] 3.2.5.10-3.2.5.13) ------------ */
+
+/* Largest per-user value accepted: STORE_E_TOOBIG above. */
+#define STORE_PERUSER_MAX (4u << 20)
+
+/* One row: what a client wrote for a (public) folder on a private logon. */
+struct store_peruser {
+	struct mapi_guid replguid; /* the ReplGuid written with it ([MS-OXCSTOR] 2.2.1.13.1) */
+	uint64_t modified;         /* FILETIME of the write ([MS-OXCSTOR] 3.2.5.13.1) */
+	struct mapi_binary data;   /* the serialised IDSET, byte for byte as written */
+};
+
+/* Replaces (or adds) the row of folder, keyed by its LongTermID's GUID and
+ * GLOBCNT (not its pad), in one transaction (store_peruser.c).  The store
+ * keeps the bytes as given; checking them is the caller's business.
+ * STORE_E_TOOBIG above STORE_PERUSER_MAX. */
+int store_peruser_put(struct store_mailbox *mbox, const struct mapi_long_term_id *folder,
+                      const struct mapi_guid *replguid, const void *data, size_t len);
+/* The row of folder: 1 and *row_r (on mem_ctx), 0 when there is none. */
+int store_peruser_get(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox,
+                      const struct mapi_long_term_id *folder, struct store_peruser **row_r);
+/* The LongTermIDs (pad 0) of every row whose folder's GUID is database_guid,
+ * in GLOBCNT byte order; *ltids_r is a talloc array on mem_ctx. */
+int store_peruser_list(TALLOC_CTX *mem_ctx, struct store_mailbox *mbox,
+                       const struct mapi_guid *database_guid, struct mapi_long_term_id **ltids_r,
+                       uint32_t *count_r);
+
 #endif
