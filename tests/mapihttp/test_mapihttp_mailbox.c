@@ -15,12 +15,11 @@
 #include "directory.h"
 #include "log.h"
 #include "mh_emsmdb.h"
-#include "mh_testclient.h"
+#include "mh_testsess.h"
 #include "rop.h"
 #include "rpc_ext.h"
 #include "test.h"
 
-#define EMS    "/mapi/emsmdb/"
 #define CONFIG "[mapi]\nworkers = 2\n"
 
 #define TAG_FID        PROP_TAG(PT_I8, 0x6748)
@@ -52,108 +51,6 @@ static int provision(TALLOC_CTX *mem_ctx, const char *data_dir)
 	return 0;
 }
 
-static int post(struct mht_client *c, TALLOC_CTX *mem_ctx, const char *type, const uint8_t *body,
-                size_t len, struct mht_resp *hr)
-{
-	struct mht_req r = {.path = EMS, .type = type, .body = body, .body_len = len};
-
-	return mht_request(c, mem_ctx, &r, hr);
-}
-
-static int connect_alice(struct mht_client *c, TALLOC_CTX *mem_ctx)
-{
-	struct mh_connect_req req = {.user_dn = alice_dn,
-	                             .default_code_page = 1252,
-	                             .lcid_sort = 0x409,
-	                             .lcid_string = 0x409};
-	struct mh_connect_resp resp;
-	struct mht_resp hr;
-	struct rop_push p;
-
-	rop_push_init_growable(&p, mem_ctx);
-	if (mh_connect_req_push(&p, &req) != ROP_OK ||
-	    post(c, mem_ctx, "Connect", p.data, p.ofs, &hr) < 0 || hr.response_code != 0 ||
-	    !hr.framed || mh_connect_resp_pull(mem_ctx, hr.body, hr.body_len, &resp) != ROP_OK)
-		return -1;
-	return resp.error_code == 0 ? 0 : -1;
-}
-
-/* The session's state: handle table and the columns of the last
- * SetColumns (the rows' decoding needs them). */
-struct sess {
-	struct mht_client *c;
-	uint32_t h[4];
-	struct mapi_proptag_array columns;
-	struct rop_response resps[16];
-	unsigned n;
-};
-
-/* One Execute of count ROPs; the responses in s->resps (RopRelease has
- * none; RopNotify and RopPending are skipped).  0, an X-ResponseCode, or negative when undecodable.
- */
-static int execute(struct sess *s, TALLOC_CTX *mem_ctx, const struct rop_request *reqs,
-                   unsigned count)
-{
-	struct mh_execute_req req = {.flags = RPC_EXT_PUL_NOCOMPRESSION | RPC_EXT_PUL_NOXORMAGIC,
-	                             .max_rop_out = 0x40000};
-	struct rop_decode_ctx ctx = {.columns = &s->columns};
-	struct mh_execute_resp resp;
-	struct rop_push rops, ext, body;
-	struct rpc_ext_chain chain;
-	struct rop_buffer buf;
-	struct rop_pull p;
-	struct mht_resp hr;
-	unsigned i = 0;
-
-	s->n = 0;
-	rop_push_init_growable(&rops, mem_ctx);
-	rop_push_init_growable(&ext, mem_ctx);
-	rop_push_init_growable(&body, mem_ctx);
-	for (unsigned k = 0; k < count; k++) {
-		if (rop_push_request(&rops, &reqs[k]) != ROP_OK)
-			return -1;
-	}
-	if (rpc_ext_encode_rop_buffer(&ext, rops.data, rops.ofs, s->h, 4, RPC_EXT_ENCODE_LAST) !=
-	    ROP_OK)
-		return -1;
-	req.rop_buffer.data = ext.data;
-	req.rop_buffer.len = (uint32_t)ext.ofs;
-	if (mh_execute_req_push(&body, &req) != ROP_OK ||
-	    post(s->c, mem_ctx, "Execute", body.data, body.ofs, &hr) < 0)
-		return -1;
-	if (hr.response_code != 0)
-		return hr.response_code;
-	if (!hr.framed || mh_execute_resp_pull(mem_ctx, hr.body, hr.body_len, &resp) != ROP_OK ||
-	    resp.error_code != 0 ||
-	    rpc_ext_decode(mem_ctx, resp.rop_buffer.data, resp.rop_buffer.len, 1 << 20, &chain) !=
-	        ROP_OK ||
-	    chain.count < 1 ||
-	    rop_buffer_split(mem_ctx, chain.blocks[0].data, chain.blocks[0].len, &buf) != ROP_OK)
-		return -2;
-	for (unsigned k = 0; k < buf.handle_count && k < 4; k++)
-		s->h[k] = buf.handles[k];
-	rop_pull_init(&p, mem_ctx, buf.rops, buf.rops_len);
-	while (rop_pull_left(&p) > 0 && s->n < 16) {
-		while (i < count && reqs[i].rop_id == ROP_ID_Release)
-			i++;
-		if (rop_pull_response(&p, i < count ? &reqs[i] : NULL, &ctx, &s->resps[s->n]) !=
-		    ROP_OK)
-			return -3;
-		/* notifications of the session's own changes come after */
-		if (s->resps[s->n].rop_id == ROP_ID_Notify ||
-		    s->resps[s->n].rop_id == ROP_ID_Pending)
-			continue;
-		s->n++;
-		i++;
-	}
-	return 0;
-}
-
-static struct rop_request rq(uint8_t rop_id, uint8_t in, uint8_t out)
-{
-	return (struct rop_request){.rop_id = rop_id, .input_handle = in, .output_handle = out};
-}
-
 /* The five messages: subject, importance, message class (the category). */
 static const struct {
 	const char *subject;
@@ -166,59 +63,56 @@ static const struct {
              {"Echo", 2, "IPM.Note.Work"}};
 
 /* Logon, then OpenFolder(IPM subtree) + CreateFolder; *fid_r the folder. */
-static void create_folder(struct sess *s, TALLOC_CTX *mem, uint64_t *ipm_r, uint64_t *fid_r)
+static void create_folder(struct mht_sess *s, TALLOC_CTX *mem, uint64_t *ipm_r, uint64_t *fid_r)
 {
 	struct rop_request q[3];
 
 	test_begin("Logon, CreateFolder under the IPM subtree, OpenFolder");
-	q[0] = rq(ROP_ID_Logon, 0, 0);
-	q[0].u.logon.logon_flags = 0x01;
-	q[0].u.logon.open_flags = 0x0100040C;
-	q[0].u.logon.essdn = alice_dn;
-	test_assert_int(execute(s, mem, q, 1), 0);
+	q[0] = mht_logon_rq(alice_dn, 0);
+	test_assert_int(mht_execute(s, mem, q, 1), 0);
 	test_assert(s->n == 1 && s->resps[0].return_value == 0);
 	*ipm_r = s->n == 1 ? s->resps[0].u.logon.folder_ids[1] : 0;
 	test_assert(*ipm_r != 0);
-	q[0] = rq(ROP_ID_OpenFolder, 0, 1);
+	q[0] = mht_rq(ROP_ID_OpenFolder, 0, 1);
 	q[0].u.open_folder.folder_id = *ipm_r;
-	q[1] = rq(ROP_ID_CreateFolder, 1, 2);
+	q[1] = mht_rq(ROP_ID_CreateFolder, 1, 2);
 	q[1].u.create_folder.folder_type = 1; /* FOLDER_GENERIC */
 	q[1].u.create_folder.use_unicode_strings = 1;
 	q[1].u.create_folder.display_name = (char *)"Table Test";
 	q[1].u.create_folder.comment = (char *)"five messages";
-	test_assert_int(execute(s, mem, q, 2), 0);
+	test_assert_int(mht_execute(s, mem, q, 2), 0);
 	test_assert(s->n == 2 && s->resps[0].return_value == 0 && s->resps[1].return_value == 0);
 	*fid_r = s->n == 2 ? s->resps[1].u.create_folder.folder_id : 0;
 	test_assert(*fid_r != 0 && *fid_r != *ipm_r);
 	test_assert(s->n == 2 && s->resps[1].u.create_folder.is_existing_folder == 0);
-	q[0] = rq(ROP_ID_OpenFolder, 0, 2);
+	q[0] = mht_rq(ROP_ID_OpenFolder, 0, 2);
 	q[0].u.open_folder.folder_id = *fid_r;
-	test_assert_int(execute(s, mem, q, 1), 0);
+	test_assert_int(mht_execute(s, mem, q, 1), 0);
 	test_assert(s->n == 1 && s->resps[0].return_value == 0);
 	test_end();
 }
 
-static void create_messages(struct sess *s, TALLOC_CTX *mem, uint64_t fid, uint64_t *mids)
+static void create_messages(struct mht_sess *s, TALLOC_CTX *mem, uint64_t fid, uint64_t *mids)
 {
 	struct rop_request q[4];
 	struct mapi_propval v[3];
 
 	test_begin("five messages created and saved (subject, importance, class)");
 	for (int i = 0; i < 5; i++) {
-		q[0] = rq(ROP_ID_CreateMessage, 0, 3);
+		q[0] = mht_rq(ROP_ID_CreateMessage, 0, 3);
 		q[0].u.create_message.code_page_id = 0x0FFF;
 		q[0].u.create_message.folder_id = fid;
 		v[0] = (struct mapi_propval){.tag = TAG_SUBJECT, .v.str = (char *)msgs[i].subject};
 		v[1] = (struct mapi_propval){.tag = TAG_IMPORTANCE, .v.i32 = msgs[i].importance};
 		v[2] = (struct mapi_propval){.tag = TAG_CLASS, .v.str = (char *)msgs[i].cls};
-		q[1] = rq(ROP_ID_SetProperties, 3, 0);
+		q[1] = mht_rq(ROP_ID_SetProperties, 3, 0);
 		q[1].u.set_properties.vals.count = 3;
 		q[1].u.set_properties.vals.vals = v;
-		q[2] = rq(ROP_ID_SaveChangesMessage, 3, 0);
+		q[2] = mht_rq(ROP_ID_SaveChangesMessage, 3, 0);
 		q[2].response_handle = 3;
 		q[2].u.save_changes_message.save_flags = 0x02; /* KeepOpenReadWrite */
-		q[3] = rq(ROP_ID_Release, 3, 0);
-		test_assert_int(execute(s, mem, q, 4), 0);
+		q[3] = mht_rq(ROP_ID_Release, 3, 0);
+		test_assert_int(mht_execute(s, mem, q, 4), 0);
 		test_assert_int(s->n, 3);
 		if (s->n != 3)
 			break;
@@ -240,7 +134,7 @@ static const struct mapi_propval *col(const struct rop_row_list *rows, uint32_t 
 	return &rows->rows[r].vals.vals[c];
 }
 
-static void sorted_and_restricted(struct sess *s, TALLOC_CTX *mem)
+static void sorted_and_restricted(struct mht_sess *s, TALLOC_CTX *mem)
 {
 	static uint32_t cols[] = {TAG_SUBJECT, TAG_IMPORTANCE, TAG_CLASS};
 	static const char *const desc[] = {"Echo", "Delta", "Charlie", "Bravo", "Alpha"};
@@ -250,20 +144,20 @@ static void sorted_and_restricted(struct sess *s, TALLOC_CTX *mem)
 	const struct rop_row_list *rows;
 
 	test_begin("contents table sorted descending by subject");
-	q[0] = rq(ROP_ID_GetContentsTable, 2, 3);
+	q[0] = mht_rq(ROP_ID_GetContentsTable, 2, 3);
 	q[0].u.get_contents_table.table_flags = 0x40; /* UseUnicode */
-	q[1] = rq(ROP_ID_SetColumns, 3, 0);
+	q[1] = mht_rq(ROP_ID_SetColumns, 3, 0);
 	q[1].u.set_columns.tags.count = 3;
 	q[1].u.set_columns.tags.tags = cols;
-	q[2] = rq(ROP_ID_SortTable, 3, 0);
+	q[2] = mht_rq(ROP_ID_SortTable, 3, 0);
 	q[2].u.sort_table.sorts.count = 1;
 	q[2].u.sort_table.sorts.sorts = &so;
-	q[3] = rq(ROP_ID_QueryRows, 3, 0);
+	q[3] = mht_rq(ROP_ID_QueryRows, 3, 0);
 	q[3].u.query_rows.forward_read = 1;
 	q[3].u.query_rows.row_count = 50;
 	s->columns.count = 3;
 	s->columns.tags = cols;
-	test_assert_int(execute(s, mem, q, 4), 0);
+	test_assert_int(mht_execute(s, mem, q, 4), 0);
 	test_assert_int(s->n, 4);
 	if (s->n != 4) {
 		test_end();
@@ -291,12 +185,12 @@ static void sorted_and_restricted(struct sess *s, TALLOC_CTX *mem)
 	res.u.prop.relop = RELOP_EQ;
 	res.u.prop.proptag = TAG_IMPORTANCE;
 	res.u.prop.val = (struct mapi_propval){.tag = TAG_IMPORTANCE, .v.i32 = 2};
-	q[0] = rq(ROP_ID_Restrict, 3, 0);
+	q[0] = mht_rq(ROP_ID_Restrict, 3, 0);
 	q[0].u.restrict_.restriction = &res;
-	q[1] = rq(ROP_ID_SeekRow, 3, 0);
+	q[1] = mht_rq(ROP_ID_SeekRow, 3, 0);
 	q[1].u.seek_row.origin = 0; /* BOOKMARK_BEGINNING */
 	q[2] = q[3];
-	test_assert_int(execute(s, mem, q, 3), 0);
+	test_assert_int(mht_execute(s, mem, q, 3), 0);
 	test_assert_int(s->n, 3);
 	if (s->n == 3) {
 		test_assert_int(s->resps[0].return_value, 0);
@@ -312,13 +206,13 @@ static void sorted_and_restricted(struct sess *s, TALLOC_CTX *mem)
 	}
 	/* An unmatched value leaves no row. */
 	res.u.prop.val.v.i32 = 7;
-	test_assert_int(execute(s, mem, q, 3), 0);
+	test_assert_int(mht_execute(s, mem, q, 3), 0);
 	test_assert(s->n == 3 && s->resps[0].return_value == 0 &&
 	            s->resps[2].u.query_rows.rows.count == 0);
 	test_end();
 }
 
-static void categorised(struct sess *s, TALLOC_CTX *mem)
+static void categorised(struct mht_sess *s, TALLOC_CTX *mem)
 {
 	static uint32_t cols[] = {TAG_INST_ID, TAG_ROW_TYPE, TAG_CLASS, TAG_SUBJECT};
 	/* Home (expanded): Bravo, Delta; Work (collapsed after the first
@@ -330,22 +224,22 @@ static void categorised(struct sess *s, TALLOC_CTX *mem)
 	uint64_t home = 0;
 
 	test_begin("categorised by class: header rows, CollapseRow, ExpandRow");
-	q[0] = rq(ROP_ID_Restrict, 3, 0); /* no restriction */
+	q[0] = mht_rq(ROP_ID_Restrict, 3, 0); /* no restriction */
 	q[0].u.restrict_.restriction = NULL;
-	q[1] = rq(ROP_ID_SetColumns, 3, 0);
+	q[1] = mht_rq(ROP_ID_SetColumns, 3, 0);
 	q[1].u.set_columns.tags.count = 4;
 	q[1].u.set_columns.tags.tags = cols;
-	q[2] = rq(ROP_ID_SortTable, 3, 0);
+	q[2] = mht_rq(ROP_ID_SortTable, 3, 0);
 	q[2].u.sort_table.sorts.count = 2;
 	q[2].u.sort_table.sorts.categorized_count = 1;
 	q[2].u.sort_table.sorts.expanded_count = 1;
 	q[2].u.sort_table.sorts.sorts = so;
-	q[3] = rq(ROP_ID_QueryRows, 3, 0);
+	q[3] = mht_rq(ROP_ID_QueryRows, 3, 0);
 	q[3].u.query_rows.forward_read = 1;
 	q[3].u.query_rows.row_count = 50;
 	s->columns.count = 4;
 	s->columns.tags = cols;
-	test_assert_int(execute(s, mem, q, 4), 0);
+	test_assert_int(mht_execute(s, mem, q, 4), 0);
 	test_assert_int(s->n, 4);
 	if (s->n != 4) {
 		test_end();
@@ -378,15 +272,15 @@ static void categorised(struct sess *s, TALLOC_CTX *mem)
 		}
 		home = (uint64_t)col(rows, 0, 0)->v.i64;
 	}
-	q[0] = rq(ROP_ID_CollapseRow, 3, 0);
+	q[0] = mht_rq(ROP_ID_CollapseRow, 3, 0);
 	q[0].u.collapse_row.category_id = home;
-	q[1] = rq(ROP_ID_SeekRow, 3, 0);
+	q[1] = mht_rq(ROP_ID_SeekRow, 3, 0);
 	q[1].u.seek_row.origin = 0;
 	q[2] = q[3];
-	q[3] = rq(ROP_ID_ExpandRow, 3, 0);
+	q[3] = mht_rq(ROP_ID_ExpandRow, 3, 0);
 	q[3].u.expand_row.category_id = home;
 	q[3].u.expand_row.max_row_count = 10;
-	test_assert_int(execute(s, mem, q, 4), 0);
+	test_assert_int(mht_execute(s, mem, q, 4), 0);
 	test_assert_int(s->n, 4);
 	if (s->n == 4) {
 		test_assert_int(s->resps[0].return_value, 0);
@@ -407,24 +301,24 @@ static void categorised(struct sess *s, TALLOC_CTX *mem)
 
 /* Whether the IPM subtree's hierarchy table lists fid (with its name);
  * 1 / 0 / -1. */
-static int hierarchy_has(struct sess *s, TALLOC_CTX *mem, uint64_t fid, const char *name)
+static int hierarchy_has(struct mht_sess *s, TALLOC_CTX *mem, uint64_t fid, const char *name)
 {
 	static uint32_t cols[] = {TAG_FID, TAG_DISPLAY};
 	struct rop_request q[3];
 	const struct rop_row_list *rows;
 	int found = 0;
 
-	q[0] = rq(ROP_ID_GetHierarchyTable, 1, 3);
+	q[0] = mht_rq(ROP_ID_GetHierarchyTable, 1, 3);
 	q[0].u.get_hierarchy_table.table_flags = 0x40;
-	q[1] = rq(ROP_ID_SetColumns, 3, 0);
+	q[1] = mht_rq(ROP_ID_SetColumns, 3, 0);
 	q[1].u.set_columns.tags.count = 2;
 	q[1].u.set_columns.tags.tags = cols;
-	q[2] = rq(ROP_ID_QueryRows, 3, 0);
+	q[2] = mht_rq(ROP_ID_QueryRows, 3, 0);
 	q[2].u.query_rows.forward_read = 1;
 	q[2].u.query_rows.row_count = 100;
 	s->columns.count = 2;
 	s->columns.tags = cols;
-	if (execute(s, mem, q, 3) != 0 || s->n != 3 || s->resps[2].return_value != 0)
+	if (mht_execute(s, mem, q, 3) != 0 || s->n != 3 || s->resps[2].return_value != 0)
 		return -1;
 	rows = &s->resps[2].u.query_rows.rows;
 	for (uint32_t i = 0; i < rows->count; i++) {
@@ -434,29 +328,29 @@ static int hierarchy_has(struct sess *s, TALLOC_CTX *mem, uint64_t fid, const ch
 	return found;
 }
 
-static void delete_folder(struct sess *s, TALLOC_CTX *mem, uint64_t fid, const uint64_t *mids)
+static void delete_folder(struct mht_sess *s, TALLOC_CTX *mem, uint64_t fid, const uint64_t *mids)
 {
 	struct rop_request q[2];
 
 	test_begin("DeleteFolder with DEL_MESSAGES: gone from the IPM subtree");
 	test_assert_int(hierarchy_has(s, mem, fid, "Table Test"), 1);
-	q[0] = rq(ROP_ID_Release, 2, 0); /* the folder itself */
-	q[1] = rq(ROP_ID_DeleteFolder, 1, 0);
+	q[0] = mht_rq(ROP_ID_Release, 2, 0); /* the folder itself */
+	q[1] = mht_rq(ROP_ID_DeleteFolder, 1, 0);
 	q[1].u.delete_folder.delete_folder_flags = 0x01; /* DEL_MESSAGES */
 	q[1].u.delete_folder.folder_id = fid;
-	test_assert_int(execute(s, mem, q, 2), 0);
+	test_assert_int(mht_execute(s, mem, q, 2), 0);
 	test_assert_int(s->n, 1);
 	test_assert(s->n == 1 && s->resps[0].return_value == 0 &&
 	            s->resps[0].u.delete_folder.partial_completion == 0);
 	test_assert_int(hierarchy_has(s, mem, fid, "Table Test"), 0);
 	/* the folder and its messages are gone */
-	q[0] = rq(ROP_ID_OpenFolder, 0, 2);
+	q[0] = mht_rq(ROP_ID_OpenFolder, 0, 2);
 	q[0].u.open_folder.folder_id = fid;
-	q[1] = rq(ROP_ID_OpenMessage, 0, 3);
+	q[1] = mht_rq(ROP_ID_OpenMessage, 0, 3);
 	q[1].u.open_message.code_page_id = 0x0FFF;
 	q[1].u.open_message.folder_id = fid;
 	q[1].u.open_message.message_id = mids[0];
-	test_assert_int(execute(s, mem, q, 2), 0);
+	test_assert_int(mht_execute(s, mem, q, 2), 0);
 	test_assert_int(s->n, 2);
 	test_assert(s->n == 2 && s->resps[0].return_value == EC_NOT_FOUND &&
 	            s->resps[1].return_value == EC_NOT_FOUND);
@@ -466,7 +360,9 @@ static void delete_folder(struct sess *s, TALLOC_CTX *mem, uint64_t fid, const u
 int main(int argc, char **argv)
 {
 	TALLOC_CTX *root = talloc_new(NULL);
-	struct sess s = {.h = {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF}};
+	struct mh_connect_resp cresp;
+	struct mht_resp hr;
+	struct mht_sess s;
 	uint64_t ipm = 0, fid = 0, mids[5] = {0};
 	char *dir;
 
@@ -482,9 +378,10 @@ int main(int argc, char **argv)
 	test_assert(dir != NULL && provision(root, dir) == 0);
 	test_assert(mht_daemon_start(root, mapihttpd, dir, CONFIG, &daemon_) == 0);
 	if (daemon_.pid > 0) {
-		s.c = mht_client_new(root, daemon_.port, "alice@x.test", "alice-pw");
+		mht_sess_init(&s, mht_client_new(root, daemon_.port, "alice@x.test", "alice-pw"));
 		s.c->mailbox_id = alice_mailbox_id;
-		test_assert_int(connect_alice(s.c, root), 0);
+		test_assert_int(mht_ems_connect(s.c, root, alice_dn, NULL, &cresp, &hr), 0);
+		test_assert_int(cresp.error_code, 0);
 	}
 	test_end();
 	if (daemon_.pid <= 0)
