@@ -23,8 +23,7 @@ int mht_ems_post(struct mht_client *c, TALLOC_CTX *mem_ctx, const char *type, co
 }
 
 int mht_ems_connect(struct mht_client *c, TALLOC_CTX *mem_ctx, const char *user_dn,
-                    const struct mapi_binary *aux, struct mh_connect_resp *resp,
-                    struct mht_resp *hr)
+                    const struct mh_blob *aux, struct mh_connect_resp *resp, struct mht_resp *hr)
 {
 	struct mh_connect_req req = {.user_dn = (char *)user_dn,
 	                             .default_code_page = 1252,

@@ -10,6 +10,11 @@
 #include "mh_testclient.h"
 #include "rop.h"
 
+/* Indexes into RopLogon's FolderIds, in the order of [MS-OXCSTOR] 2.2.1.1.3. */
+#define MHT_FID_ROOT        0
+#define MHT_FID_IPM_SUBTREE 3
+#define MHT_FID_INBOX       4
+
 #define MHT_HANDLES   8
 #define MHT_MAX_RESPS 32
 
@@ -31,8 +36,7 @@ int mht_ems_post(struct mht_client *c, TALLOC_CTX *mem_ctx, const char *type, co
  * NULL).  The X-ResponseCode, with resp decoded when it is 0; negative when
  * the answer cannot be decoded. */
 int mht_ems_connect(struct mht_client *c, TALLOC_CTX *mem_ctx, const char *user_dn,
-                    const struct mapi_binary *aux, struct mh_connect_resp *resp,
-                    struct mht_resp *hr);
+                    const struct mh_blob *aux, struct mh_connect_resp *resp, struct mht_resp *hr);
 /* One Execute of count ROPs with s->h; the answers in s->resps.  0, an
  * X-ResponseCode, or negative when the answer cannot be decoded. */
 int mht_execute(struct mht_sess *s, TALLOC_CTX *mem_ctx, const struct rop_request *reqs,

@@ -20,7 +20,7 @@
 #include "directory.h"
 #include "log.h"
 #include "mh_emsmdb.h"
-#include "mh_testclient.h"
+#include "mh_testsess.h"
 #include "rop.h"
 #include "rpc_ext.h"
 #include "test.h"
@@ -57,44 +57,26 @@ static int provision(TALLOC_CTX *mem_ctx, const char *data_dir)
 	return 0;
 }
 
-static int post(struct mht_client *c, TALLOC_CTX *mem_ctx, const char *type, const uint8_t *body,
-                size_t len, struct mht_resp *hr)
-{
-	struct mht_req r = {.path = EMS, .type = type, .body = body, .body_len = len};
-
-	return mht_request(c, mem_ctx, &r, hr);
-}
-
 /* Connect as c's user with user_dn; the X-ResponseCode, resp decoded.
  * The auxiliary buffer carries an AUX_PERF_REQUESTID block, as Outlook's
  * does ([MS-OXCRPC] 2.2.2.2). */
 static int connect_as(struct mht_client *c, TALLOC_CTX *mem_ctx, const char *user_dn,
                       struct mh_connect_resp *resp, struct mht_resp *hr)
 {
-	struct mh_connect_req req = {.user_dn = (char *)user_dn,
-	                             .default_code_page = 1252,
-	                             .lcid_sort = 0x409,
-	                             .lcid_string = 0x409};
 	struct aux_block block = {
 	    .version = AUX_VERSION_1, .type = AUX_TYPE_PERF_REQUESTID, .known = true};
 	struct aux_list aux = {&block, 1};
-	struct rop_push p, a;
+	struct mh_blob aux_blob;
+	struct rop_push a;
 
 	block.u.requestid.session_id = 7;
 	block.u.requestid.request_id = 1;
 	rop_push_init_growable(&a, mem_ctx);
 	if (aux_buffer_encode(&a, &aux, 0) != ROP_OK)
 		return -1;
-	req.aux.data = a.data;
-	req.aux.len = (uint32_t)a.ofs;
-	rop_push_init_growable(&p, mem_ctx);
-	if (mh_connect_req_push(&p, &req) != ROP_OK ||
-	    post(c, mem_ctx, "Connect", p.data, p.ofs, hr) < 0)
-		return -1;
-	if (hr->response_code == 0 &&
-	    (!hr->framed || mh_connect_resp_pull(mem_ctx, hr->body, hr->body_len, resp) != ROP_OK))
-		return -2;
-	return hr->response_code;
+	aux_blob.data = a.data;
+	aux_blob.len = (uint32_t)a.ofs;
+	return mht_ems_connect(c, mem_ctx, user_dn, &aux_blob, resp, hr);
 }
 
 /* Execute of one RopLogon of the user's own mailbox.  Returns the
@@ -130,7 +112,7 @@ static int execute_logon(struct mht_client *c, TALLOC_CTX *mem_ctx, const char *
 	req.rop_buffer.data = ext.data;
 	req.rop_buffer.len = (uint32_t)ext.ofs;
 	if (mh_execute_req_push(&body, &req) != ROP_OK ||
-	    post(c, mem_ctx, "Execute", body.data, body.ofs, &hr) < 0)
+	    mht_ems_post(c, mem_ctx, "Execute", body.data, body.ofs, &hr) < 0)
 		return -1;
 	if (hr.response_code != 0)
 		return hr.response_code;
@@ -147,58 +129,6 @@ static int execute_logon(struct mht_client *c, TALLOC_CTX *mem_ctx, const char *
 	*ret_r = r.return_value;
 	if (buf.handle_count > 0)
 		*handle_r = buf.handles[0];
-	return 0;
-}
-
-/* Execute of count ROPs with the handle table handles (updated with the
- * answer's table); responses decoded into resps.  The X-ResponseCode, or
- * a negative value when the answer cannot be decoded. */
-static int execute(struct mht_client *c, TALLOC_CTX *mem_ctx, const struct rop_request *reqs,
-                   unsigned count, uint32_t *handles, unsigned handle_count,
-                   struct rop_response *resps, unsigned *resp_count)
-{
-	struct mh_execute_req req = {.flags = RPC_EXT_PUL_NOCOMPRESSION | RPC_EXT_PUL_NOXORMAGIC,
-	                             .max_rop_out = 0x40000};
-	struct mh_execute_resp resp;
-	struct rop_push rops, ext, body;
-	struct rpc_ext_chain chain;
-	struct rop_buffer buf;
-	struct rop_pull p;
-	struct mht_resp hr;
-
-	*resp_count = 0;
-	rop_push_init_growable(&rops, mem_ctx);
-	rop_push_init_growable(&ext, mem_ctx);
-	rop_push_init_growable(&body, mem_ctx);
-	for (unsigned i = 0; i < count; i++) {
-		if (rop_push_request(&rops, &reqs[i]) != ROP_OK)
-			return -1;
-	}
-	if (rpc_ext_encode_rop_buffer(&ext, rops.data, rops.ofs, handles, handle_count,
-	                              RPC_EXT_ENCODE_LAST) != ROP_OK)
-		return -1;
-	req.rop_buffer.data = ext.data;
-	req.rop_buffer.len = (uint32_t)ext.ofs;
-	if (mh_execute_req_push(&body, &req) != ROP_OK ||
-	    post(c, mem_ctx, "Execute", body.data, body.ofs, &hr) < 0)
-		return -1;
-	if (hr.response_code != 0)
-		return hr.response_code;
-	if (!hr.framed || mh_execute_resp_pull(mem_ctx, hr.body, hr.body_len, &resp) != ROP_OK ||
-	    resp.error_code != 0 ||
-	    rpc_ext_decode(mem_ctx, resp.rop_buffer.data, resp.rop_buffer.len, 1 << 20, &chain) !=
-	        ROP_OK ||
-	    chain.count < 1 ||
-	    rop_buffer_split(mem_ctx, chain.blocks[0].data, chain.blocks[0].len, &buf) != ROP_OK)
-		return -2;
-	for (unsigned i = 0; i < buf.handle_count && i < handle_count; i++)
-		handles[i] = buf.handles[i];
-	rop_pull_init(&p, mem_ctx, buf.rops, buf.rops_len);
-	while (rop_pull_left(&p) > 0 && *resp_count < count) {
-		if (rop_pull_response(&p, &reqs[*resp_count], NULL, &resps[*resp_count]) != ROP_OK)
-			return -3;
-		(*resp_count)++;
-	}
 	return 0;
 }
 
@@ -222,7 +152,7 @@ static void *notification_wait_thread(void *arg)
 	w->code = -1;
 	rop_push_init_growable(&p, w->mem_ctx);
 	if (mh_notification_wait_req_push(&p, &req) != ROP_OK ||
-	    post(w->c, w->mem_ctx, "NotificationWait", p.data, p.ofs, &hr) < 0)
+	    mht_ems_post(w->c, w->mem_ctx, "NotificationWait", p.data, p.ofs, &hr) < 0)
 		return NULL;
 	w->seconds = now_s() - t0;
 	w->code = hr.response_code;
@@ -236,56 +166,45 @@ static void *notification_wait_thread(void *arg)
  * ([MS-OXCMAPIHTTP] 2.2.4.4, [MS-OXCNOTIF] 3.1.5.4). */
 static void test_notification_event(TALLOC_CTX *mem_ctx)
 {
-	struct mht_client *a = mht_client_new(mem_ctx, daemon_.port, "alice@x.test", "alice-pw");
-	struct mht_client *b = mht_client_new(mem_ctx, daemon_.port, "alice@x.test", "alice-pw");
-	struct rop_request q[3];
-	struct rop_response r[3];
+	struct mht_sess a, b;
+	struct rop_request q[2];
 	struct mh_connect_resp cresp;
 	struct mht_resp hr;
-	uint32_t ha[2] = {0xFFFFFFFF, 0xFFFFFFFF}, hb[3] = {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF};
 	uint64_t ipm_subtree = 0;
-	unsigned n = 0;
 	/* talloc is not thread-safe: the waiting thread has a context of its own. */
-	struct waiter w = {.c = a, .mem_ctx = talloc_new(NULL)};
+	struct waiter w = {.mem_ctx = talloc_new(NULL)};
 	pthread_t th;
 
 	test_begin("NotificationWait answers early with EventPending when an event arrives");
-	a->mailbox_id = b->mailbox_id = alice_mailbox_id;
-	test_assert_int(connect_as(a, mem_ctx, alice_dn, &cresp, &hr), 0);
-	test_assert_int(connect_as(b, mem_ctx, alice_dn, &cresp, &hr), 0);
+	mht_sess_init(&a, mht_client_new(mem_ctx, daemon_.port, "alice@x.test", "alice-pw"));
+	mht_sess_init(&b, mht_client_new(mem_ctx, daemon_.port, "alice@x.test", "alice-pw"));
+	w.c = a.c;
+	a.c->mailbox_id = b.c->mailbox_id = alice_mailbox_id;
+	test_assert_int(connect_as(a.c, mem_ctx, alice_dn, &cresp, &hr), 0);
+	test_assert_int(connect_as(b.c, mem_ctx, alice_dn, &cresp, &hr), 0);
 	/* Session A: logon, register for object creation in the whole store. */
-	memset(q, 0, sizeof(q));
-	q[0] = (struct rop_request){.rop_id = ROP_ID_Logon, .output_handle = 0};
-	q[0].u.logon.logon_flags = 0x01;
-	q[0].u.logon.open_flags = 0x0100040C;
-	q[0].u.logon.essdn = alice_dn;
-	q[1] = (struct rop_request){
-	    .rop_id = ROP_ID_RegisterNotification, .input_handle = 0, .output_handle = 1};
+	q[0] = mht_logon_rq(alice_dn, 0);
+	q[1] = mht_rq(ROP_ID_RegisterNotification, 0, 1);
 	q[1].u.register_notification.notification_types = 0x04; /* ObjectCreated */
 	q[1].u.register_notification.want_whole_store = 1;
-	test_assert_int(execute(a, mem_ctx, q, 2, ha, 2, r, &n), 0);
-	test_assert(n == 2 && r[0].return_value == 0 && r[1].return_value == 0);
-	if (n == 2)
-		ipm_subtree = r[0].u.logon.folder_ids[1];
+	test_assert_int(mht_execute(&a, mem_ctx, q, 2), 0);
+	test_assert(a.n == 2 && a.resps[0].return_value == 0 && a.resps[1].return_value == 0);
+	if (a.n == 2)
+		ipm_subtree = a.resps[0].u.logon.folder_ids[MHT_FID_IPM_SUBTREE];
 	test_assert(pthread_create(&th, NULL, notification_wait_thread, &w) == 0);
 	usleep(300000);
 	/* Session B: a new folder under the IPM subtree. */
-	q[0] = (struct rop_request){.rop_id = ROP_ID_Logon, .output_handle = 0};
-	q[0].u.logon.logon_flags = 0x01;
-	q[0].u.logon.open_flags = 0x0100040C;
-	q[0].u.logon.essdn = alice_dn;
-	test_assert_int(execute(b, mem_ctx, q, 1, hb, 3, r, &n), 0);
-	q[0] = (struct rop_request){
-	    .rop_id = ROP_ID_OpenFolder, .input_handle = 0, .output_handle = 1};
+	q[0] = mht_logon_rq(alice_dn, 0);
+	test_assert_int(mht_execute(&b, mem_ctx, q, 1), 0);
+	q[0] = mht_rq(ROP_ID_OpenFolder, 0, 1);
 	q[0].u.open_folder.folder_id = ipm_subtree;
-	q[1] = (struct rop_request){
-	    .rop_id = ROP_ID_CreateFolder, .input_handle = 1, .output_handle = 2};
+	q[1] = mht_rq(ROP_ID_CreateFolder, 1, 2);
 	q[1].u.create_folder.folder_type = 1; /* FOLDER_GENERIC */
 	q[1].u.create_folder.use_unicode_strings = 1;
 	q[1].u.create_folder.display_name = (char *)"Notified";
 	q[1].u.create_folder.comment = (char *)"";
-	test_assert_int(execute(b, mem_ctx, q, 2, hb, 3, r, &n), 0);
-	test_assert(n == 2 && r[0].return_value == 0 && r[1].return_value == 0);
+	test_assert_int(mht_execute(&b, mem_ctx, q, 2), 0);
+	test_assert(b.n == 2 && b.resps[0].return_value == 0 && b.resps[1].return_value == 0);
 	pthread_join(th, NULL);
 	talloc_free(w.mem_ctx);
 	test_assert_int(w.code, 0);
@@ -323,7 +242,7 @@ static void *session_thread(void *arg)
 	}
 	rop_push_init_growable(&p, mem);
 	if (mh_disconnect_req_push(&p, &dreq) != ROP_OK ||
-	    post(c, mem, "Disconnect", p.data, p.ofs, &hr) != 0 || hr.response_code != 0)
+	    mht_ems_post(c, mem, "Disconnect", p.data, p.ofs, &hr) != 0 || hr.response_code != 0)
 		wk->failures++;
 	talloc_free(mem);
 	return NULL;
@@ -425,7 +344,7 @@ static void test_ping(TALLOC_CTX *mem_ctx, struct mht_client *c)
 	struct mht_resp hr;
 
 	test_begin("PING: framed answer without a context");
-	test_assert(post(c, mem_ctx, "PING", NULL, 0, &hr) == 0);
+	test_assert(mht_ems_post(c, mem_ctx, "PING", NULL, 0, &hr) == 0);
 	test_assert_int(hr.response_code, 0);
 	test_assert(hr.chunked && hr.framed && hr.elapsed_time && hr.start_time);
 	test_assert_int(hr.body_len, 0);
@@ -550,7 +469,7 @@ static void test_notification_wait(TALLOC_CTX *mem_ctx, struct mht_client *c)
 	test_begin("NotificationWait: held for the wait period with PENDING keep-alives");
 	rop_push_init_growable(&p, mem_ctx);
 	test_assert(mh_notification_wait_req_push(&p, &req) == ROP_OK);
-	test_assert(post(c, mem_ctx, "NotificationWait", p.data, p.ofs, &hr) == 0);
+	test_assert(mht_ems_post(c, mem_ctx, "NotificationWait", p.data, p.ofs, &hr) == 0);
 	dt = now_s() - t0;
 	test_assert_int(hr.response_code, 0);
 	test_assert(hr.framed);
@@ -589,7 +508,7 @@ static void test_many_disconnect_expiry(TALLOC_CTX *mem_ctx, struct mht_client *
 		char *ctx = talloc_strdup(mem_ctx, mht_cookie(c2, "/mapi/emsmdb", "MapiContext"));
 		char *seq = talloc_strdup(mem_ctx, mht_cookie(c2, "/mapi/emsmdb", "MapiSequence"));
 
-		test_assert(post(c2, mem_ctx, "Disconnect", p.data, p.ofs, &hr) == 0);
+		test_assert(mht_ems_post(c2, mem_ctx, "Disconnect", p.data, p.ofs, &hr) == 0);
 		test_assert_int(hr.response_code, 0);
 		test_assert(mh_disconnect_resp_pull(mem_ctx, hr.body, hr.body_len, &dresp) ==
 		            ROP_OK);
@@ -611,7 +530,7 @@ static void test_many_disconnect_expiry(TALLOC_CTX *mem_ctx, struct mht_client *
 		test_assert_int(connect_as(c3, mem_ctx, alice_dn, &resp, &hr), 0);
 		test_assert(pthread_create(&th, NULL, notification_wait_thread, &w) == 0);
 		usleep(300000);
-		test_assert(post(c3, mem_ctx, "Disconnect", p.data, p.ofs, &hr) == 0);
+		test_assert(mht_ems_post(c3, mem_ctx, "Disconnect", p.data, p.ofs, &hr) == 0);
 		test_assert_int(hr.response_code, 0);
 		pthread_join(th, NULL);
 		test_assert_int(w.code, 0);

@@ -71,7 +71,7 @@ static void create_folder(struct mht_sess *s, TALLOC_CTX *mem, uint64_t *ipm_r, 
 	q[0] = mht_logon_rq(alice_dn, 0);
 	test_assert_int(mht_execute(s, mem, q, 1), 0);
 	test_assert(s->n == 1 && s->resps[0].return_value == 0);
-	*ipm_r = s->n == 1 ? s->resps[0].u.logon.folder_ids[1] : 0;
+	*ipm_r = s->n == 1 ? s->resps[0].u.logon.folder_ids[MHT_FID_IPM_SUBTREE] : 0;
 	test_assert(*ipm_r != 0);
 	q[0] = mht_rq(ROP_ID_OpenFolder, 0, 1);
 	q[0].u.open_folder.folder_id = *ipm_r;
