@@ -1,20 +1,43 @@
 /*
  * Benchmark of /mapi/emsmdb over HTTP on loopback against the real daemon
  * (plain HTTP, Basic, users provisioned with mapiadmin, one mailbox with
- * MESSAGES messages in its Inbox).
+ * MESSAGES messages in its Inbox, daemon configuration defaults:
+ * server.threads one per core, mapi.workers 4).
  *
- * For N = 1, 16 and 256 concurrent sessions (one thread and one keep-alive
- * connection each): Connect and RopLogon once, then Execute of an
- * Outlook-like batch (OpenFolder Inbox, GetContentsTable, SetColumns,
- * QueryRows 50, OpenMessage, GetPropertiesSpecific, three RopRelease) for
- * SECONDS; Execute requests/s, p50/p99 latency, and the daemon's CPU time
- * (/proc/PID/stat utime+stime) per batch.  Then the daemon's resident
- * memory per idle session (1,000 sessions after Connect + Logon) and per
- * waiting NotificationWait (1,000 held).  The first answer of every session
- * is decoded with the codec and checked (50 rows, the message's subject),
- * every later one decoded (six responses, 50 rows).  Prints `name: value unit` lines.
+ * The batch is what Outlook sends to show a folder and preview a message:
+ * one Execute of OpenFolder Inbox, GetContentsTable, SetColumns, QueryRows
+ * 50, OpenMessage, GetPropertiesSpecific and three RopRelease.  Every
+ * session is one thread and one keep-alive connection; it sends Connect
+ * and RopLogon once, and its first answer is decoded and checked (50 rows,
+ * the message's subject); every later answer is decoded too (six
+ * responses, 50 rows), outside the latency.  The client runs on the same
+ * machine and its CPU per batch is printed.  Modes (MODES, default all):
  *
- *   bench_emsmdb_http MAPIHTTPD MAPIADMIN [SECONDS]
+ *   closed  N = 1, 16, 256 sessions, each sending its next batch as soon
+ *           as the previous answer is in, for SECONDS: the capacity
+ *           (execute_batch_sessions_N requests/s), latency p50/p99, and the
+ *           daemon's CPU per batch (/proc/PID/stat utime+stime).  With zero
+ *           think time N clients queue (Little's law): at 256 sessions the
+ *           latency is N / throughput, not a service time.
+ *   open    N = 1, 16, 256 sessions that each hold a NotificationWait on a
+ *           second connection (as Outlook does) and send their batch at a
+ *           fixed rate with a random phase, independent of the answers;
+ *           latency counted from each batch's due time (no coordinated
+ *           omission), at two offered loads stated in the output: paced
+ *           (4 batches/s per session, open_N_sessions_paced_*) and half the
+ *           closed-loop capacity at N (open_N_sessions_half_capacity_*).
+ *           Also the client's wake-up lateness (the measurement's floor).
+ *   sweep   at 256 sessions, offered loads rising by 1024 batches/s until
+ *           p99 passes 20 ms or the server falls behind: the saturation
+ *           point, and the largest load served with p99 under 5 ms.
+ *   memory  the daemon's resident memory per idle session (1,000 sessions
+ *           after Connect + Logon) and per waiting NotificationWait (1,000
+ *           held).
+ *
+ * Prints `name: value unit` lines.
+ *
+ *   bench_emsmdb_http MAPIHTTPD MAPIADMIN [SECONDS [MODES]]
+ *   (MODES: comma-separated closed,open,sweep,memory)
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -27,6 +50,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_emsmdb.h"
 #include "directory.h"
 #include "log.h"
 #include "mh_emsmdb.h"
@@ -45,9 +69,9 @@
 static const char *g_user_dn, *g_mailbox_id, *g_auth;
 static unsigned g_port;
 static uint64_t g_inbox, g_mid;
-static double g_seconds;
+double g_seconds;
 
-static double now(void)
+double now(void)
 {
 	struct timespec ts;
 
@@ -55,7 +79,7 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static _Noreturn void die(const char *what)
+_Noreturn void die(const char *what)
 {
 	fprintf(stderr, "bench_emsmdb_http: %s\n", what);
 	exit(1);
@@ -63,15 +87,7 @@ static _Noreturn void die(const char *what)
 
 /* ---- one keep-alive HTTP/1.1 connection and a session's cookies ---- */
 
-struct conn {
-	int fd;
-	char cookies[512]; /* "MapiContext=..; MapiSequence=.." */
-	unsigned request_id;
-	char *buf;
-	size_t len, off, cap;
-};
-
-static int conn_open(struct conn *c)
+int conn_open(struct conn *c)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET,
 	                         .sin_port = htons((uint16_t)g_port),
@@ -90,7 +106,7 @@ static int conn_open(struct conn *c)
 	return c->buf != NULL ? 0 : -1;
 }
 
-static void conn_close(struct conn *c)
+void conn_close(struct conn *c)
 {
 	if (c->fd >= 0)
 		close(c->fd);
@@ -174,7 +190,7 @@ static int send_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-static int send_request(struct conn *c, const char *type, const uint8_t *body, size_t len)
+int send_request(struct conn *c, const char *type, const uint8_t *body, size_t len)
 {
 	char head[2048];
 	int n = snprintf(head, sizeof(head),
@@ -272,16 +288,6 @@ static int post(struct conn *c, const char *type, const uint8_t *req, size_t req
 }
 
 /* ---- EMSMDB requests ---- */
-
-struct session {
-	struct conn c;
-	uint32_t logon;
-	uint8_t *batch; /* the Execute body of the batch, constant per session */
-	size_t batch_len;
-	float *lat;
-	uint32_t nlat;
-	bool failed;
-};
 
 static const uint32_t g_cols[] = {PR_MID,
                                   PR_SUBJECT,
@@ -448,7 +454,20 @@ static int batch_first(struct session *s, TALLOC_CTX *mem)
 	return 0;
 }
 
-static int batch_again(struct session *s)
+int session_begin(struct session *s, TALLOC_CTX *mem)
+{
+	if (session_start(s, mem) < 0) {
+		fprintf(stderr, "bench_emsmdb_http: Connect or RopLogon failed\n");
+		return -1;
+	}
+	if (batch_first(s, mem) < 0) {
+		fprintf(stderr, "bench_emsmdb_http: the first batch's answer is wrong\n");
+		return -1;
+	}
+	return 0;
+}
+
+int batch_run(struct session *s, double *answered_r)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct rop_request q[9];
@@ -460,6 +479,7 @@ static int batch_again(struct session *s)
 
 	/* every answer decoded: six responses, 50 rows */
 	if (post(&s->c, "Execute", s->batch, s->batch_len, &ans, &alen) == 0) {
+		*answered_r = now();
 		got = execute_answer(tmp, ans, alen, q, n, r, NULL, &rl);
 		free(ans);
 	}
@@ -482,30 +502,23 @@ static void *session_thread(void *arg)
 	TALLOC_CTX *mem = talloc_new(NULL);
 
 	s->c.fd = -1;
-	if (session_start(s, mem) < 0) {
-		fprintf(stderr, "bench_emsmdb_http: Connect or RopLogon failed\n");
-		s->failed = true;
-	} else if (batch_first(s, mem) < 0) {
-		fprintf(stderr, "bench_emsmdb_http: the first batch's answer is wrong\n");
-		s->failed = true;
-	}
+	s->failed = session_begin(s, mem) < 0;
 	pthread_barrier_wait(&g_ready); /* everyone connected */
 	pthread_barrier_wait(&g_ready); /* the clock started */
 	while (!s->failed && !g_stop && s->nlat < MAX_SAMPLES) {
-		double t0 = now();
-		if (batch_again(s) < 0) {
+		double t0 = now(), t1;
+		if (batch_run(s, &t1) < 0) {
 			s->failed = true;
 			break;
 		}
-		s->lat[s->nlat++] = (float)(now() - t0);
+		s->lat[s->nlat++] = (float)(t1 - t0);
 	}
 	conn_close(&s->c);
 	talloc_free(mem);
 	return NULL;
 }
 
-/* utime + stime of pid in seconds. */
-static double cpu_of(pid_t pid)
+double cpu_of(pid_t pid)
 {
 	char path[64], buf[1024], *p = NULL;
 	unsigned long ut = 0, st = 0;
@@ -539,18 +552,39 @@ static long rss_kb(pid_t pid)
 	return kb;
 }
 
-static int cmp_float(const void *a, const void *b)
+double cpu_self(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		die("getrusage");
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+int cmp_float(const void *a, const void *b)
 {
 	float x = *(const float *)a, y = *(const float *)b;
 	return x < y ? -1 : x > y;
 }
 
-static void round_of(unsigned n, pid_t pid)
+double quantile_ms(const float *sorted, size_t n, double q)
+{
+	size_t i = (size_t)((double)n * q);
+
+	if (n == 0)
+		return 0;
+	return (double)sorted[i < n ? i : n - 1] * 1e3;
+}
+
+/* Closed loop: every session sends its next batch as soon as the previous
+ * answer is in.  Returns the batches/s reached. */
+static double round_of(unsigned n, pid_t pid)
 {
 	struct session *s = calloc(n, sizeof(*s));
 	pthread_t *th = calloc(n, sizeof(*th));
 	pthread_attr_t attr;
-	double t0, dt, c0;
+	double t0, dt, c0, self0;
 	uint32_t total = 0;
 	float *all;
 
@@ -567,6 +601,7 @@ static void round_of(unsigned n, pid_t pid)
 	}
 	pthread_barrier_wait(&g_ready);
 	c0 = cpu_of(pid);
+	self0 = cpu_self();
 	t0 = now();
 	pthread_barrier_wait(&g_ready);
 	usleep((useconds_t)(g_seconds * 1e6));
@@ -579,6 +614,7 @@ static void round_of(unsigned n, pid_t pid)
 			die("a session failed (see the daemon log)");
 		total += s[i].nlat;
 	}
+	double self = cpu_self() - self0;
 	all = malloc((total ? total : 1) * sizeof(float));
 	if (all == NULL)
 		die("out of memory");
@@ -590,16 +626,17 @@ static void round_of(unsigned n, pid_t pid)
 	}
 	qsort(all, total, sizeof(float), cmp_float);
 	printf("execute_batch_sessions_%u: %.0f requests/s\n", n, total / dt);
-	printf("execute_batch_p50_sessions_%u: %.3f ms\n", n, total ? all[total / 2] * 1e3 : 0);
-	printf("execute_batch_p99_sessions_%u: %.3f ms\n", n,
-	       total ? all[(size_t)(total * 0.99)] * 1e3 : 0);
+	printf("execute_batch_p50_sessions_%u: %.3f ms\n", n, quantile_ms(all, total, 0.5));
+	printf("execute_batch_p99_sessions_%u: %.3f ms\n", n, quantile_ms(all, total, 0.99));
 	printf("server_cpu_per_batch_sessions_%u: %.3f ms\n", n, total ? cpu / total * 1e3 : 0);
+	printf("client_cpu_per_batch_sessions_%u: %.3f ms\n", n, total ? self / total * 1e3 : 0);
 	fflush(stdout);
 	free(all);
 	free(s);
 	free(th);
 	pthread_barrier_destroy(&g_ready);
 	pthread_attr_destroy(&attr);
+	return total / dt;
 }
 
 /* 1,000 idle sessions (Connect + Logon, connection closed), then a
@@ -703,17 +740,31 @@ static void provision(TALLOC_CTX *mem, const char *mapiadmin, const char *dir)
 	directory_close(&d);
 }
 
+static bool has_mode(const char *modes, const char *m)
+{
+	size_t n = strlen(m);
+
+	for (const char *p = modes; (p = strstr(p, m)) != NULL; p += n) {
+		if ((p == modes || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	static const unsigned rounds[] = {1, 16, 256};
+	double closed[3] = {0, 0, 0};
 	TALLOC_CTX *root = talloc_new(NULL);
+	const char *modes;
 	struct mht_daemon d;
 	struct rlimit rl;
 	char *dir;
 
 	if (argc < 3)
-		die("usage: bench_emsmdb_http MAPIHTTPD MAPIADMIN [SECONDS]");
+		die("usage: bench_emsmdb_http MAPIHTTPD MAPIADMIN [SECONDS [MODES]]");
 	g_seconds = argc > 3 ? atof(argv[3]) : 5;
+	modes = argc > 4 ? argv[4] : "closed,open,sweep,memory";
 	if (g_seconds <= 0 || g_seconds > 60)
 		die("SECONDS: 0 to 60");
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -730,9 +781,14 @@ int main(int argc, char **argv)
 	g_port = d.port;
 	g_auth = mht_client_new(root, d.port, "alice@x.test", "alice-pw")->auth;
 	printf("messages_in_inbox: %u messages\n", MESSAGES);
-	for (unsigned i = 0; i < sizeof(rounds) / sizeof(rounds[0]); i++)
-		round_of(rounds[i], d.pid);
-	memory_of_sessions(d.pid);
+	printf("cores_online: %ld cores\n", sysconf(_SC_NPROCESSORS_ONLN));
+	for (unsigned i = 0; has_mode(modes, "closed") && i < 3; i++)
+		closed[i] = round_of(rounds[i], d.pid);
+	if (has_mode(modes, "open") || has_mode(modes, "sweep"))
+		open_loop_rounds(d.pid, rounds, closed, 3, has_mode(modes, "open"),
+		                 has_mode(modes, "sweep"));
+	if (has_mode(modes, "memory"))
+		memory_of_sessions(d.pid);
 	if (mht_daemon_stop(&d) != 0)
 		die("daemon stop");
 	char *cmd = talloc_asprintf(root, "rm -rf '%s'", dir);
