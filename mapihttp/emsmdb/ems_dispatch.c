@@ -31,6 +31,7 @@ static const struct ems_rop_def rop_defs[256] = {
     ROW(GetPerUserLongTermIds, get_per_user_long_term_ids, LOGON),
     ROW(GetPerUserGuid, get_per_user_guid, LOGON),
     ROW(ReadPerUserInformation, read_per_user_information, LOGON),
+    ROW(WritePerUserInformation, write_per_user_information, LOGON),
     ROW(GetStoreState, get_store_state, LOGON),
     ROW(GetOwningServers, get_owning_servers, ANY),
     ROW(PublicFolderIsGhosted, public_folder_is_ghosted, ANY),

@@ -1,6 +1,7 @@
 /*
  * Store ROPs ([MS-OXCSTOR] 3.2.5): logon, receive folders, ID mapping,
- * per-user information, store state; and RopTellVersion ([MS-OXCFXICS]).
+ * store state; and RopTellVersion ([MS-OXCFXICS]).  The per-user
+ * information ROPs are in ems_oxcstor_peruser.c.
  */
 #include <string.h>
 #include <strings.h>
@@ -244,24 +245,6 @@ uint32_t ems_rop_id_from_long_term_id(struct ems_rop_ctx *c, const struct rop_re
 	    store_long_term_to_id(c->logon->mbox, l, &resp->u.id_from_long_term_id.object_id));
 }
 
-/* [MS-OXCSTOR] 3.2.5.10: no per-user data is kept (no public folders), so
- * the list is empty, which the section allows. */
-uint32_t ems_rop_get_per_user_long_term_ids(struct ems_rop_ctx *c, const struct rop_request *req,
-                                            struct rop_response *resp)
-{
-	resp->u.get_per_user_long_term_ids.ltids.count = 0;
-	resp->u.get_per_user_long_term_ids.ltids.ltids = NULL;
-	return 0;
-}
-
-/* [MS-OXCSTOR] 3.2.5.11: ecNotFound when no per-user information exists
- * for the folder, which is always the case here. */
-uint32_t ems_rop_get_per_user_guid(struct ems_rop_ctx *c, const struct rop_request *req,
-                                   struct rop_response *resp)
-{
-	return EC_NotFound;
-}
-
 /* [MS-OXCSTOR] 3.2.5.5: STORE_HAS_SEARCHES only with active search
  * folders, which this store does not run. */
 uint32_t ems_rop_get_store_state(struct ems_rop_ctx *c, const struct rop_request *req,
@@ -451,23 +434,5 @@ int ems_logon_get_props(TALLOC_CTX *mem, struct ems_object *logon,
 		if (ret != 0)
 			return ret;
 	}
-	return 0;
-}
-
-/* [MS-OXCSTOR] 3.2.5.12: on a private logon, the per-user data cached for
- * a public folder.  Nothing is ever cached here, so the answer is the
- * empty, finished stream.  RopWritePerUserInformation, which [MS-OXCSTOR]
- * 3.2.5.13 accepts on a private logon too (written into the mailbox's
- * per-user data table, continued by FolderId and DataOffset, ecError
- * 0x80004005 when a continuation does not match), is not served: this
- * server keeps no per-user data table (it has no public folders, Connect's
- * AUX_EXORGINFO says so), and has no dispatch row, so it answers
- * ecNotSupported. */
-uint32_t ems_rop_read_per_user_information(struct ems_rop_ctx *c, const struct rop_request *req,
-                                           struct rop_response *resp)
-{
-	resp->u.read_per_user_information.has_finished = 1;
-	resp->u.read_per_user_information.data.len = 0;
-	resp->u.read_per_user_information.data.data = NULL;
 	return 0;
 }

@@ -85,11 +85,16 @@ struct ems_object {
 	} u;
 };
 
+struct ems_peruser_write;
+
 /* One RopLogon ([MS-OXCSTOR] 3.2.5.1); the logon ID indexes these. */
 struct ems_logon {
 	uint8_t logon_id;
 	struct ems_object *obj;
 	struct store_mailbox *mbox;
+	/* a RopWritePerUserInformation awaiting its last chunk, a talloc
+	 * child of the logon, NULL when none (ems_oxcstor_peruser.c) */
+	struct ems_peruser_write *pu_write;
 };
 
 /* Handle table: slot index in the low 12 bits, a reuse generation above,
@@ -316,6 +321,7 @@ ems_rop_fn ems_rop_get_attachment_table;
 ems_rop_fn ems_rop_reload_cached_information;
 ems_rop_fn ems_rop_submit_message;
 ems_rop_fn ems_rop_read_per_user_information;
+ems_rop_fn ems_rop_write_per_user_information;
 ems_rop_fn ems_rop_get_message_status;
 ems_rop_fn ems_rop_set_message_status;
 ems_rop_fn ems_rop_abort_submit;
