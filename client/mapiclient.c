@@ -33,11 +33,17 @@ static const struct mc_command commands[] = {
      "one message (FOLDERID/MESSAGEID as list prints it): headers and body", false},
     {"ladder", "", 0, 0, mc_cmd_ladder,
      "Outlook's startup sequence step by step, reporting which steps pass", false},
-    {"send", "--to ADDR[,ADDR] --subject S [--body B] [--attach F]... [--category C]...", 4, 24,
-     mc_cmd_send, "create a message in the Outbox and submit it (the sent copy goes to Sent Items)",
+    {"send",
+     "--to ADDR[,ADDR] --subject S [--body B] [--attach F]... [--attach-message MESSAGE]... "
+     "[--category C]... [--save-only]",
+     4, 25, mc_cmd_send,
+     "create a message in the Outbox and submit it (the sent copy goes to Sent Items); "
+     "--save-only: keep it in the Outbox unsubmitted",
      false},
     {"export", "FOLDER DIR", 2, 2, mc_cmd_export,
-     "every message of FOLDER as a property dump file DIR/MESSAGEID.txt", false},
+     "every message of FOLDER as a property dump DIR/MESSAGEID.txt, its attachments' data "
+     "as DIR/MESSAGEID-N-NAME, embedded messages as DIR/MESSAGEID-N.txt",
+     false},
     {"replay", "FILE.har", 1, 1, mc_cmd_replay,
      "send a recorded session again and compare every answer with the recorded one", false},
     {"load", "--sessions N --duration S", 4, 8, mc_cmd_load,

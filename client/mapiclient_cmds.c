@@ -65,6 +65,62 @@ static const char *str_value(const struct nspi_rowset *rows, size_t row, uint32_
 #define MID_AMBIGUOUS  0x1
 #define MID_RESOLVED   0x2
 
+/* The entry's details by its MId, as Outlook's Check Names dialog reads
+ * them: ResolveNames answers MID_RESOLVED, not the MId ([MS-OXNSPI]
+ * 3.1.4.7), so DNToMId of the entry's DN gives it ([MS-OXNSPI] 3.1.4.1.13);
+ * then GetProps with the MId as the STAT's CurrentRec (3.1.4.1.7) and
+ * QueryRows over an Explicit Table of that one MId (3.1.4.1.8), both of
+ * which must name the entry. */
+static int resolve_details(TALLOC_CTX *mem_ctx, struct mc_cli *cli, const char *dn,
+                           const char *display_name)
+{
+	char *dns[] = {(char *)(uintptr_t)dn};
+	struct nspi_strings names = {1, dns};
+	struct nspi_dn_to_mid_req dq = {.names = &names};
+	struct nspi_dn_to_mid_resp dr;
+	if (mc_nspi_call(mem_ctx, cli->s, NSPI_DN_TO_MID, &dq, &dr) < 0)
+		return -1;
+	if (dr.mids == NULL || dr.mids->count != 1 || dr.mids->ids[0] == 0)
+		return mc_fail(cli->s, MC_E_PROTOCOL, "DNToMId: no MId for %s", dn);
+	uint32_t mid = dr.mids->ids[0];
+	uint32_t tags[] = {MC_TAG_DISPLAY_NAME, MC_TAG_ACCOUNT, MC_TAG_DISPLAY_TYPE};
+	struct mapi_proptag_array cols = {3, tags};
+	struct nspi_stat st;
+	struct nspi_get_props_resp props;
+	struct nspi_query_rows_resp rows;
+	mc_nspi_default_stat(&st);
+	st.current_rec = mid;
+	struct nspi_get_props_req pq = {.flags = 0, .state = &st, .tags = &cols};
+	if (mc_nspi_call(mem_ctx, cli->s, NSPI_GET_PROPS, &pq, &props) < 0)
+		return -1;
+	const char *name = NULL, *account = "";
+	for (uint32_t i = 0; props.values != NULL && i < props.values->count; i++) {
+		const struct mapi_propval *v = &props.values->vals[i];
+		if (v->tag == MC_TAG_DISPLAY_NAME)
+			name = v->v.str;
+		else if (v->tag == MC_TAG_ACCOUNT && v->v.str != NULL)
+			account = v->v.str;
+	}
+	if (name == NULL || strcmp(name, display_name) != 0)
+		return mc_fail(cli->s, MC_E_PROTOCOL,
+		               "GetProps of MId 0x%08" PRIX32 " names \"%s\", not \"%s\"", mid,
+		               name ? name : "(none)", display_name);
+	mc_nspi_default_stat(&st);
+	struct nspi_query_rows_req rq = {
+	    .state = &st, .explicit_table = {1, &mid}, .row_count = 1, .columns = &cols};
+	if (mc_nspi_call(mem_ctx, cli->s, NSPI_QUERY_ROWS, &rq, &rows) < 0)
+		return -1;
+	if (rows.rows == NULL || rows.rows->count != 1 ||
+	    strcmp(str_value(rows.rows, 0, MC_TAG_DISPLAY_NAME), display_name) != 0)
+		return mc_fail(cli->s, MC_E_PROTOCOL,
+		               "QueryRows of the Explicit Table {0x%08" PRIX32
+		               "} does not name \"%s\"",
+		               mid, display_name);
+	printf("mid: 0x%08" PRIX32 "\n", mid);
+	printf("account: %s\n", account);
+	return 0;
+}
+
 int mc_cmd_resolve(struct mc_cli *cli, int argc, char **argv)
 {
 	TALLOC_CTX *tmp = talloc_new(cli->s);
@@ -98,6 +154,9 @@ int mc_cmd_resolve(struct mc_cli *cli, int argc, char **argv)
 	printf("smtp-address: %s\n", str_value(resp.rows, 0, MC_TAG_SMTP_ADDRESS));
 	printf("email-address: %s\n", str_value(resp.rows, 0, MC_TAG_EMAIL_ADDRESS));
 	printf("address-type: %s\n", str_value(resp.rows, 0, MC_TAG_ADDRESS_TYPE));
+	if (resolve_details(tmp, cli, str_value(resp.rows, 0, MC_TAG_EMAIL_ADDRESS),
+	                    str_value(resp.rows, 0, MC_TAG_DISPLAY_NAME)) < 0)
+		goto fail;
 	ret = MC_EXIT_OK;
 unbind:
 	if (mc_nspi_unbind(tmp, cli->s) < 0)

@@ -207,7 +207,14 @@ static int replay_mapi(TALLOC_CTX *tmp, struct mc_replay_state *r, const struct 
 	}
 	if (rec_code == 0) {
 		mc_replay_learn_answer(tmp, r, type, rec_body, rec_len, live.body, live.body_len);
-		char *a = print_answer(tmp, type, rec_body, rec_len, &ctx);
+		const uint8_t *rec_print = rec_body;
+		size_t rec_print_len = rec_len;
+		enum nspi_request_type nt;
+		if (nspi_request_lookup(type, &nt) == 1 &&
+		    mc_replay_nspi_map_answer(tmp, r, nt, &rec_print, &rec_print_len) < 0)
+			return mc_fail(r->s, MC_E_PROTOCOL,
+			               "entry %u: cannot encode the mapped answer", n);
+		char *a = print_answer(tmp, type, rec_print, rec_print_len, &ctx);
 		char *b = print_answer(tmp, type, live.body, live.body_len, &ctx);
 		/* the diff lines follow the summary line: keep them aside */
 		FILE *saved = r->out;

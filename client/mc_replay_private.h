@@ -11,6 +11,7 @@
 #include <talloc.h>
 
 #include "mc_replay.h"
+#include "mh_nspi.h"
 #include "rop.h"
 
 struct mc_replay_sub {
@@ -39,6 +40,9 @@ struct mc_replay_state {
 	/* recorded GUIDs of the server -> live ones */
 	struct mc_replay_guid *guids;
 	size_t guid_count;
+	/* recorded address book MIds -> live MIds (mc_replay_nspi.c) */
+	struct mc_replay_id *mids;
+	size_t mid_count;
 	/* recorded server object handles -> live handles */
 	struct mc_replay_id *handles;
 	size_t handle_count;
@@ -72,6 +76,19 @@ int mc_replay_learn_id(struct mc_replay_state *r, uint64_t from, uint64_t to);
 
 /* The same for a GUID. */
 int mc_replay_learn_guid(struct mc_replay_state *r, const struct mc_replay_guid *g);
+
+/* NSPI (mc_replay_nspi.c): the request with its MIds (STAT CurrentRec and
+ * ContainerID, MId arrays, single MIds) replaced by the live ones learned
+ * so far; sent as recorded when it does not decode. */
+int mc_replay_nspi_rewrite(TALLOC_CTX *mem_ctx, struct mc_replay_state *r, enum nspi_request_type t,
+                           const uint8_t *body, size_t len, struct rop_push *out);
+/* The MIds of a recorded answer and the live one, position by position. */
+void mc_replay_nspi_learn(TALLOC_CTX *mem_ctx, struct mc_replay_state *r, enum nspi_request_type t,
+                          const uint8_t *rec, size_t rec_len, const uint8_t *live, size_t live_len);
+/* The recorded answer (*body, *len) with its MIds replaced by the live
+ * ones, so that only MIds mapped otherwise show as differences. */
+int mc_replay_nspi_map_answer(TALLOC_CTX *mem_ctx, const struct mc_replay_state *r,
+                              enum nspi_request_type t, const uint8_t **body, size_t *len);
 
 /* Compares the two printed answers (modified in place), printing the
  * differences that matter and counting them in r->differences. */

@@ -179,7 +179,13 @@ int mc_replay_rewrite(TALLOC_CTX *mem_ctx, struct mc_replay_state *r, const char
 		return rewrite_connect(mem_ctx, r, body, len, out);
 	if (strcmp(type, "Execute") == 0)
 		return rewrite_execute(mem_ctx, r, body, len, out, ctx_r);
-	copy_body(out, mem_ctx, body, len);
+	enum nspi_request_type nt;
+	if (nspi_request_lookup(type, &nt) == 1) {
+		if (mc_replay_nspi_rewrite(mem_ctx, r, nt, body, len, out) < 0)
+			return -1;
+	} else {
+		copy_body(out, mem_ctx, body, len);
+	}
 	replace_strings(mem_ctx, r, out->data, out->ofs);
 	return 0;
 }
@@ -205,6 +211,11 @@ void mc_replay_learn_answer(TALLOC_CTX *mem_ctx, struct mc_replay_state *r, cons
 			mc_replay_learn_sub(r, a.display_name, b.display_name);
 			mc_replay_learn_sub(r, a.dn_prefix, b.dn_prefix);
 		}
+		return;
+	}
+	enum nspi_request_type nt;
+	if (nspi_request_lookup(type, &nt) == 1) {
+		mc_replay_nspi_learn(mem_ctx, r, nt, rec, rec_len, live, live_len);
 		return;
 	}
 	if (strcmp(type, "Execute") != 0)
