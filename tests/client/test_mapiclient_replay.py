@@ -26,7 +26,7 @@ EXIT_FAIL, EXIT_USAGE = 1, 2
 # replayed in this order: the recorded list session expects the message
 # the recorded send session delivers
 ORDER = ["MS-OXCMAPIHTTP-2.2.4.1-2.2.5.1-connect-bind.har", "mapiclient-ladder.har",
-         "mapiclient-send.har", "mapiclient-list.har"]
+         "mapiclient-resolve.har", "mapiclient-send.har", "mapiclient-list.har"]
 USER_OF = {"mapiclient-list.har": "bob@x.test"}
 
 
@@ -140,6 +140,48 @@ class Replay(unittest.TestCase):
             rc, out, err = mail.run("alice@x.test", "replay", har)
         self.assertEqual(rc, 0, out + err)
         self.assertTrue(out.endswith("replayed: 6 requests, 0 skipped, 0 differences\n"), out)
+
+    def test_6_mids_remapped(self):
+        """NSPI MIds belong to the server that handed them out: a daemon
+        whose address book was provisioned in another order gives bob and
+        alice other MIds.  The recorded resolve session (DNToMId, then
+        GetProps and QueryRows by bob's MId) replays against it without a
+        difference only because the MIds learned from DNToMId's answer are
+        put into the later requests and recorded answers."""
+        with tempfile.TemporaryDirectory() as d:
+            data = os.path.join(d, "data")
+            os.mkdir(data)
+            it.admin(data, "domain", "add", "x.test")
+            for addr, name in (("bob@x.test", "Bob Example"), ("carol@x.test", "Carol Example"),
+                               ("alice@x.test", "Alice Example")):
+                it.admin(data, "user", "add", addr, "--name", name,
+                         "--password", mail.PASSWORDS[addr])
+            conf = os.path.join(d, "mapihttpd.conf")
+            with open(conf, "w") as f:
+                f.write("[auth]\nschemes = basic\ndefault_domain = x.test\n")
+            other = it.Daemon(data, it.free_port(), config=conf)
+            try:
+                def run_other(*args):
+                    p = subprocess.run([mail.MAPICLIENT, "--server",
+                                        "http://127.0.0.1:%d" % other.port, "--user",
+                                        "alice@x.test", "--password", "alice-pw"] + list(args),
+                                       capture_output=True, text=True, timeout=120)
+                    return p.returncode, p.stdout, p.stderr
+                mids = []
+                for runner in (lambda *a: mail.run("alice@x.test", *a), run_other):
+                    rc, out, err = runner("resolve", "bob")
+                    self.assertEqual(rc, 0, err)
+                    mids.append(re.search(r"\nmid: (0x[0-9A-F]{8})\n", out).group(1))
+                self.assertNotEqual(mids[0], mids[1], "the provisioning order changed no MId")
+                name = "mapiclient-resolve.har"
+                rc, out, err = run_other("replay", os.path.join(CAPTURES, name))
+            finally:
+                code = other.stop()
+        self.assertEqual(code, 0)
+        self.assertEqual(rc, 0, out + err)
+        for t in ("DNToMId", "GetProps", "QueryRows"):
+            self.assertRegex(out, r"\nrequest \d+: %s: same\n" % t)
+        self.assertTrue(out.endswith("replayed: 8 requests, 0 skipped, 0 differences\n"), out)
 
     def test_5_not_a_har(self):
         with tempfile.NamedTemporaryFile("w", suffix=".har") as f:
