@@ -24,8 +24,12 @@
  * InputHandleIndex, ReturnValue, HasFinished, DataSize. */
 #define PU_READ_OVERHEAD 9
 
-/* A RopWritePerUserInformation not finished yet ([MS-OXCSTOR] 3.2.5.13.1). */
+/* A RopWritePerUserInformation not finished yet ([MS-OXCSTOR] 3.2.5.13.1);
+ * its bytes count in the session's peruser_bytes, which all of the
+ * session's logons share, so a session holds at most STORE_PERUSER_MAX
+ * bytes of unfinished writes whatever the number of its logons. */
 struct ems_peruser_write {
+	struct ems_session *session;
 	struct mapi_long_term_id folder;
 	struct mapi_guid replguid; /* sent with DataOffset 0 */
 	uint8_t *data;
@@ -143,14 +147,21 @@ static uint32_t write_finish(struct ems_rop_ctx *c, const struct ems_peruser_wri
 	return ems_ec_from_store(ret);
 }
 
+static int write_destructor(struct ems_peruser_write *w)
+{
+	w->session->peruser_bytes -= w->len;
+	return 0;
+}
+
 /* Appends a chunk to the write in progress; a store error. */
 static int write_append(struct ems_peruser_write *w, const struct mapi_binary *chunk)
 {
+	uint64_t held = w->session->peruser_bytes;
 	uint8_t *grown;
 
 	if (chunk->len == 0)
 		return 0;
-	if (chunk->len > STORE_PERUSER_MAX - w->len)
+	if (held > STORE_PERUSER_MAX || chunk->len > STORE_PERUSER_MAX - held)
 		return STORE_E_TOOBIG;
 	grown = talloc_realloc(w, w->data, uint8_t, w->len + chunk->len);
 	if (grown == NULL)
@@ -158,6 +169,7 @@ static int write_append(struct ems_peruser_write *w, const struct mapi_binary *c
 	memcpy(grown + w->len, chunk->data, chunk->len);
 	w->data = grown;
 	w->len += chunk->len;
+	w->session->peruser_bytes += chunk->len;
 	return 0;
 }
 
@@ -188,6 +200,8 @@ uint32_t ems_rop_write_per_user_information(struct ems_rop_ctx *c, const struct 
 		w = talloc_zero(logon, struct ems_peruser_write);
 		if (w == NULL)
 			return EC_OutOfMemory;
+		w->session = c->s;
+		talloc_set_destructor(w, write_destructor);
 		w->folder = q->folder_id;
 		/* 2.2.1.13.1: ReplGuid comes with DataOffset 0 on a private logon */
 		w->replguid = q->replguid;

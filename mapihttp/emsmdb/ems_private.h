@@ -130,6 +130,7 @@ struct ems_session {
 	uint32_t watched_count;
 	uint32_t tables_pending; /* watched tables with events, under ev_lock */
 	uint64_t stream_bytes;   /* held by the session's Stream objects */
+	uint64_t peruser_bytes;  /* held by unfinished RopWritePerUserInformation */
 };
 
 /* ---- handle table (ems_handles.c) ---- */

@@ -336,6 +336,61 @@ static void test_session_end_and_reopen(void)
 	talloc_free(mem);
 }
 
+/* Stages chunk-sized pieces of zeroes for f on logon lid until total bytes
+ * are held; the ReturnValue of the first chunk that fails, 0 when none. */
+static uint32_t stage(TALLOC_CTX *mem, uint32_t h, uint8_t lid, const struct mapi_long_term_id *f,
+                      uint32_t total)
+{
+	static uint8_t zeroes[30000];
+	struct mapi_guid repl = repl_guid(9);
+	for (uint32_t off = 0; off < total;) {
+		uint32_t n = total - off < sizeof(zeroes) ? total - off : (uint32_t)sizeof(zeroes);
+		struct rop_request q = write_rq(f, off, false, zeroes, n, off == 0 ? &repl : NULL);
+		q.logon_id = lid;
+		uint32_t ec = run1(&t, mem, h, q, NULL);
+		if (ec != 0)
+			return ec;
+		off += n;
+	}
+	return 0;
+}
+
+/* Unfinished writes are bounded per session, across its logons, and the
+ * bound is given back when a logon goes. */
+static void test_write_limit(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	uint32_t h0 = et_logon(&t);
+	struct mapi_long_term_id f = folder_ltid(5, 1), g = folder_ltid(5, 2);
+	struct et_result *r = talloc(mem, struct et_result);
+	struct rop_request lq = et_logon_req(&t, 1, 0);
+	uint32_t hs[1] = {0xFFFFFFFF};
+
+	test_begin("unfinished writes: STORE_PERUSER_MAX per session, across logons");
+	test_assert_int(et_exec(&t, mem, &lq, 1, hs, 1, r), 0);
+	test_assert_int(r->resps[0].return_value, 0);
+	uint32_t h1 = r->handles[0];
+	/* one write past the limit is refused and its data dropped */
+	test_assert_int(stage(mem, h0, 0, &f, STORE_PERUSER_MAX + 1), EC_MessageTooBig);
+	test_assert_int(stage(mem, h0, 0, &f, STORE_PERUSER_MAX - 1000), 0);
+	/* another logon of the session shares the bound */
+	test_assert_int(stage(mem, h1, 1, &g, 2000), EC_MessageTooBig);
+	test_assert_int(stage(mem, h1, 1, &g, 1000), 0);
+	/* releasing logon 0 gives its bytes back */
+	struct rop_request rel = et_rq(ROP_ID_Release, 0, 0);
+	hs[0] = h0;
+	test_assert_int(et_exec(&t, mem, &rel, 1, hs, 1, r), 0);
+	test_assert_int(stage(mem, h1, 1, &g, 3000000), 0);
+	/* the whole value is still checked when it ends: zeroes are no IDSET */
+	struct rop_request fin = write_rq(&g, 3000000, true, NULL, 0, NULL);
+	fin.logon_id = 1;
+	test_assert_int(run1(&t, mem, h1, fin, NULL), EC_CorruptData);
+	struct store_peruser *row = NULL;
+	test_assert_int(store_peruser_get(mem, t.mbox, &g, &row), 0);
+	test_end();
+	talloc_free(mem);
+}
+
 /* Each user's table lives in that user's mailbox. */
 static void test_other_user(void)
 {
@@ -393,6 +448,7 @@ int main(void)
 	test_write_read();
 	test_broken_writes();
 	test_session_end_and_reopen();
+	test_write_limit();
 	test_other_user();
 	et_teardown(&t);
 	return test_exit();
