@@ -3,6 +3,8 @@
 #include "http_server_private.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +79,7 @@ void *http_request_begin(void *cls, const char *uri, struct MHD_Connection *conn
 		return NULL;
 	}
 	pthread_mutex_init(&req->priv->lock, NULL);
+	req->priv->corked_fd = -1;
 	talloc_set_destructor(req->priv, request_destructor);
 	req->priv->server = lctx->server;
 	req->priv->lctx = lctx;
@@ -155,6 +158,28 @@ struct http_stream *http_respond_stream(struct http_request *req, unsigned statu
 	return p->stream;
 }
 
+/* A chunked response whose body is all there leaves as one segment:
+ * MHD sends the headers, the chunk and the last chunk in three writes,
+ * and with TCP_NODELAY each would be a packet waking the client.  The
+ * cork is taken off when the request completes (everything written). */
+static void cork(struct http_request *req, bool on)
+{
+	struct http_request_private *p = req->priv;
+	const union MHD_ConnectionInfo *ci;
+	int v = on ? 1 : 0;
+
+	if (on) {
+		ci = MHD_get_connection_info(p->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci == NULL ||
+		    setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_CORK, &v, sizeof(v)) != 0)
+			return;
+		p->corked_fd = ci->connect_fd;
+	} else if (p->corked_fd >= 0) {
+		setsockopt(p->corked_fd, IPPROTO_TCP, TCP_CORK, &v, sizeof(v));
+		p->corked_fd = -1;
+	}
+}
+
 /* Hands the response to MHD.  Returns MHD's verdict. */
 static enum MHD_Result queue_response(struct http_request *req)
 {
@@ -167,6 +192,8 @@ static enum MHD_Result queue_response(struct http_request *req)
 		          req->route != NULL ? req->route->name : "-");
 		http_respond_text(req, 500, "text/plain", "internal error\n");
 	}
+	if (p->stream != NULL && http_stream_finished(p->stream))
+		cork(req, true);
 	if (p->stream != NULL)
 		resp = http_stream_response(p->stream);
 	else
@@ -574,6 +601,7 @@ void http_request_completed(void *cls, struct MHD_Connection *conn, void **con_c
 	if (req == NULL)
 		return;
 	s = req->priv->server;
+	cork(req, false);
 	log_request(req, toe);
 	if (req->priv->stream != NULL)
 		http_stream_abandon(req->priv->stream);

@@ -71,6 +71,7 @@ struct http_request_private {
 	struct http_header *headers;
 	unsigned header_count;
 	struct http_stream *stream;
+	int corked_fd; /* TCP_CORK set on it until the request completes, or -1 */
 };
 
 /* MHD callbacks (http_request.c). */
@@ -87,6 +88,8 @@ void http_request_completed(void *cls, struct MHD_Connection *conn, void **con_c
 /* Response body streams (http_stream.c). */
 struct MHD_Response *http_stream_response(struct http_stream *stream);
 size_t http_stream_bytes(struct http_stream *stream);
+/* Whether the producer has ended the body (all of it is written). */
+bool http_stream_finished(struct http_stream *stream);
 void http_stream_abandon(struct http_stream *stream);
 struct http_stream *http_stream_new(struct MHD_Connection *conn, atomic_uint *suspended);
 

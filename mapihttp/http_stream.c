@@ -126,6 +126,16 @@ size_t http_stream_bytes(struct http_stream *st)
 	return n;
 }
 
+bool http_stream_finished(struct http_stream *st)
+{
+	bool finished;
+
+	pthread_mutex_lock(&st->lock);
+	finished = st->finished;
+	pthread_mutex_unlock(&st->lock);
+	return finished;
+}
+
 void http_stream_abandon(struct http_stream *st)
 {
 	pthread_mutex_lock(&st->lock);

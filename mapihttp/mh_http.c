@@ -1,23 +1,39 @@
 /* The MAPI/HTTP layer on the HTTP server (http_request.h). */
 #include "mh_http.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "http_server_private.h" /* every Cookie header, not only the first */
 
+/* A streamed answer is held (the request deferred, the connection
+ * suspended) until it is finished or flushed: a quick answer then leaves as
+ * one response, headers, PROCESSING and DONE together, instead of the
+ * headers and PROCESSING first and the rest in later packets, each waking
+ * the event thread and the client. */
 struct out_ctx {
-	struct http_request *req; /* NULL once the stream started */
+	struct http_request *req; /* until released: http_request_resume() */
 	struct http_stream *stream;
 	bool *streamed; /* the handler's flag: the context now lives on */
+	bool started;   /* stream_start() was called */
+	atomic_bool released;
 };
+
+/* Lets MHD send the answer: once, from whichever thread comes first; the
+ * request may be gone as soon as it is resumed. */
+static void release(struct out_ctx *ctx)
+{
+	if (!atomic_exchange(&ctx->released, true))
+		http_request_resume(ctx->req);
+}
 
 static int o_header(void *c, const char *name, const char *value)
 {
 	struct out_ctx *ctx = c;
 
-	return ctx->req != NULL ? http_respond_header(ctx->req, name, value) : -1;
+	return !ctx->started ? http_respond_header(ctx->req, name, value) : -1;
 }
 
 static int o_error(void *c, const char *text)
@@ -32,7 +48,7 @@ static int o_stream_start(void *c)
 	struct out_ctx *ctx = c;
 
 	ctx->stream = http_respond_stream(ctx->req, 200, "application/mapi-http");
-	ctx->req = NULL;
+	ctx->started = true;
 	*ctx->streamed = true;
 	return ctx->stream != NULL ? 0 : -1;
 }
@@ -44,11 +60,18 @@ static int o_write(void *c, const void *data, size_t len)
 	return ctx->stream != NULL ? http_stream_write(ctx->stream, data, len) : -1;
 }
 
+static void o_flush(void *c)
+{
+	release(c);
+}
+
 static void o_finish(void *c)
 {
 	struct out_ctx *ctx = c;
 
+	/* Finished first: the resumed connection then finds the whole body. */
 	http_stream_finish(&ctx->stream);
+	release(ctx);
 	talloc_free(ctx);
 }
 
@@ -58,6 +81,7 @@ static const struct mh_out_ops out_ops = {
     .stream_start = o_stream_start,
     .write = o_write,
     .finish = o_finish,
+    .flush = o_flush,
 };
 
 struct cookie_join {
@@ -109,9 +133,12 @@ enum http_handler_result mh_http_handle(struct http_request *req, struct mh_serv
 	MHD_get_connection_values(req->priv->conn, MHD_HEADER_KIND, add_cookie, &cookies);
 	in.cookies = cookies.text;
 	mh_handle(srv, &in, &out_ops, ctx);
-	if (!streamed)
+	if (!streamed) {
 		talloc_free(ctx);
-	return HTTP_HANDLED;
+		return HTTP_HANDLED;
+	}
+	/* Sent when release() resumes it, maybe already (a PING). */
+	return HTTP_DEFERRED;
 }
 
 static enum http_handler_result answer_code(struct http_request *req, int code, const char *text)

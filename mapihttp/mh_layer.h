@@ -85,9 +85,11 @@ struct mh_in {
 };
 
 /* How the layer answers.  header() and error()/stream_start() run on the
- * calling thread before mh_handle() returns; write() and finish() may run
- * on any thread, later.  Exactly one of error() and stream_start() is
- * called; after stream_start(), finish() ends the answer. */
+ * calling thread before mh_handle() returns; write(), flush() and finish()
+ * may run on any thread, later.  Exactly one of error() and stream_start()
+ * is called; after stream_start(), finish() ends the answer.  What is
+ * written may be held until flush() or finish(): an answer ready at once
+ * then leaves in one piece instead of PROCESSING first and the rest after. */
 struct mh_out_ops {
 	int (*header)(void *ctx, const char *name, const char *value);
 	/* HTTP 200, text/html diagnostic body: a transport failure. */
@@ -96,6 +98,9 @@ struct mh_out_ops {
 	int (*stream_start)(void *ctx);
 	int (*write)(void *ctx, const void *data, size_t len);
 	void (*finish)(void *ctx);
+	/* Optional: send what was written so far, and every later write at
+	 * once (a call still running, or a NotificationWait held). */
+	void (*flush)(void *ctx);
 };
 
 int mh_server_new(TALLOC_CTX *mem_ctx, const struct mh_settings *settings, struct addrbook *ab,

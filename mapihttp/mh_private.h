@@ -94,6 +94,7 @@ struct mh_call {
 	time_t start_wall;
 	/* streamed calls in progress: PENDING keep-alives (srv->lock) */
 	bool active;
+	bool flushed; /* out_ops flush() called */
 	uint64_t next_pending_ms;
 	uint64_t deadline_ms; /* NotificationWait */
 	struct mh_call *anext, *aprev;

@@ -17,6 +17,10 @@
 #include "log.h"
 
 #define TIMER_TICK_MS 200
+/* A call still running (or a NotificationWait still held) this long after
+ * it arrived has its PROCESSING sent: [MS-OXCMAPIHTTP] 2.2.7, the client
+ * learns the request is queued; quicker answers leave whole. */
+#define FLUSH_AFTER_MS 100
 
 uint64_t mh_now_ms(void)
 {
@@ -455,7 +459,14 @@ static void tick_calls_locked(struct mh_server *srv, uint64_t now, struct mh_cal
 			active_remove_locked(c);
 			c->qnext = *due;
 			*due = c;
-		} else if (now >= c->next_pending_ms) {
+			continue;
+		}
+		if (!c->flushed && now >= c->start_ms + FLUSH_AFTER_MS) {
+			c->flushed = true;
+			if (c->ops->flush != NULL)
+				c->ops->flush(c->out_ctx);
+		}
+		if (now >= c->next_pending_ms) {
 			/* [MS-OXCMAPIHTTP] 2.2.7: keep-alive while work goes on. */
 			c->ops->write(c->out_ctx, pending, sizeof(pending) - 1);
 			c->next_pending_ms = now + srv->set.pending_period_ms;

@@ -107,7 +107,7 @@ static void s_finish(void *ctx)
 	((struct sink *)ctx)->finishes++;
 }
 
-static const struct mh_out_ops ops = {s_header, s_error, s_start, s_write, s_finish};
+static const struct mh_out_ops ops = {s_header, s_error, s_start, s_write, s_finish, NULL};
 
 static void cleanup(void)
 {
