@@ -48,6 +48,8 @@ int batch_run(struct session *s, double *answered_r);
 /* utime + stime of pid, and of this process, in seconds. */
 double cpu_of(pid_t pid);
 double cpu_self(void);
+/* Context switches of every thread of pid, voluntary or not. */
+double ctxsw_of(pid_t pid);
 int cmp_float(const void *a, const void *b);
 /* The sample at quantile q of n sorted samples, in milliseconds. */
 double quantile_ms(const float *sorted, size_t n, double q);

@@ -39,6 +39,7 @@
  *   bench_emsmdb_http MAPIHTTPD MAPIADMIN [SECONDS [MODES]]
  *   (MODES: comma-separated closed,open,sweep,memory)
  */
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -552,6 +553,36 @@ static long rss_kb(pid_t pid)
 	return kb;
 }
 
+double ctxsw_of(pid_t pid)
+{
+	char path[64], buf[256];
+	struct dirent *e;
+	double n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		die("/proc/PID/task");
+	while ((e = readdir(d)) != NULL) {
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/status", (int)pid, e->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue; /* the thread ended */
+		while (fgets(buf, sizeof(buf), f) != NULL) {
+			if (strncmp(buf, "voluntary_ctxt_switches:", 24) == 0)
+				n += atof(buf + 24);
+			else if (strncmp(buf, "nonvoluntary_ctxt_switches:", 27) == 0)
+				n += atof(buf + 27);
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
 double cpu_self(void)
 {
 	struct rusage ru;
@@ -584,7 +615,7 @@ static double round_of(unsigned n, pid_t pid)
 	struct session *s = calloc(n, sizeof(*s));
 	pthread_t *th = calloc(n, sizeof(*th));
 	pthread_attr_t attr;
-	double t0, dt, c0, self0;
+	double t0, dt, c0, self0, sw0;
 	uint32_t total = 0;
 	float *all;
 
@@ -602,12 +633,13 @@ static double round_of(unsigned n, pid_t pid)
 	pthread_barrier_wait(&g_ready);
 	c0 = cpu_of(pid);
 	self0 = cpu_self();
+	sw0 = ctxsw_of(pid);
 	t0 = now();
 	pthread_barrier_wait(&g_ready);
 	usleep((useconds_t)(g_seconds * 1e6));
 	g_stop = 1;
 	dt = now() - t0;
-	double cpu = cpu_of(pid) - c0;
+	double cpu = cpu_of(pid) - c0, sw = ctxsw_of(pid) - sw0;
 	for (unsigned i = 0; i < n; i++) {
 		pthread_join(th[i], NULL);
 		if (s[i].failed)
@@ -630,6 +662,8 @@ static double round_of(unsigned n, pid_t pid)
 	printf("execute_batch_p99_sessions_%u: %.3f ms\n", n, quantile_ms(all, total, 0.99));
 	printf("server_cpu_per_batch_sessions_%u: %.3f ms\n", n, total ? cpu / total * 1e3 : 0);
 	printf("client_cpu_per_batch_sessions_%u: %.3f ms\n", n, total ? self / total * 1e3 : 0);
+	printf("server_context_switches_per_batch_sessions_%u: %.2f switches\n", n,
+	       total ? sw / total : 0);
 	fflush(stdout);
 	free(all);
 	free(s);

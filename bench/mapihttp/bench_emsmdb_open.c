@@ -132,7 +132,7 @@ static struct round_result offer(struct osession *o, unsigned n, pid_t pid, doub
 {
 	struct round_result res = {0};
 	uint32_t total = 0, ntotal_late = 0, cap = (uint32_t)(rate * g_seconds) + 2;
-	double c0, self0;
+	double c0, self0, sw0;
 	float *all, *late;
 
 	for (unsigned i = 0; i < n; i++) {
@@ -149,9 +149,10 @@ static struct round_result offer(struct osession *o, unsigned n, pid_t pid, doub
 	g_phase.t0 = now() + 0.1;
 	c0 = cpu_of(pid);
 	self0 = cpu_self();
+	sw0 = ctxsw_of(pid);
 	pthread_barrier_wait(&g_bar);
 	pthread_barrier_wait(&g_bar);
-	double cpu = cpu_of(pid) - c0, self = cpu_self() - self0;
+	double cpu = cpu_of(pid) - c0, self = cpu_self() - self0, sw = ctxsw_of(pid) - sw0;
 	for (unsigned i = 0; i < n; i++) {
 		if (o[i].s.failed)
 			die("a session failed (see the daemon log)");
@@ -182,6 +183,7 @@ static struct round_result offer(struct osession *o, unsigned n, pid_t pid, doub
 	printf("%s_unfinished: %u batches\n", name, res.unfinished);
 	printf("%s_server_cpu_per_batch: %.3f ms\n", name, done ? cpu / done * 1e3 : 0);
 	printf("%s_client_cpu_per_batch: %.3f ms\n", name, done ? self / done * 1e3 : 0);
+	printf("%s_server_context_switches_per_batch: %.2f switches\n", name, done ? sw / done : 0);
 	printf("%s_client_wake_p99: %.3f ms\n", name, quantile_ms(late, ntotal_late, 0.99));
 	fflush(stdout);
 	free(all);
