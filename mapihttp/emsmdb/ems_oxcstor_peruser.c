@@ -23,6 +23,10 @@
 /* RopReadPerUserInformation response bytes besides Data: RopId,
  * InputHandleIndex, ReturnValue, HasFinished, DataSize. */
 #define PU_READ_OVERHEAD 9
+/* RopGetPerUserLongTermIds response bytes besides the 24-byte
+ * LongTermIds: RopId, InputHandleIndex, ReturnValue, LongTermIdCount. */
+#define PU_LTIDS_OVERHEAD 8
+#define PU_LTID_SIZE      24 /* [MS-OXCDATA] 2.2.1.3.1 */
 
 /* A RopWritePerUserInformation not finished yet ([MS-OXCSTOR] 3.2.5.13.1);
  * its bytes count in the session's peruser_bytes, which all of the
@@ -49,6 +53,7 @@ uint32_t ems_rop_get_per_user_long_term_ids(struct ems_rop_ctx *c, const struct 
                                             struct rop_response *resp)
 {
 	struct rop_ltid_array *a = &resp->u.get_per_user_long_term_ids.ltids;
+	size_t room = c->space > PU_LTIDS_OVERHEAD ? c->space - PU_LTIDS_OVERHEAD : 0;
 	struct mapi_long_term_id *ltids = NULL;
 	uint32_t count = 0;
 	int ret;
@@ -57,9 +62,13 @@ uint32_t ems_rop_get_per_user_long_term_ids(struct ems_rop_ctx *c, const struct 
 	                         &req->u.get_per_user_long_term_ids.database_guid, &ltids, &count);
 	if (ret < 0)
 		return ems_ec_from_store(ret);
-	/* LongTermIdCount is 16 bits ([MS-OXCROPS] 2.2.3.10.2) */
+	/* LongTermIdCount is 16 bits ([MS-OXCROPS] 2.2.3.10.2), and a list
+	 * that could never fit the response would be resent for ever; the
+	 * section lets the server return any part of the list (even none) */
 	if (count > 0xFFFF)
 		count = 0xFFFF;
+	if (count > room / PU_LTID_SIZE)
+		count = (uint32_t)(room / PU_LTID_SIZE);
 	a->count = (uint16_t)count;
 	a->ltids = ltids;
 	return 0;
@@ -85,7 +94,8 @@ uint32_t ems_rop_get_per_user_guid(struct ems_rop_ctx *c, const struct rop_reque
 
 /* [MS-OXCSTOR] 3.2.5.12: the row's data from DataOffset on, at most
  * MaxDataSize bytes (4096 for 0, 2.2.1.12.1) and no more than the room
- * left in the response; HasFinished when the end is reached.  A folder
+ * left in the response (3.2.5.12.1 lets the server lower MaxDataSize);
+ * HasFinished when the end is reached.  A folder
  * without a row has nothing cached: the empty, finished stream. */
 uint32_t ems_rop_read_per_user_information(struct ems_rop_ctx *c, const struct rop_request *req,
                                            struct rop_response *resp)
@@ -109,7 +119,10 @@ uint32_t ems_rop_read_per_user_information(struct ems_rop_ctx *c, const struct r
 		return EC_InvalidParameter;
 	}
 	n = q->max_data_size != 0 ? q->max_data_size : PU_READ_DEFAULT;
-	if (n > room)
+	/* with no room at all the answer is RopBufferTooSmall and the
+	 * request comes again in a larger buffer: an empty unfinished page
+	 * would only make the client ask again for nothing */
+	if (n > room && room > 0)
 		n = (uint32_t)room;
 	if (n > total - q->data_offset)
 		n = total - q->data_offset;

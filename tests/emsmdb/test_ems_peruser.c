@@ -391,6 +391,65 @@ static void test_write_limit(void)
 	talloc_free(mem);
 }
 
+/* Answers sized to the response buffer: a LongTermID list that cannot fit
+ * is cut (never a RopBufferTooSmall resent for ever), a page is cut. */
+static void test_small_buffer(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	uint32_t h = et_logon(&t), hs[1] = {h};
+	struct mapi_guid repl = repl_guid(10);
+	struct mapi_binary blob = make_cnset(mem, 11, 800);
+	struct et_result *r = talloc(mem, struct et_result);
+	struct mapi_long_term_id f = folder_ltid(6, 0);
+
+	test_begin("GetPerUserLongTermIds and ReadPerUserInformation fit a small buffer");
+	for (uint64_t i = 1; i <= 300; i++) {
+		struct mapi_long_term_id l = folder_ltid(6, i);
+		test_assert_int(store_peruser_put(t.mbox, &l, &repl, NULL, 0), 0);
+	}
+	struct rop_request lq = {.rop_id = ROP_ID_GetPerUserLongTermIds};
+	lq.u.get_per_user_long_term_ids.database_guid = f.guid;
+	test_assert_int(et_exec(&t, mem, &lq, 1, hs, 1, r), 0);
+	test_assert_int(r->resps[0].return_value, 0);
+	test_assert_int(r->resps[0].u.get_per_user_long_term_ids.ltids.count, 300);
+	test_assert_int(et_exec_full(&t, mem, &lq, 1, hs, 1,
+	                             RPC_EXT_PUL_NOCOMPRESSION | RPC_EXT_PUL_NOXORMAGIC, 2000, r),
+	                0);
+	test_assert_int(r->count, 1);
+	test_assert_int(r->resps[0].rop_id, ROP_ID_GetPerUserLongTermIds);
+	test_assert_int(r->resps[0].return_value, 0);
+	/* (a RopBufferTooSmall in its place has no list to look at) */
+	uint16_t got = r->resps[0].rop_id == ROP_ID_GetPerUserLongTermIds
+	                   ? r->resps[0].u.get_per_user_long_term_ids.ltids.count
+	                   : 0;
+	test_assert(got > 0 && got < 300);
+	for (uint16_t i = 0; i < got; i++) {
+		struct mapi_long_term_id l = folder_ltid(6, (uint64_t)i + 1);
+		test_assert_mem(&r->resps[0].u.get_per_user_long_term_ids.ltids.ltids[i], &l,
+		                sizeof(l));
+	}
+	struct mapi_long_term_id big = folder_ltid(6, 1000);
+	test_assert(blob.len > 2000);
+	struct rop_request w = write_rq(&big, 0, true, blob.data, blob.len, &repl);
+	test_assert_int(run1(&t, mem, h, w, NULL), 0);
+	struct rop_request rq = read_rq(&big, 0, 0xFFFF);
+	test_assert_int(et_exec_full(&t, mem, &rq, 1, hs, 1,
+	                             RPC_EXT_PUL_NOCOMPRESSION | RPC_EXT_PUL_NOXORMAGIC, 1000, r),
+	                0);
+	test_assert_int(r->resps[0].rop_id, ROP_ID_ReadPerUserInformation);
+	test_assert_int(r->resps[0].return_value, 0);
+	if (r->resps[0].rop_id == ROP_ID_ReadPerUserInformation) {
+		const struct rop_read_per_user_information_resp *p =
+		    &r->resps[0].u.read_per_user_information;
+		test_assert(p->data.len > 0 && p->data.len < 1000);
+		test_assert_int(p->has_finished, 0);
+		if (p->data.len > 0 && p->data.len <= blob.len)
+			test_assert_mem(p->data.data, blob.data, p->data.len);
+	}
+	test_end();
+	talloc_free(mem);
+}
+
 /* Each user's table lives in that user's mailbox. */
 static void test_other_user(void)
 {
@@ -449,6 +508,7 @@ int main(void)
 	test_broken_writes();
 	test_session_end_and_reopen();
 	test_write_limit();
+	test_small_buffer();
 	test_other_user();
 	et_teardown(&t);
 	return test_exit();
