@@ -408,7 +408,9 @@ static int add_recipients(TALLOC_CTX *mem_ctx, struct mc_session *s,
 		               cap);
 	for (uint16_t i = 0; i < rows->count; i++) {
 		struct mc_recipient *r = &d->recipients[d->recipient_count];
-		if (mc_recip_row_parse(mem_ctx, &rows->rows[i].row, cols, r) < 0)
+		/* the codec decoded the rows over cols */
+		if (rows->rows[i].row == NULL ||
+		    mc_recip_row_parse(mem_ctx, rows->rows[i].row, r) < 0)
 			return mc_fail(s, MC_E_PROTOCOL, "recipient %u: not a RecipientRow",
 			               d->recipient_count);
 		r->type = rows->rows[i].recipient_type;
@@ -429,7 +431,9 @@ static int read_more_recipients(TALLOC_CTX *mem_ctx, struct mc_session *s, uint3
 		size_t n, nh;
 		struct rop_request req = {.rop_id = ROP_ID_ReadRecipients};
 		req.u.read_recipients.row_id = d->recipient_count;
-		if (mc_emsmdb_execute(mem_ctx, s, &opts, &req, 1, in_handles, 1, NULL, &resps, &n,
+		/* the rows are in the RecipientColumns of RopOpenMessage */
+		struct rop_decode_ctx ctx = {.columns = &om->recipient_columns};
+		if (mc_emsmdb_execute(mem_ctx, s, &opts, &req, 1, in_handles, 1, &ctx, &resps, &n,
 		                      &handles, &nh) < 0 ||
 		    mc_check_rops(s, resps, n, 1) < 0)
 			return -1;

@@ -49,16 +49,17 @@ struct mc_recipient {
 /*
  * A RecipientRow for an SMTP recipient (Type SMTP, Unicode strings, the
  * display name also transmittable) with columns' values in props (count
- * must equal columns->count), on mem_ctx.  -1 when a value does not encode.
+ * must equal columns->count; props is referenced, not copied), on
+ * mem_ctx.  -1 when a value does not encode.
  */
 int mc_recip_row_build(TALLOC_CTX *mem_ctx, const char *address, const char *display_name,
                        const struct mapi_proptag_array *columns,
-                       const struct mapi_propval_array *props, struct mapi_binary *row_r);
+                       const struct mapi_propval_array *props, struct rop_recipient **row_r);
 
-/* Parses a RecipientRow read with columns (the RecipientColumns of the
- * ROP that carried it).  -1 when the bytes are not one. */
-int mc_recip_row_parse(TALLOC_CTX *mem_ctx, const struct mapi_binary *row,
-                       const struct mapi_proptag_array *columns, struct mc_recipient *r_r);
+/* The recipient a RecipientRow the codec decoded describes (its strings
+ * and values are referenced; address_type on mem_ctx).  -1 out of memory. */
+int mc_recip_row_parse(TALLOC_CTX *mem_ctx, const struct rop_recipient *row,
+                       struct mc_recipient *r_r);
 
 struct mc_attachment {
 	const char *name; /* PidTagAttachLongFilename, PidTagDisplayName */

@@ -79,14 +79,16 @@ struct rop_response {
 /* What decoding a response needs beyond its bytes. */
 struct rop_decode_ctx {
 	/* the columns of the table's last RopSetColumns, for RopQueryRows,
-	 * RopFindRow and RopExpandRow rows */
+	 * RopFindRow and RopExpandRow rows; for RopReadRecipients the
+	 * RecipientColumns its RecipientRows are in (those of the
+	 * RopOpenMessage response that opened the message) */
 	const struct mapi_proptag_array *columns;
 	/* the logon is a public folder logon (RopSetMessageReadFlag ClientData) */
 	bool public_logon;
 };
 
 struct rop_encode_ctx {
-	const struct mapi_proptag_array *columns;
+	const struct mapi_proptag_array *columns; /* as in rop_decode_ctx */
 	/* the request answered (RopGetPropertiesSpecific tags); may be NULL */
 	const struct rop_request *req;
 };

@@ -294,42 +294,21 @@ static enum rop_err pull_typedstr(struct rop_pull *p, struct rop_typed_string *s
 	}
 }
 
-/* The recipient row wrappers of RopOpenMessage (OpenRecipientRow),
- * RopReadRecipients (ReadRecipientRow) and RopModifyRecipients
- * (ModifyRecipientRow), [MS-OXCROPS] 2.2.6.1.2, 2.2.6.6.2, 2.2.6.5.1. */
-static enum rop_err pull_recip(struct rop_pull *p, uint8_t kind, struct rop_recipient_row *r)
+/* The columns of a body's RecipientRows: the RecipientColumns in the same
+ * body (at aux) or, for RopReadRecipients, the context's. */
+static const struct mapi_proptag_array *recip_columns(const struct rop_field *f, const void *base,
+                                                      const struct rop_field_env *env)
 {
-	uint16_t size;
-
-	if (kind != FK_RECIP_OPEN8)
-		ROP_CHECK(rop_pull_u32(p, &r->row_id));
-	ROP_CHECK(rop_pull_u8(p, &r->recipient_type));
-	if (kind != FK_RECIP_MOD16) {
-		ROP_CHECK(rop_pull_u16(p, &r->code_page_id));
-		ROP_CHECK(rop_pull_u16(p, &r->reserved));
-	}
-	ROP_CHECK(rop_pull_u16(p, &size));
-	return pull_bin(p, size, &r->row);
+	if (f->kind == FK_RECIP_READ8)
+		return env != NULL ? env->columns : NULL;
+	return CAT(base, f->aux, struct mapi_proptag_array);
 }
 
-static enum rop_err pull_recips(struct rop_pull *p, uint8_t kind, struct rop_recipient_rows *a)
+static enum rop_recipient_wrap recip_wrap(uint8_t kind)
 {
-	enum rop_err err;
-	uint16_t n;
-
-	if (kind == FK_RECIP_MOD16) {
-		ROP_CHECK(rop_pull_u16(p, &n));
-	} else {
-		uint8_t n8;
-		ROP_CHECK(rop_pull_u8(p, &n8));
-		n = n8;
-	}
-	a->rows = pull_array(p, n, 3, sizeof(*a->rows), &err);
-	ROP_CHECK(err);
-	a->count = n;
-	for (uint16_t i = 0; i < n; i++)
-		ROP_CHECK(pull_recip(p, kind, &a->rows[i]));
-	return ROP_OK;
+	return kind == FK_RECIP_OPEN8   ? ROP_RECIP_WRAP_OPEN
+	       : kind == FK_RECIP_READ8 ? ROP_RECIP_WRAP_READ
+	                                : ROP_RECIP_WRAP_MODIFY;
 }
 
 static enum rop_err pull_flagged_vals(struct rop_pull *p, struct rop_flagged_vals_array *a)
@@ -427,7 +406,14 @@ static enum rop_err pull_other(struct rop_pull *p, const struct rop_field *f, vo
 	case FK_RECIP_OPEN8:
 	case FK_RECIP_READ8:
 	case FK_RECIP_MOD16:
-		return pull_recips(p, f->kind, AT(base, f->ofs, struct rop_recipient_rows));
+		return rop_pull_recipient_rows(p, recip_wrap(f->kind), recip_columns(f, base, env),
+		                               AT(base, f->ofs, struct rop_recipient_rows));
+	case FK_READ_STATES:
+		return rop_pull_message_read_states(
+		    p, AT(base, f->ofs, struct rop_message_read_states));
+	case FK_LTID_RANGES:
+		return rop_pull_long_term_id_ranges(
+		    p, AT(base, f->ofs, struct rop_long_term_id_ranges));
 	case FK_FLAGGED_VALS16:
 		return pull_flagged_vals(p, AT(base, f->ofs, struct rop_flagged_vals_array));
 	case FK_CLIENTDATA:
@@ -725,30 +711,6 @@ static enum rop_err push_typedstr(struct rop_push *p, const struct rop_typed_str
 	}
 }
 
-static enum rop_err push_recips(struct rop_push *p, uint8_t kind,
-                                const struct rop_recipient_rows *a)
-{
-	if (kind == FK_RECIP_MOD16) {
-		ROP_CHECK(rop_push_u16(p, a->count));
-	} else {
-		if (a->count > UINT8_MAX)
-			return ROP_E_TOO_BIG;
-		ROP_CHECK(rop_push_u8(p, (uint8_t)a->count));
-	}
-	for (uint16_t i = 0; i < a->count; i++) {
-		const struct rop_recipient_row *r = &a->rows[i];
-		if (kind != FK_RECIP_OPEN8)
-			ROP_CHECK(rop_push_u32(p, r->row_id));
-		ROP_CHECK(rop_push_u8(p, r->recipient_type));
-		if (kind != FK_RECIP_MOD16) {
-			ROP_CHECK(rop_push_u16(p, r->code_page_id));
-			ROP_CHECK(rop_push_u16(p, r->reserved));
-		}
-		ROP_CHECK(push_bin16(p, &r->row));
-	}
-	return ROP_OK;
-}
-
 static enum rop_err push_rows(struct rop_push *p, const struct rop_field *f, const void *base,
                               const struct rop_field_env *env)
 {
@@ -811,7 +773,14 @@ static enum rop_err push_other(struct rop_push *p, const struct rop_field *f, co
 	case FK_RECIP_OPEN8:
 	case FK_RECIP_READ8:
 	case FK_RECIP_MOD16:
-		return push_recips(p, f->kind, CAT(base, f->ofs, struct rop_recipient_rows));
+		return rop_push_recipient_rows(p, recip_wrap(f->kind), recip_columns(f, base, env),
+		                               CAT(base, f->ofs, struct rop_recipient_rows));
+	case FK_READ_STATES:
+		return rop_push_message_read_states(
+		    p, CAT(base, f->ofs, struct rop_message_read_states));
+	case FK_LTID_RANGES:
+		return rop_push_long_term_id_ranges(
+		    p, CAT(base, f->ofs, struct rop_long_term_id_ranges));
 	case FK_FLAGGED_VALS16: {
 		const struct rop_flagged_vals_array *a =
 		    CAT(base, f->ofs, struct rop_flagged_vals_array);

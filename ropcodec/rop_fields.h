@@ -20,6 +20,7 @@
 #include "mapi_types.h"
 #include "rop_buf.h"
 #include "rop_propval.h"
+#include "rop_recipient.h"
 
 /* u16 count + 64-bit IDs (MessageIds, FolderIds). */
 struct rop_id_array {
@@ -66,20 +67,6 @@ struct rop_typed_string {
 	char *str; /* NULL for types 0x00 and 0x01 */
 };
 
-/* A RecipientRow ([MS-OXCDATA] 2.8.3) kept as its bytes, with the fields
- * the ROP puts around it.  Which wrapper fields travel depends on the ROP. */
-struct rop_recipient_row {
-	uint32_t row_id;        /* ModifyRecipients, ReadRecipients */
-	uint8_t recipient_type; /* all */
-	uint16_t code_page_id;  /* OpenMessage, ReadRecipients */
-	uint16_t reserved;      /* OpenMessage, ReadRecipients */
-	struct mapi_binary row; /* RecipientRowSize + RecipientRow */
-};
-struct rop_recipient_rows {
-	uint16_t count;
-	struct rop_recipient_row *rows;
-};
-
 /* PermissionData / RuleData: a flags byte and TaggedPropertyValues. */
 struct rop_flagged_vals {
 	uint8_t flags;
@@ -115,40 +102,45 @@ struct rop_backoff_rops {
 /* Field kinds; the C type at the offset is given for each. */
 enum rop_field_kind {
 	FK_END = 0,
-	FK_U8,             /* uint8_t */
-	FK_U16,            /* uint16_t */
-	FK_U32,            /* uint32_t */
-	FK_U64,            /* uint64_t */
-	FK_GUID,           /* struct mapi_guid */
-	FK_BYTES,          /* uint8_t[aux] */
-	FK_U64ARR,         /* uint64_t[aux] */
-	FK_ASCIIZ,         /* char *, NUL-terminated 8-bit */
-	FK_ASCIIZ_SIZE16,  /* char *, u16 byte size incl. NUL, 0 = NULL */
-	FK_ASCIIZ_SIZE8,   /* char *, u8 byte size incl. NUL */
-	FK_STRZ_SEL,       /* char *, UTF-16 if the uint8_t at aux is nonzero, else 8-bit */
-	FK_BIN16,          /* struct mapi_binary, u16 size */
-	FK_BIN32,          /* struct mapi_binary, u32 size */
-	FK_REST,           /* struct mapi_binary, every byte left */
-	FK_TAGS16,         /* struct mapi_proptag_array, u16 count */
-	FK_PROPIDS16,      /* struct rop_propid_array */
-	FK_TVALS16,        /* struct mapi_propval_array, u16 count + TaggedPropertyValues */
-	FK_TVALS_SIZED16,  /* struct mapi_propval_array, u16 byte size, u16 count, values */
-	FK_PROBLEMS16,     /* struct rop_property_problem_array */
-	FK_RES_SIZED16,    /* struct mapi_restriction *, u16 byte size, NULL when 0 */
-	FK_SORTS,          /* struct mapi_sort_order_set */
-	FK_IDS16,          /* struct rop_id_array */
-	FK_U32S16,         /* struct rop_u32_array */
-	FK_LTID,           /* struct mapi_long_term_id */
-	FK_LTIDS16,        /* struct rop_ltid_array */
-	FK_NAMES16,        /* struct rop_property_name_array */
-	FK_IDS_NAMES,      /* struct rop_ids_names */
-	FK_STRS,           /* struct rop_string_array, count from the uint16_t at aux */
-	FK_STRS_SIZED,     /* struct rop_string_array, u16 count, u16 byte size, strings */
-	FK_TYPEDSTR,       /* struct rop_typed_string */
-	FK_RECIP_OPEN8,    /* struct rop_recipient_rows: u8 count, OpenRecipientRow */
-	FK_RECIP_READ8,    /* struct rop_recipient_rows: u8 count, ReadRecipientRow */
-	FK_RECIP_MOD16,    /* struct rop_recipient_rows: u16 count, ModifyRecipientRow */
+	FK_U8,            /* uint8_t */
+	FK_U16,           /* uint16_t */
+	FK_U32,           /* uint32_t */
+	FK_U64,           /* uint64_t */
+	FK_GUID,          /* struct mapi_guid */
+	FK_BYTES,         /* uint8_t[aux] */
+	FK_U64ARR,        /* uint64_t[aux] */
+	FK_ASCIIZ,        /* char *, NUL-terminated 8-bit */
+	FK_ASCIIZ_SIZE16, /* char *, u16 byte size incl. NUL, 0 = NULL */
+	FK_ASCIIZ_SIZE8,  /* char *, u8 byte size incl. NUL */
+	FK_STRZ_SEL,      /* char *, UTF-16 if the uint8_t at aux is nonzero, else 8-bit */
+	FK_BIN16,         /* struct mapi_binary, u16 size */
+	FK_BIN32,         /* struct mapi_binary, u32 size */
+	FK_REST,          /* struct mapi_binary, every byte left */
+	FK_TAGS16,        /* struct mapi_proptag_array, u16 count */
+	FK_PROPIDS16,     /* struct rop_propid_array */
+	FK_TVALS16,       /* struct mapi_propval_array, u16 count + TaggedPropertyValues */
+	FK_TVALS_SIZED16, /* struct mapi_propval_array, u16 byte size, u16 count, values */
+	FK_PROBLEMS16,    /* struct rop_property_problem_array */
+	FK_RES_SIZED16,   /* struct mapi_restriction *, u16 byte size, NULL when 0 */
+	FK_SORTS,         /* struct mapi_sort_order_set */
+	FK_IDS16,         /* struct rop_id_array */
+	FK_U32S16,        /* struct rop_u32_array */
+	FK_LTID,          /* struct mapi_long_term_id */
+	FK_LTIDS16,       /* struct rop_ltid_array */
+	FK_NAMES16,       /* struct rop_property_name_array */
+	FK_IDS_NAMES,     /* struct rop_ids_names */
+	FK_STRS,          /* struct rop_string_array, count from the uint16_t at aux */
+	FK_STRS_SIZED,    /* struct rop_string_array, u16 count, u16 byte size, strings */
+	FK_TYPEDSTR,      /* struct rop_typed_string */
+	/* struct rop_recipient_rows: the RecipientRows' columns are the
+	 * struct mapi_proptag_array at aux (OPEN8, MOD16) or the context
+	 * columns (READ8) */
+	FK_RECIP_OPEN8,    /* u8 count, OpenRecipientRow */
+	FK_RECIP_READ8,    /* u8 count, ReadRecipientRow */
+	FK_RECIP_MOD16,    /* u16 count, ModifyRecipientRow */
 	FK_FLAGGED_VALS16, /* struct rop_flagged_vals_array */
+	FK_READ_STATES,    /* struct rop_message_read_states */
+	FK_LTID_RANGES,    /* struct rop_long_term_id_ranges */
 	FK_CLIENTDATA,     /* struct rop_client_data: present on public logons */
 	FK_BACKOFF_ROPS,   /* struct rop_backoff_rops */
 	FK_ROW_REQTAGS,    /* struct rop_property_row, columns = request's tags */
@@ -196,9 +188,10 @@ struct rop_request;
 
 /* What a body needs from outside itself. */
 struct rop_field_env {
-	const struct rop_request *req;            /* the request a response answers */
-	const struct mapi_proptag_array *columns; /* RopSetColumns columns */
-	bool public_logon;                        /* the logon is a public folder logon */
+	const struct rop_request *req; /* the request a response answers */
+	/* RopSetColumns columns; for RopReadRecipients the RecipientColumns */
+	const struct mapi_proptag_array *columns;
+	bool public_logon; /* the logon is a public folder logon */
 };
 
 /* Reads / writes the body fields into / from the struct at base.

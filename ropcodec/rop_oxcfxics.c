@@ -1,5 +1,6 @@
 /* ROPs of [MS-OXCFXICS] 2.2.3, layouts of [MS-OXCROPS] 2.2.12 and 2.2.13.
  * The FastTransfer stream contents are the ICS part's (ics_fxstream). */
+#include "rop_entryid.h"
 #include "rop_shared.h"
 
 /* [MS-OXCROPS] 2.2.12.1 RopFastTransferDestinationConfigure */
@@ -122,15 +123,13 @@ static const struct rop_field sync_import_message_change_req[] = {
 const struct rop_codec rop_codec_synchronization_import_message_change =
     ROP_CODEC(sync_import_message_change_req, rop_fields_message_id_resp);
 
-/* [MS-OXCROPS] 2.2.13.3 RopSynchronizationImportReadStateChanges: the
- * MessageReadState entries are kept as their bytes. */
-const struct rop_codec rop_codec_synchronization_import_read_state_changes = {
-    rop_fields_data16_req,
-    rop_fields_none,
-    0,
-    NULL,
-    ROP_CODEC_PARTIAL,
-    "MessageReadStates kept as bytes"};
+/* [MS-OXCROPS] 2.2.13.3 RopSynchronizationImportReadStateChanges */
+static const struct rop_field sync_import_read_state_changes_req[] = {
+    RF(FK_READ_STATES, struct rop_sync_import_read_state_changes_req, message_read_states),
+    RF_END,
+};
+const struct rop_codec rop_codec_synchronization_import_read_state_changes =
+    ROP_CODEC(sync_import_read_state_changes_req, rop_fields_none);
 
 /* [MS-OXCROPS] 2.2.13.4 RopSynchronizationImportHierarchyChange */
 static const struct rop_field sync_import_hierarchy_change_req[] = {
@@ -189,11 +188,13 @@ const struct rop_codec rop_codec_synchronization_upload_state_stream_continue =
 const struct rop_codec rop_codec_synchronization_upload_state_stream_end =
     ROP_CODEC(rop_fields_none, rop_fields_none);
 
-/* [MS-OXCROPS] 2.2.13.12 RopSetLocalReplicaMidsetDeleted: DataSize, then
- * LongTermIdRangeCount and the ranges, kept as their bytes. */
-const struct rop_codec rop_codec_set_local_replica_midset_deleted = {
-    rop_fields_data16_req,           rop_fields_none, 0, NULL, ROP_CODEC_PARTIAL,
-    "LongTermIdRanges kept as bytes"};
+/* [MS-OXCROPS] 2.2.13.12 RopSetLocalReplicaMidsetDeleted */
+static const struct rop_field set_local_replica_midset_deleted_req[] = {
+    RF(FK_LTID_RANGES, struct rop_set_local_replica_midset_deleted_req, long_term_id_ranges),
+    RF_END,
+};
+const struct rop_codec rop_codec_set_local_replica_midset_deleted =
+    ROP_CODEC(set_local_replica_midset_deleted_req, rop_fields_none);
 
 /* [MS-OXCROPS] 2.2.13.13 RopGetLocalReplicaIds */
 static const struct rop_field get_local_replica_ids_req[] = {
@@ -207,3 +208,106 @@ static const struct rop_field get_local_replica_ids_resp[] = {
 };
 const struct rop_codec rop_codec_get_local_replica_ids =
     ROP_CODEC(get_local_replica_ids_req, get_local_replica_ids_resp);
+
+/* [MS-OXCROPS] 2.2.13.3.1: MessageReadStatesSize, then MessageReadState
+ * entries (2.2.13.3.1.1) filling exactly that many bytes. */
+enum rop_err rop_pull_message_read_states(struct rop_pull *p, struct rop_message_read_states *a)
+{
+	struct rop_pull sub;
+	const uint8_t *b;
+	uint16_t size;
+
+	a->count = 0;
+	a->states = NULL;
+	ROP_CHECK(rop_pull_u16(p, &size));
+	ROP_CHECK(rop_pull_ref(p, size, &b));
+	rop_pull_init(&sub, p->mem_ctx, b, size);
+	/* each entry takes at least MessageIdSize and MarkAsRead */
+	if (size >= 3) {
+		a->states = talloc_zero_array(p->mem_ctx, struct rop_message_read_state, size / 3);
+		if (a->states == NULL)
+			return ROP_E_NOMEM;
+	}
+	while (rop_pull_left(&sub) > 0) {
+		struct rop_message_read_state *s = &a->states[a->count];
+		uint16_t n;
+		if (rop_pull_left(&sub) < 3)
+			return ROP_E_SHORT;
+		ROP_CHECK(rop_pull_u16(&sub, &n));
+		s->message_id.len = n;
+		s->message_id.data = NULL;
+		if (n > 0)
+			ROP_CHECK(rop_pull_bytes(&sub, n, &s->message_id.data));
+		ROP_CHECK(rop_pull_u8(&sub, &s->mark_as_read));
+		a->count++;
+	}
+	return ROP_OK;
+}
+
+enum rop_err rop_push_message_read_states(struct rop_push *p,
+                                          const struct rop_message_read_states *a)
+{
+	size_t at;
+
+	ROP_CHECK(rop_push_reserve(p, 2, &at));
+	for (uint32_t i = 0; i < a->count; i++) {
+		const struct rop_message_read_state *s = &a->states[i];
+		if (s->message_id.len > UINT16_MAX ||
+		    (s->message_id.len > 0 && s->message_id.data == NULL))
+			return ROP_E_INVALID;
+		ROP_CHECK(rop_push_u16(p, (uint16_t)s->message_id.len));
+		ROP_CHECK(rop_push_bytes(p, s->message_id.data, s->message_id.len));
+		ROP_CHECK(rop_push_u8(p, s->mark_as_read));
+	}
+	if (p->ofs - at - 2 > UINT16_MAX)
+		return ROP_E_TOO_BIG;
+	rop_push_patch_u16(p, at, (uint16_t)(p->ofs - at - 2));
+	return ROP_OK;
+}
+
+/* [MS-OXCROPS] 2.2.13.12.1: DataSize covers LongTermIdRangeCount and the
+ * LongTermIdRange entries (2.2.13.12.1.1: MinLongTermId, MaxLongTermId). */
+#define LTID_RANGE_SIZE 48
+enum rop_err rop_pull_long_term_id_ranges(struct rop_pull *p, struct rop_long_term_id_ranges *a)
+{
+	struct rop_pull sub;
+	const uint8_t *b;
+	uint16_t size;
+
+	a->count = 0;
+	a->ranges = NULL;
+	ROP_CHECK(rop_pull_u16(p, &size));
+	ROP_CHECK(rop_pull_ref(p, size, &b));
+	rop_pull_init(&sub, p->mem_ctx, b, size);
+	ROP_CHECK(rop_pull_u32(&sub, &a->count));
+	/* the count must match DataSize exactly */
+	if (a->count != rop_pull_left(&sub) / LTID_RANGE_SIZE ||
+	    rop_pull_left(&sub) % LTID_RANGE_SIZE != 0) {
+		a->count = 0;
+		return ROP_E_INVALID;
+	}
+	if (a->count == 0)
+		return ROP_OK;
+	a->ranges = talloc_zero_array(p->mem_ctx, struct rop_long_term_id_range, a->count);
+	if (a->ranges == NULL)
+		return ROP_E_NOMEM;
+	for (uint32_t i = 0; i < a->count; i++) {
+		ROP_CHECK(rop_pull_long_term_id(&sub, &a->ranges[i].min));
+		ROP_CHECK(rop_pull_long_term_id(&sub, &a->ranges[i].max));
+	}
+	return ROP_OK;
+}
+
+enum rop_err rop_push_long_term_id_ranges(struct rop_push *p,
+                                          const struct rop_long_term_id_ranges *a)
+{
+	if (a->count > (UINT16_MAX - 4) / LTID_RANGE_SIZE)
+		return ROP_E_TOO_BIG;
+	ROP_CHECK(rop_push_u16(p, (uint16_t)(4 + a->count * LTID_RANGE_SIZE)));
+	ROP_CHECK(rop_push_u32(p, a->count));
+	for (uint32_t i = 0; i < a->count; i++) {
+		ROP_CHECK(rop_push_long_term_id(p, &a->ranges[i].min));
+		ROP_CHECK(rop_push_long_term_id(p, &a->ranges[i].max));
+	}
+	return ROP_OK;
+}

@@ -101,6 +101,45 @@ struct rop_get_local_replica_ids_resp {
 	struct mapi_guid replguid;
 	uint8_t global_count[6];
 };
+/* MessageReadState, [MS-OXCROPS] 2.2.13.3.1.1: MessageIdSize, MessageId,
+ * MarkAsRead.  The list travels as MessageReadStatesSize (16 bits) and
+ * the entries back to back, as many as fill that size. */
+struct rop_message_read_state {
+	struct mapi_binary message_id;
+	uint8_t mark_as_read;
+};
+struct rop_message_read_states {
+	uint32_t count;
+	struct rop_message_read_state *states;
+};
+
+/* LongTermIdRange, [MS-OXCROPS] 2.2.13.12.1.1: MinLongTermId,
+ * MaxLongTermId.  The list travels as DataSize (16 bits),
+ * LongTermIdRangeCount (32 bits) and the ranges. */
+struct rop_long_term_id_range {
+	struct mapi_long_term_id min;
+	struct mapi_long_term_id max;
+};
+struct rop_long_term_id_ranges {
+	uint32_t count;
+	struct rop_long_term_id_range *ranges;
+};
+
+struct rop_sync_import_read_state_changes_req {
+	struct rop_message_read_states message_read_states;
+};
+struct rop_set_local_replica_midset_deleted_req {
+	struct rop_long_term_id_ranges long_term_id_ranges;
+};
+
+/* The MessageReadStates and LongTermIdRanges fields, with their size
+ * fields (rop_oxcfxics.c). */
+enum rop_err rop_pull_message_read_states(struct rop_pull *p, struct rop_message_read_states *a);
+enum rop_err rop_push_message_read_states(struct rop_push *p,
+                                          const struct rop_message_read_states *a);
+enum rop_err rop_pull_long_term_id_ranges(struct rop_pull *p, struct rop_long_term_id_ranges *a);
+enum rop_err rop_push_long_term_id_ranges(struct rop_push *p,
+                                          const struct rop_long_term_id_ranges *a);
 
 struct rop_codec;
 extern const struct rop_codec rop_codec_fast_transfer_source_copy_messages,

@@ -1,8 +1,6 @@
 /* ROPs of [MS-OXCMSG] 2.2.3, layouts of [MS-OXCROPS] 2.2.6. */
 #include "rop_shared.h"
 
-#define RECIPS_NOTE "RecipientRow ([MS-OXCDATA] 2.8.3) kept as bytes"
-
 /* [MS-OXCROPS] 2.2.6.1 RopOpenMessage */
 #define OMQ struct rop_open_message_req
 #define OMR struct rop_open_message_resp
@@ -19,11 +17,10 @@ static const struct rop_field open_message_resp[] = {
     RF(FK_TYPEDSTR, OMR, normalized_subject),
     RF(FK_U16, OMR, recipient_count),
     RF(FK_TAGS16, OMR, recipient_columns),
-    RF(FK_RECIP_OPEN8, OMR, recipient_rows),
+    RFA(FK_RECIP_OPEN8, OMR, recipient_rows, offsetof(OMR, recipient_columns)),
     RF_END,
 };
-const struct rop_codec rop_codec_open_message = {open_message_req,  open_message_resp, 0, NULL,
-                                                 ROP_CODEC_PARTIAL, RECIPS_NOTE};
+const struct rop_codec rop_codec_open_message = ROP_CODEC(open_message_req, open_message_resp);
 
 /* [MS-OXCROPS] 2.2.6.2 RopCreateMessage */
 #define CMR struct rop_create_message_resp
@@ -61,13 +58,15 @@ const struct rop_codec rop_codec_remove_all_recipients = ROP_CODEC(reserved32_re
 /* [MS-OXCROPS] 2.2.6.5 RopModifyRecipients */
 static const struct rop_field modify_recipients_req[] = {
     RF(FK_TAGS16, struct rop_modify_recipients_req, recipient_columns),
-    RF(FK_RECIP_MOD16, struct rop_modify_recipients_req, rows),
+    RFA(FK_RECIP_MOD16, struct rop_modify_recipients_req, rows,
+        offsetof(struct rop_modify_recipients_req, recipient_columns)),
     RF_END,
 };
-const struct rop_codec rop_codec_modify_recipients = {
-    modify_recipients_req, rop_fields_none, 0, NULL, ROP_CODEC_PARTIAL, RECIPS_NOTE};
+const struct rop_codec rop_codec_modify_recipients =
+    ROP_CODEC(modify_recipients_req, rop_fields_none);
 
-/* [MS-OXCROPS] 2.2.6.6 RopReadRecipients */
+/* [MS-OXCROPS] 2.2.6.6 RopReadRecipients: the rows are in the context's
+ * columns (the RecipientColumns of RopOpenMessage) */
 static const struct rop_field read_recipients_req[] = {
     RF(FK_U32, struct rop_read_recipients_req, row_id),
     RF(FK_U16, struct rop_read_recipients_req, reserved),
@@ -77,16 +76,16 @@ static const struct rop_field read_recipients_resp[] = {
     RF(FK_RECIP_READ8, struct rop_read_recipients_resp, rows),
     RF_END,
 };
-const struct rop_codec rop_codec_read_recipients = {
-    read_recipients_req, read_recipients_resp, 0, NULL, ROP_CODEC_PARTIAL, RECIPS_NOTE};
+const struct rop_codec rop_codec_read_recipients =
+    ROP_CODEC(read_recipients_req, read_recipients_resp);
 
 /* [MS-OXCROPS] 2.2.6.7 RopReloadCachedInformation: the RopOpenMessage response */
 static const struct rop_field reserved16_req[] = {
     RF(FK_U16, struct rop_reserved16_req, reserved),
     RF_END,
 };
-const struct rop_codec rop_codec_reload_cached_information = {
-    reserved16_req, open_message_resp, 0, NULL, ROP_CODEC_PARTIAL, RECIPS_NOTE};
+const struct rop_codec rop_codec_reload_cached_information =
+    ROP_CODEC(reserved16_req, open_message_resp);
 
 /* [MS-OXCROPS] 2.2.6.8 RopSetMessageStatus / 2.2.6.9 RopGetMessageStatus */
 #define SMS struct rop_set_message_status_req
@@ -169,11 +168,11 @@ static const struct rop_field open_embedded_message_resp[] = {
     RF(FK_TYPEDSTR, OER, normalized_subject),
     RF(FK_U16, OER, recipient_count),
     RF(FK_TAGS16, OER, recipient_columns),
-    RF(FK_RECIP_OPEN8, OER, recipient_rows),
+    RFA(FK_RECIP_OPEN8, OER, recipient_rows, offsetof(OER, recipient_columns)),
     RF_END,
 };
-const struct rop_codec rop_codec_open_embedded_message = {
-    open_embedded_message_req, open_embedded_message_resp, 0, NULL, ROP_CODEC_PARTIAL, RECIPS_NOTE};
+const struct rop_codec rop_codec_open_embedded_message =
+    ROP_CODEC(open_embedded_message_req, open_embedded_message_resp);
 
 /* [MS-OXCROPS] 2.2.6.17 RopGetAttachmentTable / 2.2.6.18 RopGetValidAttachments */
 static const struct rop_field get_valid_attachments_resp[] = {

@@ -10,8 +10,8 @@ struct rop_open_message_req {
 	uint8_t open_mode_flags;
 	uint64_t message_id;
 };
-/* Also the RopReloadCachedInformation response.  Recipient rows are kept
- * as RecipientRow bytes ([MS-OXCDATA] 2.8.3), not decoded further. */
+/* Also the RopReloadCachedInformation response.  The RecipientRows
+ * ([MS-OXCDATA] 2.8.3, rop_recipient.h) are in recipient_columns. */
 struct rop_open_message_resp {
 	uint8_t has_named_properties;
 	struct rop_typed_string subject_prefix;

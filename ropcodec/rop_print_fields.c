@@ -162,6 +162,65 @@ static void print_props(struct rop_printer *pr, const struct rop_field *f, const
 	}
 }
 
+/* [MS-OXCDATA] 2.8.3.1: the set RecipientFlags bits by letter. */
+static void print_recipient_flags(struct rop_printer *pr, uint16_t flags)
+{
+	static const char *const types[] = {"NoType",
+	                                    "X500DN",
+	                                    "MsMail",
+	                                    "SMTP",
+	                                    "Fax",
+	                                    "ProfessionalOfficeSystem",
+	                                    "PersonalDistributionList1",
+	                                    "PersonalDistributionList2"};
+	static const struct {
+		uint16_t bit;
+		const char *name;
+	} bits[] = {{ROP_RECIP_R, " R"}, {ROP_RECIP_S, " S"}, {ROP_RECIP_T, " T"},
+	            {ROP_RECIP_D, " D"}, {ROP_RECIP_E, " E"}, {ROP_RECIP_O, " O"},
+	            {ROP_RECIP_I, " I"}, {ROP_RECIP_U, " U"}, {ROP_RECIP_N, " N"}};
+	char letters[32] = "";
+
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		if ((flags & bits[i].bit) != 0)
+			strcat(letters, bits[i].name);
+	}
+	rop_printf(pr, "RecipientFlags: 0x%04X (Type %s%s%s)", flags,
+	           types[flags & ROP_RECIP_TYPE_MASK], letters,
+	           (flags & ROP_RECIP_RESERVED) != 0 ? " Reserved" : "");
+}
+
+/* Every field of a RecipientRow ([MS-OXCDATA] 2.8.3.2) that travels. */
+static void print_recipient(struct rop_printer *pr, const struct rop_recipient *r)
+{
+	unsigned type = r->flags & ROP_RECIP_TYPE_MASK;
+
+	rop_printf(pr, "RecipientRow:");
+	pr->depth++;
+	print_recipient_flags(pr, r->flags);
+	if (type == ROP_RECIP_X500DN) {
+		rop_printf(pr, "AddressPrefixUsed: %u", r->address_prefix_used);
+		rop_printf(pr, "DisplayType: 0x%02X", r->display_type);
+		rop_print_string(pr, "X500DN", r->x500dn);
+	} else if (type == ROP_RECIP_PDL1 || type == ROP_RECIP_PDL2) {
+		rop_print_hex(pr, "EntryID", r->entry_id.data, r->entry_id.len);
+		rop_print_hex(pr, "SearchKey", r->search_key.data, r->search_key.len);
+	} else if (type == ROP_RECIP_NOTYPE && (r->flags & ROP_RECIP_O) != 0) {
+		rop_print_string(pr, "AddressType", r->address_type);
+	}
+	if ((r->flags & ROP_RECIP_E) != 0)
+		rop_print_string(pr, "EmailAddress", r->email_address);
+	if ((r->flags & ROP_RECIP_D) != 0)
+		rop_print_string(pr, "DisplayName", r->display_name);
+	if ((r->flags & ROP_RECIP_I) != 0)
+		rop_print_string(pr, "SimpleDisplayName", r->simple_display_name);
+	if ((r->flags & ROP_RECIP_T) != 0)
+		rop_print_string(pr, "TransmittableDisplayName", r->transmittable_display_name);
+	rop_printf(pr, "RecipientColumnCount: %" PRIu32, r->props.vals.count);
+	print_vals(pr, "RecipientProperties", &r->props.vals);
+	pr->depth--;
+}
+
 static void print_recips(struct rop_printer *pr, const struct rop_field *f,
                          const struct rop_recipient_rows *a)
 {
@@ -174,7 +233,35 @@ static void print_recips(struct rop_printer *pr, const struct rop_field *f,
 		rop_printf(pr, "RecipientType: 0x%02X", r->recipient_type);
 		if (f->kind != FK_RECIP_MOD16)
 			rop_printf(pr, "CodePageId: %u Reserved: %u", r->code_page_id, r->reserved);
-		rop_print_hex(pr, "RecipientRow", r->row.data, r->row.len);
+		if (r->row != NULL)
+			print_recipient(pr, r->row);
+		else
+			rop_printf(pr, "RecipientRowSize: 0 (no RecipientRow)");
+	}
+	pr->depth--;
+}
+
+static void print_ics_lists(struct rop_printer *pr, const struct rop_field *f, const void *base)
+{
+	if (f->kind == FK_READ_STATES) {
+		const struct rop_message_read_states *a =
+		    CAT(base, f->ofs, struct rop_message_read_states);
+		rop_printf(pr, "%s: %" PRIu32 " entries", f->name, a->count);
+		pr->depth++;
+		for (uint32_t i = 0; i < a->count; i++) {
+			rop_print_hex(pr, "MessageId", a->states[i].message_id.data,
+			              a->states[i].message_id.len);
+			rop_printf(pr, "MarkAsRead: %u", a->states[i].mark_as_read);
+		}
+		pr->depth--;
+		return;
+	}
+	const struct rop_long_term_id_ranges *a = CAT(base, f->ofs, struct rop_long_term_id_ranges);
+	rop_printf(pr, "%s: %" PRIu32 " ranges", f->name, a->count);
+	pr->depth++;
+	for (uint32_t i = 0; i < a->count; i++) {
+		print_ltid(pr, "MinLongTermId", &a->ranges[i].min);
+		print_ltid(pr, "MaxLongTermId", &a->ranges[i].max);
 	}
 	pr->depth--;
 }
@@ -317,6 +404,10 @@ static void print_other(struct rop_printer *pr, const struct rop_field *f, const
 	case FK_RECIP_READ8:
 	case FK_RECIP_MOD16:
 		print_recips(pr, f, CAT(base, f->ofs, struct rop_recipient_rows));
+		break;
+	case FK_READ_STATES:
+	case FK_LTID_RANGES:
+		print_ics_lists(pr, f, base);
 		break;
 	case FK_FLAGGED_VALS16: {
 		const struct rop_flagged_vals_array *a =

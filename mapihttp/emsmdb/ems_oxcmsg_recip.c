@@ -1,38 +1,12 @@
 /*
  * Recipients ([MS-OXCMSG] 3.2.5.5 RopModifyRecipients, 3.2.5.6
- * RopReadRecipients) and the RecipientRow structure they carry
- * ([MS-OXCDATA] 2.8.3), mapped to and from the store's recipient
- * property rows.
- *
- * RecipientFlags ([MS-OXCDATA] 2.8.3.1) as a little-endian 16-bit value:
- * Type in bits 0-2, E 0x0008 (EmailAddress), D 0x0010 (DisplayName),
- * T 0x0020 (TransmittableDisplayName), S 0x0040 (TransmittableDisplayName
- * is the same as DisplayName: the field is absent), R 0x0080
- * (Responsibility), N 0x0100 (non-rich), U 0x0200 (strings are UTF-16),
- * I 0x0400 (SimpleDisplayName), O 0x8000 (AddressType present, with
- * Type 0).  The strings follow in the order EmailAddress, DisplayName,
- * SimpleDisplayName, TransmittableDisplayName ([MS-OXCDATA] 2.8.3.2).
+ * RopReadRecipients): the codec's RecipientRows ([MS-OXCDATA] 2.8.3,
+ * rop_recipient.h) mapped to and from the store's recipient property rows.
  */
 #include <string.h>
 #include <strings.h>
 
 #include "ems_private.h"
-
-#define RF_TYPE_MASK 0x0007
-#define RF_E         0x0008
-#define RF_D         0x0010
-#define RF_T         0x0020
-#define RF_S         0x0040
-#define RF_R         0x0080
-#define RF_N         0x0100
-#define RF_U         0x0200
-#define RF_I         0x0400
-#define RF_O         0x8000
-#define RT_NOTYPE    0
-#define RT_X500DN    1
-#define RT_SMTP      3
-#define RT_PDL1      6
-#define RT_PDL2      7
 
 #define PR_ROWID          PROP_TAG(PT_LONG, 0x3000)
 #define PR_RECIPIENT_TYPE PROP_TAG(PT_LONG, 0x0C15)
@@ -73,125 +47,109 @@ static int add_str(struct plist *l, uint32_t tag, char *s)
 	return plist_add(l, &v);
 }
 
-static enum rop_err pull_str(struct rop_pull *p, bool unicode, char **s_r)
+/* A string of the row as UTF-8: 8-bit strings are in the connection's
+ * code page ([MS-OXCDATA] 2.8.3.1 U). */
+static char *utf8_of(TALLOC_CTX *mem, const struct rop_recipient *r, char *s)
 {
-	if (unicode)
-		return rop_pull_utf16z(p, s_r);
-	ROP_CHECK(rop_pull_asciiz(p, s_r));
-	*s_r = ems_str8_to_utf8(p->mem_ctx, *s_r);
-	return *s_r != NULL ? ROP_OK : ROP_E_NOMEM;
+	return (r->flags & ROP_RECIP_U) != 0 ? s : ems_str8_to_utf8(mem, s);
 }
 
-/* The standard fields of a RecipientRow up to RecipientColumnCount. */
-static enum rop_err pull_standard(struct rop_pull *p, uint16_t flags, const char *dn_prefix,
-                                  struct plist *l)
+static int add_bin(struct plist *l, uint32_t tag, struct mapi_binary b)
 {
-	bool u = (flags & RF_U) != 0;
-	unsigned type = flags & RF_TYPE_MASK;
-	struct mapi_propval v;
+	struct mapi_propval v = {.tag = tag};
+
+	v.v.bin = b;
+	return plist_add(l, &v);
+}
+
+static int add_long(struct plist *l, uint32_t tag, int32_t i)
+{
+	struct mapi_propval v = {.tag = tag};
+
+	v.v.i32 = i;
+	return plist_add(l, &v);
+}
+
+/* The properties the Type selects ([MS-OXCDATA] 2.8.3.2); -1 out of
+ * memory, -2 an X500DN prefix longer than the server's DN prefix. */
+static int type_props(TALLOC_CTX *mem, const struct rop_recipient *r, const char *dn_prefix,
+                      struct plist *l)
+{
+	unsigned type = r->flags & ROP_RECIP_TYPE_MASK;
 	char *s;
 
-	if (type == RT_X500DN) {
-		uint8_t prefix_used, display_type;
-		ROP_CHECK(rop_pull_u8(p, &prefix_used));
-		ROP_CHECK(rop_pull_u8(p, &display_type));
-		ROP_CHECK(rop_pull_asciiz(p, &s));
+	if (type == ROP_RECIP_X500DN) {
 		/* [MS-OXCDATA] 2.8.3.2: the first AddressPrefixUsed bytes of
 		 * the DN are those of the server's DN prefix */
-		if (prefix_used > strlen(dn_prefix))
-			return ROP_E_INVALID;
-		s = talloc_asprintf(p->mem_ctx, "%.*s%s", prefix_used, dn_prefix, s);
+		if (r->address_prefix_used > strlen(dn_prefix))
+			return -2;
+		s = talloc_asprintf(mem, "%.*s%s", r->address_prefix_used, dn_prefix, r->x500dn);
 		if (s == NULL || add_str(l, PR_ADDRTYPE, (char *)"EX") != 0 ||
-		    add_str(l, PR_EMAIL_ADDRESS, s) != 0)
-			return ROP_E_NOMEM;
-		v.tag = PR_DISPLAY_TYPE;
-		v.v.i32 = display_type;
-		if (plist_add(l, &v) != 0)
-			return ROP_E_NOMEM;
-	} else if (type == RT_PDL1 || type == RT_PDL2) {
-		struct mapi_binary eid, key;
-		uint16_t n;
-		ROP_CHECK(rop_pull_u16(p, &n));
-		eid.len = n;
-		ROP_CHECK(rop_pull_bytes(p, n, &eid.data));
-		ROP_CHECK(rop_pull_u16(p, &n));
-		key.len = n;
-		ROP_CHECK(rop_pull_bytes(p, n, &key.data));
-		v.tag = PR_ENTRYID;
-		v.v.bin = eid;
-		if (plist_add(l, &v) != 0)
-			return ROP_E_NOMEM;
-		v.tag = PR_SEARCH_KEY;
-		v.v.bin = key;
-		if (plist_add(l, &v) != 0)
-			return ROP_E_NOMEM;
-	} else if (type == RT_SMTP) {
+		    add_str(l, PR_EMAIL_ADDRESS, s) != 0 ||
+		    add_long(l, PR_DISPLAY_TYPE, r->display_type) != 0)
+			return -1;
+	} else if (type == ROP_RECIP_PDL1 || type == ROP_RECIP_PDL2) {
+		if (add_bin(l, PR_ENTRYID, r->entry_id) != 0 ||
+		    add_bin(l, PR_SEARCH_KEY, r->search_key) != 0)
+			return -1;
+	} else if (type == ROP_RECIP_SMTP) {
 		if (add_str(l, PR_ADDRTYPE, (char *)"SMTP") != 0)
-			return ROP_E_NOMEM;
-	} else if (type == RT_NOTYPE && (flags & RF_O) != 0) {
-		ROP_CHECK(pull_str(p, u, &s));
-		if (add_str(l, PR_ADDRTYPE, s) != 0)
-			return ROP_E_NOMEM;
-	} else if (type != RT_NOTYPE) {
-		/* MsMail, Fax, ProfessionalOfficeSystem: no fields of their own */
+			return -1;
+	} else if (type == ROP_RECIP_NOTYPE && (r->flags & ROP_RECIP_O) != 0) {
+		s = utf8_of(mem, r, r->address_type);
+		if (s == NULL || add_str(l, PR_ADDRTYPE, s) != 0)
+			return -1;
 	}
-	static const struct {
+	/* MsMail, Fax, ProfessionalOfficeSystem: no fields of their own */
+	return 0;
+}
+
+/* A decoded RecipientRow as recipient properties; -1 out of memory, -2
+ * a row the server cannot take. */
+static int recipient_props(TALLOC_CTX *mem, const struct rop_recipient *r, const char *dn_prefix,
+                           struct plist *l)
+{
+	const struct {
 		uint16_t flag;
 		uint32_t tag;
-	} strs[] = {{RF_E, PR_EMAIL_ADDRESS},
-	            {RF_D, PR_DISPLAY_NAME},
-	            {RF_I, PR_SIMPLE_NAME},
-	            {RF_T, PR_TRANSMIT_NAME}};
+		char *s;
+	} strs[] = {{ROP_RECIP_E, PR_EMAIL_ADDRESS, r->email_address},
+	            {ROP_RECIP_D, PR_DISPLAY_NAME, r->display_name},
+	            {ROP_RECIP_I, PR_SIMPLE_NAME, r->simple_display_name},
+	            {ROP_RECIP_T, PR_TRANSMIT_NAME, r->transmittable_display_name}};
+	struct mapi_propval v;
 	char *display = NULL;
+	int ret = type_props(mem, r, dn_prefix, l);
+
+	if (ret != 0)
+		return ret;
 	for (unsigned i = 0; i < 4; i++) {
-		if ((flags & strs[i].flag) == 0)
+		if ((r->flags & strs[i].flag) == 0)
 			continue;
-		ROP_CHECK(pull_str(p, u, &s));
-		if (add_str(l, strs[i].tag, s) != 0)
-			return ROP_E_NOMEM;
-		if (strs[i].flag == RF_D)
+		char *s = utf8_of(mem, r, strs[i].s);
+		if (s == NULL || add_str(l, strs[i].tag, s) != 0)
+			return -1;
+		if (strs[i].flag == ROP_RECIP_D)
 			display = s;
 	}
 	/* [MS-OXCDATA] 2.8.3.1 S: the transmittable name is the display name */
-	if ((flags & RF_S) != 0 && (flags & RF_T) == 0 && display != NULL &&
+	if ((r->flags & ROP_RECIP_S) != 0 && (r->flags & ROP_RECIP_T) == 0 && display != NULL &&
 	    add_str(l, PR_TRANSMIT_NAME, display) != 0)
-		return ROP_E_NOMEM;
+		return -1;
 	v.tag = PR_RESPONSIBILITY;
-	v.v.b = (flags & RF_R) != 0;
+	v.v.b = (r->flags & ROP_RECIP_R) != 0;
 	if (plist_add(l, &v) != 0)
-		return ROP_E_NOMEM;
+		return -1;
 	v.tag = PR_SEND_RICH_INFO;
-	v.v.b = (flags & RF_N) == 0;
-	return plist_add(l, &v) == 0 ? ROP_OK : ROP_E_NOMEM;
-}
-
-/* Decodes a RecipientRow over columns into properties. */
-static enum rop_err pull_recipient_row(TALLOC_CTX *mem, const struct mapi_binary *bytes,
-                                       const struct mapi_proptag_array *columns,
-                                       const char *dn_prefix, struct plist *l)
-{
-	struct rop_pull p;
-	struct rop_property_row row;
-	struct mapi_proptag_array used;
-	uint16_t flags, count;
-
-	rop_pull_init(&p, mem, bytes->data, bytes->len);
-	ROP_CHECK(rop_pull_u16(&p, &flags));
-	ROP_CHECK(pull_standard(&p, flags, dn_prefix, l));
-	ROP_CHECK(rop_pull_u16(&p, &count));
-	if (count > columns->count)
-		return ROP_E_INVALID;
-	used.count = count;
-	used.tags = columns->tags;
-	ROP_CHECK(rop_pull_property_row(&p, &used, ROP_COUNT_WIDTH_ROP, &row));
-	if (rop_pull_left(&p) != 0)
-		return ROP_E_TRAILING;
-	for (uint32_t i = 0; i < row.vals.count; i++) {
-		if (PROP_TYPE(row.vals.vals[i].tag) != PT_ERROR &&
-		    plist_add(l, &row.vals.vals[i]) != 0)
-			return ROP_E_NOMEM;
+	v.v.b = (r->flags & ROP_RECIP_N) == 0;
+	if (plist_add(l, &v) != 0)
+		return -1;
+	for (uint32_t i = 0; i < r->props.vals.count; i++) {
+		if (PROP_TYPE(r->props.vals.vals[i].tag) != PT_ERROR &&
+		    plist_add(l, &r->props.vals.vals[i]) != 0)
+			return -1;
 	}
-	return ROP_OK;
+	return 0;
 }
 
 /* [MS-OXCMSG] 3.2.5.5: each row replaces the recipient of its RowId; a
@@ -221,12 +179,13 @@ uint32_t ems_rop_modify_recipients(struct ems_rop_ctx *c, const struct rop_reque
 		const struct rop_recipient_row *rr = &q->rows.rows[i];
 		struct plist l = {c->mem, {0, NULL}};
 		struct mapi_propval v;
+		int ret;
 		row_ids[i] = rr->row_id;
-		if (rr->row.len == 0)
+		if (rr->row == NULL)
 			continue;
-		if (pull_recipient_row(c->mem, &rr->row, &q->recipient_columns, c->s->dn_prefix,
-		                       &l) != ROP_OK)
-			return EC_InvalidParameter;
+		ret = recipient_props(c->mem, rr->row, c->s->dn_prefix, &l);
+		if (ret != 0)
+			return ret == -1 ? EC_OutOfMemory : EC_InvalidParameter;
 		v.tag = PR_RECIPIENT_TYPE;
 		v.v.i32 = rr->recipient_type;
 		if (plist_add(&l, &v) != 0)
@@ -242,6 +201,10 @@ uint32_t ems_rop_modify_recipients(struct ems_rop_ctx *c, const struct rop_reque
 	return ems_ec_from_store(
 	    store_message_modify_recipients(m->msg, q->rows.count, row_ids, rows));
 }
+
+/* The RecipientColumns this server gives: none, every recipient property
+ * it keeps travels in the standard fields. */
+static const struct mapi_proptag_array no_columns = {0, NULL};
 
 static const struct mapi_propval *find(const struct mapi_propval_array *a, uint32_t tag)
 {
@@ -261,58 +224,57 @@ static const char *str_of(const struct mapi_propval_array *a, uint32_t tag)
 	return v != NULL ? v->v.str : NULL;
 }
 
-/* Encodes the standard fields of a stored recipient as a RecipientRow
- * with no extra columns (the RecipientColumns of RopOpenMessage are empty). */
-static enum rop_err push_recipient_row(struct rop_push *p, const struct mapi_propval_array *a)
+/* The RecipientRow of a stored recipient: its standard fields, Unicode,
+ * and no extra columns (the RecipientColumns this server gives in
+ * RopOpenMessage are empty). */
+static struct rop_recipient *recipient_of(TALLOC_CTX *mem, const struct mapi_propval_array *a)
 {
-	const char *addrtype = str_of(a, PR_ADDRTYPE), *email = str_of(a, PR_EMAIL_ADDRESS);
-	const char *name = str_of(a, PR_DISPLAY_NAME), *simple = str_of(a, PR_SIMPLE_NAME);
-	const char *transmit = str_of(a, PR_TRANSMIT_NAME);
+	struct rop_recipient *r = talloc_zero(mem, struct rop_recipient);
+	char *addrtype = (char *)str_of(a, PR_ADDRTYPE),
+	     *email = (char *)str_of(a, PR_EMAIL_ADDRESS);
+	char *name = (char *)str_of(a, PR_DISPLAY_NAME),
+	     *transmit = (char *)str_of(a, PR_TRANSMIT_NAME);
 	const struct mapi_propval *v;
-	uint16_t flags = RF_U;
 	bool ex = addrtype != NULL && strcasecmp(addrtype, "EX") == 0 && email != NULL;
 	bool smtp = addrtype != NULL && strcasecmp(addrtype, "SMTP") == 0;
 
-	if (ex)
-		flags |= RT_X500DN;
-	else if (smtp)
-		flags |= RT_SMTP;
-	else if (addrtype != NULL)
-		flags |= RF_O;
-	if (email != NULL && !ex)
-		flags |= RF_E;
-	if (name != NULL)
-		flags |= RF_D;
-	if (simple != NULL)
-		flags |= RF_I;
-	/* [MS-OXCDATA] 2.8.3.1: S rather than a copy of the display name */
-	if (transmit != NULL && name != NULL && strcmp(transmit, name) == 0)
-		flags |= RF_S;
-	else if (transmit != NULL)
-		flags |= RF_T;
-	if ((v = find(a, PR_RESPONSIBILITY)) != NULL && v->v.b)
-		flags |= RF_R;
-	if ((v = find(a, PR_SEND_RICH_INFO)) != NULL && !v->v.b)
-		flags |= RF_N;
-	ROP_CHECK(rop_push_u16(p, flags));
+	if (r == NULL)
+		return NULL;
+	r->flags = ROP_RECIP_U;
 	if (ex) {
+		r->flags |= ROP_RECIP_X500DN;
 		v = find(a, PR_DISPLAY_TYPE);
-		ROP_CHECK(rop_push_u8(p, 0));
-		ROP_CHECK(rop_push_u8(p, v != NULL ? (uint8_t)v->v.i32 : 0));
-		ROP_CHECK(rop_push_asciiz(p, email));
-	} else if (addrtype != NULL && !smtp) {
-		ROP_CHECK(rop_push_utf16z(p, addrtype));
+		r->display_type = v != NULL ? (uint8_t)v->v.i32 : 0;
+		r->x500dn = email;
+	} else if (smtp) {
+		r->flags |= ROP_RECIP_SMTP;
+	} else if (addrtype != NULL) {
+		r->flags |= ROP_RECIP_O;
+		r->address_type = addrtype;
 	}
-	if (flags & RF_E)
-		ROP_CHECK(rop_push_utf16z(p, email));
-	if (flags & RF_D)
-		ROP_CHECK(rop_push_utf16z(p, name));
-	if (flags & RF_I)
-		ROP_CHECK(rop_push_utf16z(p, simple));
-	if (flags & RF_T)
-		ROP_CHECK(rop_push_utf16z(p, transmit));
-	ROP_CHECK(rop_push_u16(p, 0)); /* RecipientColumnCount */
-	return rop_push_u8(p, 0);      /* an empty StandardPropertyRow */
+	if (email != NULL && !ex) {
+		r->flags |= ROP_RECIP_E;
+		r->email_address = email;
+	}
+	if (name != NULL) {
+		r->flags |= ROP_RECIP_D;
+		r->display_name = name;
+	}
+	r->simple_display_name = (char *)str_of(a, PR_SIMPLE_NAME);
+	if (r->simple_display_name != NULL)
+		r->flags |= ROP_RECIP_I;
+	/* [MS-OXCDATA] 2.8.3.1: S rather than a copy of the display name */
+	if (transmit != NULL && name != NULL && strcmp(transmit, name) == 0) {
+		r->flags |= ROP_RECIP_S;
+	} else if (transmit != NULL) {
+		r->flags |= ROP_RECIP_T;
+		r->transmittable_display_name = transmit;
+	}
+	if ((v = find(a, PR_RESPONSIBILITY)) != NULL && v->v.b)
+		r->flags |= ROP_RECIP_R;
+	if ((v = find(a, PR_SEND_RICH_INFO)) != NULL && !v->v.b)
+		r->flags |= ROP_RECIP_N;
+	return r;
 }
 
 uint32_t ems_recipient_rows(struct ems_rop_ctx *c, struct store_message *msg, uint32_t start,
@@ -336,8 +298,12 @@ uint32_t ems_recipient_rows(struct ems_rop_ctx *c, struct store_message *msg, ui
 		struct rop_push p;
 		if (row_ids[i] < start)
 			continue;
+		rr->row = recipient_of(c->mem, &rows[i]);
+		if (rr->row == NULL)
+			return EC_OutOfMemory;
+		/* the encoder sizes the row */
 		rop_push_init_growable(&p, c->mem);
-		if (push_recipient_row(&p, &rows[i]) != ROP_OK)
+		if (rop_push_recipient(&p, &no_columns, rr->row) != ROP_OK)
 			return EC_GeneralFailure;
 		if (used + 10 + p.ofs > room && (out->count > 0 || !force_one))
 			break;
@@ -345,8 +311,7 @@ uint32_t ems_recipient_rows(struct ems_rop_ctx *c, struct store_message *msg, ui
 		rr->row_id = row_ids[i];
 		rr->recipient_type = type != NULL ? (uint8_t)type->v.i32 : 1;
 		rr->code_page_id = 0x04B0; /* [MS-OXCMSG] 2.2.3.6.2: Unicode */
-		rr->row.len = (uint32_t)p.ofs;
-		rr->row.data = p.data;
+		talloc_free(p.data);
 		out->count++;
 	}
 	return 0;
@@ -358,6 +323,8 @@ uint32_t ems_rop_read_recipients(struct ems_rop_ctx *c, const struct rop_request
                                  struct rop_response *resp)
 {
 	struct rop_recipient_rows *out = &resp->u.read_recipients.rows;
+	/* the rows are in the RecipientColumns of RopOpenMessage */
+	c->columns = &no_columns;
 	uint32_t ec = ems_recipient_rows(c, c->in->u.message.msg, req->u.read_recipients.row_id,
 	                                 c->space > 24 ? c->space - 24 : 0, true, out);
 

@@ -251,41 +251,36 @@ static inline struct rop_request et_open_message(uint8_t in, uint8_t out, uint64
 }
 
 /* A RecipientRow ([MS-OXCDATA] 2.8.3) of an SMTP recipient: flags U | D | E
- * | Type SMTP, the address and display name in UTF-16, then one extra
- * column (the caller's RopModifyRecipients column) whose 32-bit value is
- * extra. */
-static inline struct mapi_binary et_smtp_row(TALLOC_CTX *mem, const char *email, const char *name,
-                                             int32_t extra)
+ * | Type SMTP, the address and display name, then one extra column (the
+ * caller's RopModifyRecipients column, PtypInteger32) whose value is extra. */
+static inline struct rop_recipient *et_smtp_row(TALLOC_CTX *mem, const char *email,
+                                                const char *name, int32_t extra)
 {
-	struct rop_push p;
-	rop_push_init_growable(&p, mem);
-	rop_push_u16(&p, 0x0200 | 0x0010 | 0x0008 | 0x0003);
-	rop_push_utf16z(&p, email);
-	rop_push_utf16z(&p, name);
-	rop_push_u16(&p, 1); /* RecipientColumnCount */
-	rop_push_u8(&p, 0);  /* StandardPropertyRow */
-	rop_push_u32(&p, (uint32_t)extra);
-	struct mapi_binary b = {(uint32_t)p.ofs, p.data};
-	return b;
+	struct rop_recipient *r = talloc_zero(mem, struct rop_recipient);
+	struct mapi_propval *v = talloc_zero(mem, struct mapi_propval);
+	r->flags = ROP_RECIP_U | ROP_RECIP_D | ROP_RECIP_E | ROP_RECIP_SMTP;
+	r->email_address = talloc_strdup(mem, email);
+	r->display_name = talloc_strdup(mem, name);
+	v->tag = PROP_TAG(PT_LONG, 0x5FFF); /* the tests' column: PidTagRecipientTrackStatus */
+	v->v.i32 = extra;
+	r->props.vals.count = 1;
+	r->props.vals.vals = v;
+	return r;
 }
 
 /* A RecipientRow of an X500 (EX) recipient: U | D | Type X500DN, the DN
  * without the prefix_used bytes the client shares with the server's
  * DnPrefix, no extra columns. */
-static inline struct mapi_binary et_ex_row(TALLOC_CTX *mem, const char *prefix_and_dn,
-                                           uint8_t prefix_used, const char *name)
+static inline struct rop_recipient *et_ex_row(TALLOC_CTX *mem, const char *prefix_and_dn,
+                                              uint8_t prefix_used, const char *name)
 {
-	struct rop_push p;
-	rop_push_init_growable(&p, mem);
-	rop_push_u16(&p, 0x0200 | 0x0010 | 0x0001);
-	rop_push_u8(&p, prefix_used);
-	rop_push_u8(&p, 0); /* DisplayType DT_MAILUSER */
-	rop_push_asciiz(&p, prefix_and_dn + prefix_used);
-	rop_push_utf16z(&p, name);
-	rop_push_u16(&p, 0);
-	rop_push_u8(&p, 0);
-	struct mapi_binary b = {(uint32_t)p.ofs, p.data};
-	return b;
+	struct rop_recipient *r = talloc_zero(mem, struct rop_recipient);
+	r->flags = ROP_RECIP_U | ROP_RECIP_D | ROP_RECIP_X500DN;
+	r->address_prefix_used = prefix_used;
+	r->display_type = 0; /* DT_MAILUSER */
+	r->x500dn = talloc_strdup(mem, prefix_and_dn + prefix_used);
+	r->display_name = talloc_strdup(mem, name);
+	return r;
 }
 
 /* RopLogon as Outlook sends it (OUTLOOK-LADDER stage 5). */

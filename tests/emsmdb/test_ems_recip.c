@@ -22,33 +22,18 @@ static void test_recipient_name_flags(void)
 	uint32_t cols[] = {PROP_TAG(PT_LONG, 0x5FFF)};
 	struct rop_recipient_row rows[2];
 	struct rop_request q[5];
-	struct rop_push w;
 
 	test_begin("RecipientRow S and I flags: read on ModifyRecipients, set on ReadRecipients");
 	memset(rows, 0, sizeof(rows));
 	/* S and I: email, display, simple; the transmittable name is Carol's */
-	rop_push_init_growable(&w, mem);
-	rop_push_u16(&w, 0x0200 | 0x0400 | 0x0040 | 0x0010 | 0x0008 | 0x0003);
-	rop_push_utf16z(&w, "carol@example.com");
-	rop_push_utf16z(&w, "Carol");
-	rop_push_utf16z(&w, "carol");
-	rop_push_u16(&w, 1);
-	rop_push_u8(&w, 0);
-	rop_push_u32(&w, 0);
-	rows[0].row.len = (uint32_t)w.ofs;
-	rows[0].row.data = w.data;
+	rows[0].row = et_smtp_row(mem, "carol@example.com", "Carol", 0);
+	rows[0].row->flags |= ROP_RECIP_I | ROP_RECIP_S;
+	rows[0].row->simple_display_name = talloc_strdup(mem, "carol");
 	rows[0].recipient_type = 1;
 	/* T: a transmittable name of its own */
-	rop_push_init_growable(&w, mem);
-	rop_push_u16(&w, 0x0200 | 0x0020 | 0x0010 | 0x0008 | 0x0003);
-	rop_push_utf16z(&w, "dan@example.com");
-	rop_push_utf16z(&w, "Dan");
-	rop_push_utf16z(&w, "Daniel");
-	rop_push_u16(&w, 1);
-	rop_push_u8(&w, 0);
-	rop_push_u32(&w, 0);
-	rows[1].row.len = (uint32_t)w.ofs;
-	rows[1].row.data = w.data;
+	rows[1].row = et_smtp_row(mem, "dan@example.com", "Dan", 0);
+	rows[1].row->flags |= ROP_RECIP_T;
+	rows[1].row->transmittable_display_name = talloc_strdup(mem, "Daniel");
 	rows[1].row_id = 1;
 	rows[1].recipient_type = 2;
 	q[0] = et_rq(ROP_ID_CreateMessage, 0, 0);
@@ -67,27 +52,16 @@ static void test_recipient_name_flags(void)
 	test_assert_int(r->resps[2].return_value, 0);
 	const struct rop_recipient_rows *rr = &r->resps[2].u.read_recipients.rows;
 	test_assert_int(rr->count, 2);
-	struct rop_pull p;
-	uint16_t flags;
-	char *s[3];
 	if (rr->count == 2) {
-		rop_pull_init(&p, mem, rr->rows[0].row.data, rr->rows[0].row.len);
-		test_assert_int(rop_pull_u16(&p, &flags), ROP_OK);
-		test_assert_int(flags & 0x0460, 0x0440); /* S and I, no T */
-		for (int i = 0; i < 3; i++)
-			test_assert_int(rop_pull_utf16z(&p, &s[i]), ROP_OK);
-		test_assert_str(s[1], "Carol");
-		test_assert_str(s[2], "carol");
-		uint16_t ncols = 99;
-		test_assert_int(rop_pull_u16(&p, &ncols), ROP_OK);
-		test_assert_int(ncols, 0);
-		rop_pull_init(&p, mem, rr->rows[1].row.data, rr->rows[1].row.len);
-		test_assert_int(rop_pull_u16(&p, &flags), ROP_OK);
-		test_assert_int(flags & 0x0460, 0x0020); /* T only */
-		for (int i = 0; i < 3; i++)
-			test_assert_int(rop_pull_utf16z(&p, &s[i]), ROP_OK);
-		test_assert_str(s[1], "Dan");
-		test_assert_str(s[2], "Daniel");
+		const struct rop_recipient *c0 = rr->rows[0].row, *c1 = rr->rows[1].row;
+		test_assert_int(c0->flags & 0x0460, 0x0440); /* S and I, no T */
+		test_assert_str(c0->display_name, "Carol");
+		test_assert_str(c0->simple_display_name, "carol");
+		test_assert(c0->transmittable_display_name == NULL);
+		test_assert_int(c0->props.vals.count, 0);    /* RecipientColumnCount */
+		test_assert_int(c1->flags & 0x0460, 0x0020); /* T only */
+		test_assert_str(c1->display_name, "Dan");
+		test_assert_str(c1->transmittable_display_name, "Daniel");
 	}
 	test_end();
 	talloc_free(mem);
@@ -135,28 +109,17 @@ static void test_recipients(void)
 	const struct rop_recipient_rows *rr = &r->resps[3].u.read_recipients.rows;
 	test_assert_int(rr->count, 2);
 	test_assert_int(rr->rows[0].recipient_type, 1);
-	/* the SMTP row: flags, then EmailAddress and DisplayName in UTF-16 */
-	struct rop_pull p;
-	uint16_t flags;
-	char *email, *name;
-	rop_pull_init(&p, mem, rr->rows[0].row.data, rr->rows[0].row.len);
-	test_assert_int(rop_pull_u16(&p, &flags), ROP_OK);
-	test_assert_int(flags & 0x0007, 3);
-	test_assert((flags & 0x0218) == 0x0218);
-	test_assert_int(rop_pull_utf16z(&p, &email), ROP_OK);
-	test_assert_int(rop_pull_utf16z(&p, &name), ROP_OK);
-	test_assert_str(email, "bob@example.com");
-	test_assert_str(name, "Bob");
+	/* the SMTP row: Type SMTP, U, D, E */
+	const struct rop_recipient *row = rr->rows[0].row;
+	test_assert_int(row->flags & 0x0007, 3);
+	test_assert((row->flags & 0x0218) == 0x0218);
+	test_assert_str(row->email_address, "bob@example.com");
+	test_assert_str(row->display_name, "Bob");
 	/* the EX row: the full DN came back */
-	uint8_t b;
-	char *dn;
-	rop_pull_init(&p, mem, rr->rows[1].row.data, rr->rows[1].row.len);
-	test_assert_int(rop_pull_u16(&p, &flags), ROP_OK);
-	test_assert_int(flags & 0x0007, 1);
-	rop_pull_u8(&p, &b);
-	rop_pull_u8(&p, &b);
-	test_assert_int(rop_pull_asciiz(&p, &dn), ROP_OK);
-	test_assert_str(dn, t.user->legacy_dn);
+	row = rr->rows[1].row;
+	test_assert_int(row->flags & 0x0007, 1);
+	test_assert_int(row->address_prefix_used, 0);
+	test_assert_str(row->x500dn, t.user->legacy_dn);
 	test_assert_int(r->resps[4].return_value, EC_NotFound);
 	/* OpenMessage carries them too */
 	struct rop_request oq[2] = {et_open_message(0, 1, drafts, mid, 0x00)};
@@ -182,7 +145,7 @@ static void test_recipients(void)
 	test_assert_int(found, 1);
 	store_message_close(&msg);
 	/* remove one by an empty row, then all */
-	rows[0].row.len = 0;
+	rows[0].row = NULL;
 	q[1].u.modify_recipients.rows.count = 1;
 	q[2].u.save_changes_message.save_flags = 0x02;
 	q[3].u.read_recipients.row_id = 0;
@@ -196,10 +159,25 @@ static void test_recipients(void)
 	test_assert_int(r->resps[2].u.read_recipients.rows.rows[0].row_id, 1);
 	test_assert_int(r->resps[3].return_value, 0);
 	test_assert_int(r->resps[4].return_value, EC_NotFound);
-	/* a malformed RecipientRow */
-	rows[0].row.len = 3;
-	test_assert_int(et_exec(&t, mem, q + 1, 1, h2, 2, r), 0);
-	test_assert_int(r->resps[0].return_value, EC_InvalidParameter);
+	/* a RecipientRow the codec cannot read (cut after its flags) fails
+	 * the whole buffer: [MS-OXCROPS] 3.2.5.1 */
+	static const uint8_t cut_row[] = {
+	    0x0E, 0x00, 0x00,                         /* RopModifyRecipients, handle 0 */
+	    0x01, 0x00, 0xFF, 0x5F, 0x03, 0x00,       /* ColumnCount 1, the column */
+	    0x01, 0x00,                               /* RowCount */
+	    0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, /* RowId, type, RecipientRowSize */
+	    0x03, 0x02};                              /* RecipientFlags and no more */
+	struct rop_push ext;
+	struct mh_execute_resp eresp;
+	rop_push_init_growable(&ext, mem);
+	test_assert_int(
+	    rpc_ext_encode_rop_buffer(&ext, cut_row, sizeof(cut_row), h2, 1, RPC_EXT_ENCODE_LAST),
+	    ROP_OK);
+	test_assert_int(et_exec_raw(&t, mem, ext.data, ext.ofs,
+	                            RPC_EXT_PUL_NOCOMPRESSION | RPC_EXT_PUL_NOXORMAGIC, 0x40000,
+	                            &eresp),
+	                1);
+	test_assert_int(eresp.error_code, EC_RpcFormat);
 	test_end();
 	talloc_free(mem);
 }

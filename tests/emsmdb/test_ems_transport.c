@@ -193,17 +193,9 @@ static void test_named_delivery(void)
 	/* the recipient row carries the named property as a column too */
 	uint32_t rcols[] = {PROP_TAG(PT_LONG, 0x5FFF), PROP_TAG(PT_LONG, id)};
 	struct rop_recipient_row row = {.row_id = 0, .recipient_type = 1};
-	struct rop_push p;
-	rop_push_init_growable(&p, mem);
-	rop_push_u16(&p, 0x0200 | 0x0010 | 0x0008 | 0x0003);
-	rop_push_utf16z(&p, "dave@example.com");
-	rop_push_utf16z(&p, "Dave");
-	rop_push_u16(&p, 2);
-	rop_push_u8(&p, 0);
-	rop_push_u32(&p, 0);
-	rop_push_u32(&p, 77);
-	row.row.len = (uint32_t)p.ofs;
-	row.row.data = p.data;
+	struct mapi_propval rv[2] = {{.tag = rcols[0], .v.i32 = 0}, {.tag = rcols[1], .v.i32 = 77}};
+	row.row = et_smtp_row(mem, "dave@example.com", "Dave", 0);
+	row.row->props.vals = (struct mapi_propval_array){2, rv};
 	q[0] = et_rq(ROP_ID_CreateMessage, 0, 1);
 	q[0].u.create_message.folder_id = store_special_fid(t.mbox, STORE_FOLDER_OUTBOX);
 	q[1] = et_rq(ROP_ID_SetProperties, 1, 0);

@@ -202,18 +202,61 @@ static void fill_lists(TALLOC_CTX *ctx, const struct rop_field *f, void *base, u
 	}
 }
 
-static void fill_complex(TALLOC_CTX *ctx, const struct rop_field *f, void *base)
+/* n 0: an 8-bit X500DN row without properties; n 1: a Unicode SMTP row
+ * with S, I and the one sample column (RecipientColumns and the context
+ * columns are sample_cols). */
+static struct rop_recipient *sample_recipient(TALLOC_CTX *ctx, unsigned int n)
+{
+	struct rop_recipient *r = talloc_zero(ctx, struct rop_recipient);
+	if (n == 0) {
+		r->flags = ROP_RECIP_X500DN | ROP_RECIP_D;
+		r->address_prefix_used = 3;
+		r->display_type = 1;
+		r->x500dn = talloc_strdup(ctx, "/cn=x");
+		r->display_name = talloc_strdup(ctx, "X");
+		return r;
+	}
+	r->flags =
+	    ROP_RECIP_SMTP | ROP_RECIP_E | ROP_RECIP_D | ROP_RECIP_S | ROP_RECIP_I | ROP_RECIP_U;
+	r->email_address = talloc_strdup(ctx, "a@b.test");
+	r->display_name = talloc_strdup(ctx, "A");
+	r->simple_display_name = talloc_strdup(ctx, "a");
+	r->props = *sample_row(ctx);
+	return r;
+}
+
+static void fill_complex(TALLOC_CTX *ctx, const struct rop_field *f, void *base, unsigned int n)
 {
 	switch (f->kind) {
 	case FK_RECIP_OPEN8:
 	case FK_RECIP_READ8:
 	case FK_RECIP_MOD16: {
 		struct rop_recipient_rows *a = AT(base, f->ofs, struct rop_recipient_rows);
-		a->count = 1;
-		a->rows = talloc_zero(ctx, struct rop_recipient_row);
-		a->rows->recipient_type = 1;
-		a->rows->row.len = 3;
-		a->rows->row.data = (uint8_t *)talloc_memdup(ctx, "\x51\x00\x07", 3);
+		a->count = f->kind == FK_RECIP_MOD16 ? 2 : 1;
+		a->rows = talloc_zero_array(ctx, struct rop_recipient_row, 2);
+		a->rows[0].recipient_type = 1;
+		a->rows[0].row = sample_recipient(ctx, n);
+		/* ModifyRecipients: a row without RecipientRow removes it */
+		a->rows[1].row_id = 1;
+		break;
+	}
+	case FK_READ_STATES: {
+		struct rop_message_read_states *a =
+		    AT(base, f->ofs, struct rop_message_read_states);
+		a->count = 2;
+		a->states = talloc_zero_array(ctx, struct rop_message_read_state, 2);
+		a->states[0].message_id.len = 3;
+		a->states[0].message_id.data = (uint8_t *)talloc_memdup(ctx, "\x01\x02\x03", 3);
+		a->states[0].mark_as_read = 1;
+		break;
+	}
+	case FK_LTID_RANGES: {
+		struct rop_long_term_id_ranges *a =
+		    AT(base, f->ofs, struct rop_long_term_id_ranges);
+		a->count = n + 1;
+		a->ranges = talloc_zero_array(ctx, struct rop_long_term_id_range, 2);
+		memset(&a->ranges[0].min, 0x11, sizeof(a->ranges[0].min));
+		memset(&a->ranges[0].max, 0x22, sizeof(a->ranges[0].max));
 		break;
 	}
 	case FK_FLAGGED_VALS16: {
@@ -265,7 +308,7 @@ static void fill(TALLOC_CTX *ctx, const struct rop_field *f, void *base, unsigne
 		fill_scalar(f, base, n);
 		fill_aggregate(ctx, f, base, n);
 		fill_lists(ctx, f, base, n);
-		fill_complex(ctx, f, base);
+		fill_complex(ctx, f, base, n);
 	}
 }
 
