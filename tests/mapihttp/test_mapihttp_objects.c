@@ -443,6 +443,86 @@ static void attachment_round_trip(struct mht_sess *a, struct mht_sess *b, TALLOC
 	test_end();
 }
 
+static struct rop_recipient_row smtp_row(TALLOC_CTX *mem, uint32_t row_id, uint8_t type,
+                                         const char *email, const char *name)
+{
+	struct rop_recipient *r = talloc_zero(mem, struct rop_recipient);
+
+	/* [MS-OXCDATA] 2.8.3.1: Type SMTP, E, D, strings in UTF-16LE */
+	r->flags = ROP_RECIP_U | ROP_RECIP_D | ROP_RECIP_E | ROP_RECIP_SMTP;
+	r->email_address = talloc_strdup(mem, email);
+	r->display_name = talloc_strdup(mem, name);
+	return (struct rop_recipient_row){.row_id = row_id, .recipient_type = type, .row = r};
+}
+
+/* Opens mid in s (handle 3) and reads its recipient table with
+ * RopReadRecipients, decoded with the RecipientColumns the RopOpenMessage
+ * answer named ([MS-OXCMSG] 2.2.3.1.2, 2.2.3.6).  The rows, or NULL. */
+static const struct rop_recipient_rows *recipients(struct mht_sess *s, TALLOC_CTX *mem,
+                                                   uint64_t mid, uint16_t *open_count_r)
+{
+	struct rop_request q[2];
+
+	q[0] = open_message(3, mid, 0);
+	if (mht_execute(s, mem, q, 1) != 0 || s->n != 1 || s->resps[0].return_value != 0)
+		return NULL;
+	*open_count_r = s->resps[0].u.open_message.recipient_count;
+	s->columns = s->resps[0].u.open_message.recipient_columns;
+	q[0] = mht_rq(ROP_ID_ReadRecipients, 3, 0);
+	q[0].u.read_recipients.row_id = 0;
+	q[1] = mht_rq(ROP_ID_Release, 3, 0);
+	if (mht_execute(s, mem, q, 2) != 0 || s->n != 1 || s->resps[0].return_value != 0)
+		return NULL;
+	return &s->resps[0].u.read_recipients.rows;
+}
+
+static void recipients_round_trip(struct mht_sess *a, struct mht_sess *b, TALLOC_CTX *mem)
+{
+	struct rop_recipient_row rows[2] = {
+	    smtp_row(mem, 0, 1 /* To */, "bob@example.com", "Bob"),
+	    smtp_row(mem, 1, 2 /* Cc */, "carol@example.com", "Carol")};
+	const struct rop_recipient_rows *got;
+	struct rop_request q[2];
+	uint16_t open_count = 0;
+	uint64_t mid;
+
+	test_begin("recipients saved by one session read by the other; one removed");
+	mid = create_message(a, mem, "To two");
+	test_assert(mid != 0);
+	q[0] = mht_rq(ROP_ID_ModifyRecipients, 2, 0);
+	q[0].u.modify_recipients.rows.count = 2;
+	q[0].u.modify_recipients.rows.rows = rows;
+	q[1] = save_message(2);
+	test_assert_int(mht_execute(a, mem, q, 2), 0);
+	test_assert(a->n == 2 && a->resps[0].return_value == 0 && a->resps[1].return_value == 0);
+	got = recipients(b, mem, mid, &open_count);
+	test_assert(got != NULL);
+	test_assert_int(open_count, 2);
+	if (got != NULL) {
+		test_assert_int(got->count, 2);
+		for (uint16_t i = 0; i < got->count && i < 2; i++) {
+			const struct rop_recipient *r = got->rows[i].row;
+
+			test_assert_int(got->rows[i].row_id, i);
+			test_assert_int(got->rows[i].recipient_type, rows[i].recipient_type);
+			test_assert(r != NULL &&
+			            (r->flags & ROP_RECIP_TYPE_MASK) == ROP_RECIP_SMTP);
+			test_assert_str(r->email_address, rows[i].row->email_address);
+			test_assert_str(r->display_name, rows[i].row->display_name);
+		}
+	}
+	/* [MS-OXCMSG] 3.2.5.5: a row without RecipientRow removes that recipient */
+	rows[0].row = NULL;
+	q[0].u.modify_recipients.rows.count = 1;
+	test_assert_int(mht_execute(a, mem, q, 2), 0);
+	test_assert(a->n == 2 && a->resps[0].return_value == 0 && a->resps[1].return_value == 0);
+	got = recipients(b, mem, mid, &open_count);
+	test_assert(got != NULL && got->count == 1 && open_count == 1);
+	if (got != NULL && got->count == 1)
+		test_assert_str(got->rows[0].row->display_name, "Carol");
+	test_end();
+}
+
 int main(int argc, char **argv)
 {
 	TALLOC_CTX *root = talloc_new(NULL);
@@ -471,6 +551,7 @@ int main(int argc, char **argv)
 		large_stream(&a, &b, root);
 		named_properties(&a, &b, root);
 		attachment_round_trip(&a, &b, root);
+		recipients_round_trip(&a, &b, root);
 	}
 	if (daemon_.pid > 0) {
 		test_begin("the daemon stops cleanly");
