@@ -4,7 +4,8 @@
  * other saves ([MS-OXCMSG] 3.1.4), a body larger than one Execute buffer
  * written and read back in pieces through streams ([MS-OXCPRPT] 2.2.14-
  * 2.2.17), named properties mapped once per mailbox ([MS-OXCPRPT] 3.1.4.4,
- * 2.2.12, 2.2.13) and attachments ([MS-OXCMSG] 2.2.3.12-2.2.3.17).
+ * 2.2.12, 2.2.13), attachments ([MS-OXCMSG] 2.2.3.12-2.2.3.17) and recipients
+ * ([MS-OXCMSG] 2.2.3.5, 2.2.3.6).
  *
  *   test_mapihttp_objects MAPIHTTPD MAPIADMIN
  */
