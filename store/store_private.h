@@ -10,7 +10,9 @@
  *   meta    "ident" -> struct meta_ident; "globcnt" -> next gc (u64);
  *           "named" -> next named ID (u16); "quota" -> 3 x u64;
  *           "size" -> total message bytes (u64); "special" -> gc[] of folders;
- *           "chunkfmt" -> 1 when chunks are LZ4-framed (absent: raw)
+ *           "chunkfmt" -> 1 when chunks are LZ4-framed (absent: raw);
+ *           "peruser" | database GUID | GLOBCNT -> per-user data row
+ *           (store_peruser.c)
  *   obj     gc -> struct obj_hdr + property blob (store_codec.c)
  *   child   parent gc | kind | gc -> ""            children of a folder
  *   idx     parent gc | kind | field | value(BE 8) | gc -> ""
