@@ -61,7 +61,8 @@ extern const struct mh_endpoint_ops mh_nspi_ops;
 struct mh_session {
 	struct mh_server *srv;
 	const struct mh_endpoint_ops *ep_ops;
-	struct mh_session *hnext; /* hash chain */
+	struct mh_session *hnext; /* hash chain by id */
+	struct mh_session *pnext; /* hash chain by address (srv->by_addr) */
 	char id[MH_CONTEXT_LEN + 1];
 	char seq[MH_SEQUENCE_LEN + 1];
 	char *user;
@@ -115,6 +116,8 @@ struct mh_server {
 	pthread_t timer;
 	bool timer_running, stopping, shutting_down;
 	struct mh_session *buckets[MH_BUCKETS];
+	/* the same contexts by address: an engine event names one by pointer */
+	struct mh_session *by_addr[MH_BUCKETS];
 	unsigned session_count;
 	struct mh_call *active;
 };

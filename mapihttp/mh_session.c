@@ -61,6 +61,11 @@ static unsigned bucket_of(const char *id)
 	return h % MH_BUCKETS;
 }
 
+static unsigned bucket_of_addr(const void *p)
+{
+	return (unsigned)(((uintptr_t)p >> 4) % MH_BUCKETS);
+}
+
 static bool is_context_id(const char *v)
 {
 	size_t i;
@@ -93,7 +98,13 @@ static void unlink_locked(struct mh_session *s)
 			break;
 		}
 	}
-	s->hnext = NULL;
+	for (pp = &s->srv->by_addr[bucket_of_addr(s)]; *pp != NULL; pp = &(*pp)->pnext) {
+		if (*pp == s) {
+			*pp = s->pnext;
+			break;
+		}
+	}
+	s->hnext = s->pnext = NULL;
 	s->linked = false;
 	s->srv->session_count--;
 }
@@ -158,11 +169,13 @@ struct mh_session *mh_session_new(struct mh_call *call)
 void mh_session_insert(struct mh_session *s)
 {
 	struct mh_server *srv = s->srv;
-	unsigned b = bucket_of(s->id);
+	unsigned b = bucket_of(s->id), a = bucket_of_addr(s);
 
 	pthread_mutex_lock(&srv->lock);
 	s->hnext = srv->buckets[b];
 	srv->buckets[b] = s;
+	s->pnext = srv->by_addr[a];
+	srv->by_addr[a] = s;
 	s->linked = true;
 	srv->session_count++;
 	pthread_mutex_unlock(&srv->lock);
@@ -382,7 +395,8 @@ void mh_session_event(struct mh_session *s)
 /* The engine's event callback may still run after the session stopped
  * watching (it is called outside the engine's lock), so its argument is
  * checked against the live contexts of the one registered server before
- * use. */
+ * use: by address, one hash chain, not a walk over every context under
+ * the server's lock for each event. */
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mh_server *registry;
 
@@ -405,16 +419,15 @@ void mh_session_event_unchecked(void *arg)
 	srv = registry;
 	if (srv != NULL) {
 		pthread_mutex_lock(&srv->lock);
-		for (unsigned b = 0; b < MH_BUCKETS && w == NULL; b++) {
-			for (struct mh_session *s = srv->buckets[b]; s != NULL; s = s->hnext) {
-				if (s != arg)
-					continue;
-				w = s->waiter;
-				s->waiter = NULL;
-				if (w != NULL)
-					active_remove_locked(w);
-				break;
-			}
+		for (struct mh_session *s = srv->by_addr[bucket_of_addr(arg)]; s != NULL;
+		     s = s->pnext) {
+			if (s != arg)
+				continue;
+			w = s->waiter;
+			s->waiter = NULL;
+			if (w != NULL)
+				active_remove_locked(w);
+			break;
 		}
 		pthread_mutex_unlock(&srv->lock);
 	}
