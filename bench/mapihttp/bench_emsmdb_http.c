@@ -37,7 +37,9 @@
  * Prints `name: value unit` lines.
  *
  *   bench_emsmdb_http MAPIHTTPD MAPIADMIN [SECONDS [MODES]]
- *   (MODES: comma-separated closed,open,sweep,memory)
+ *   (MODES: comma-separated closed,open,sweep,memory; the environment's
+ *   BENCH_EMSMDB_CONFIG is added to the daemon's [mapi] section, e.g.
+ *   "workers = 2")
  */
 #include <dirent.h>
 #include <errno.h>
@@ -790,7 +792,8 @@ int main(int argc, char **argv)
 	static const unsigned rounds[] = {1, 16, 256};
 	double closed[3] = {0, 0, 0};
 	TALLOC_CTX *root = talloc_new(NULL);
-	const char *modes;
+	const char *modes, *extra;
+	char *config;
 	struct mht_daemon d;
 	struct rlimit rl;
 	char *dir;
@@ -808,9 +811,14 @@ int main(int argc, char **argv)
 	log_set_level(LOG_LEVEL_WARN);
 	dir = mht_tempdir(root);
 	provision(root, argv[2], dir);
-	if (mht_daemon_start(root, argv[1], dir,
-	                     "[server]\nlog_level = warn\n[mapi]\nnotification_wait = 600\n",
-	                     &d) < 0)
+	/* BENCH_EMSMDB_CONFIG: extra daemon keys, e.g. "workers = 2" (in [mapi]) */
+	extra = getenv("BENCH_EMSMDB_CONFIG");
+	config = talloc_asprintf(
+	    root, "[server]\nlog_level = warn\n[mapi]\nnotification_wait = 600\n%s\n",
+	    extra != NULL ? extra : "");
+	if (extra != NULL)
+		printf("daemon_config_extra: \"%s\"\n", extra);
+	if (config == NULL || mht_daemon_start(root, argv[1], dir, config, &d) < 0)
 		die("daemon");
 	g_port = d.port;
 	g_auth = mht_client_new(root, d.port, "alice@x.test", "alice-pw")->auth;
