@@ -26,6 +26,9 @@ int mc_cmd_replay(struct mc_cli *cli, int argc, char **argv)
 		ret = mc_cli_fail(cli);
 		goto out;
 	}
+	if (res.known_differences > 0)
+		printf("known differences: %u (in entries marked known_difference)\n",
+		       res.known_differences);
 	printf("replayed: %u requests, %u skipped, %u differences\n", res.requests, res.skipped,
 	       res.differences);
 	if (res.differences > 0)

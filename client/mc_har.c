@@ -40,6 +40,7 @@ int mc_har_add(struct mc_har *har, const struct mc_har_entry *e)
 	c->method = talloc_strdup(a, e->method);
 	c->url = talloc_strdup(a, e->url);
 	c->comment = e->comment ? talloc_strdup(a, e->comment) : NULL;
+	c->example = e->example ? talloc_strdup(a, e->example) : NULL;
 	c->req_headers = copy_headers(a, e->req_headers, e->req_header_count);
 	c->resp_headers = copy_headers(a, e->resp_headers, e->resp_header_count);
 	c->req_body =
@@ -125,6 +126,8 @@ static json_object *entry_json(const struct mc_har_entry *e)
 	json_object_object_add(o, "timings", t);
 	if (e->comment != NULL)
 		json_object_object_add(o, "comment", json_object_new_string(e->comment));
+	if (e->example != NULL)
+		json_object_object_add(o, "_example", json_tokener_parse(e->example));
 	return o;
 }
 
@@ -142,6 +145,8 @@ int mc_har_write(const struct mc_har *har, const char *path)
 	json_object_object_add(log, "entries", entries);
 	if (har->comment != NULL)
 		json_object_object_add(log, "comment", json_object_new_string(har->comment));
+	if (har->seed != NULL)
+		json_object_object_add(log, "_seed", json_tokener_parse(har->seed));
 	json_object_object_add(root, "log", log);
 	const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 	                                                            JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -250,6 +255,8 @@ static int read_entry(TALLOC_CTX *mem_ctx, json_object *o, struct mc_har_entry *
 	e->url = talloc_strdup(mem_ctx, str_of(rq, "url"));
 	if (str_of(o, "comment") != NULL)
 		e->comment = talloc_strdup(mem_ctx, str_of(o, "comment"));
+	if (json_object_object_get_ex(o, "_example", &v))
+		e->example = talloc_strdup(mem_ctx, json_object_to_json_string(v));
 	if (json_object_object_get_ex(rq, "postData", &pd)) {
 		if (read_body(mem_ctx, pd, "_encoding", &e->req_body, &e->req_body_len) < 0)
 			return -1;
@@ -285,6 +292,9 @@ struct mc_har *mc_har_read(TALLOC_CTX *mem_ctx, const char *path, const char **e
 	}
 	if (str_of(log, "comment") != NULL)
 		har->comment = talloc_strdup(har, str_of(log, "comment"));
+	json_object *seed;
+	if (json_object_object_get_ex(log, "_seed", &seed))
+		har->seed = talloc_strdup(har, json_object_to_json_string(seed));
 	size_t n = json_object_array_length(entries);
 	har->entries = talloc_zero_array(har, struct mc_har_entry, n + 1);
 	for (size_t i = 0; i < n; i++) {

@@ -34,10 +34,16 @@ struct mc_har_entry {
 	size_t resp_body_len;
 	double time_ms;
 	char *comment; /* the entry's comment, or NULL */
+	/* "_example": a specification example to replay in seed mode
+	 * (mc_replay_seed.h), its JSON text; NULL when absent */
+	char *example;
 };
 
 struct mc_har {
 	char *comment; /* log.comment: what the file holds and where from */
+	/* log "_seed": the mailbox state the entries assume (mc_replay_seed.h),
+	 * its JSON text; NULL when absent */
+	char *seed;
 	struct mc_har_entry *entries;
 	size_t count;
 };

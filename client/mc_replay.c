@@ -249,13 +249,23 @@ int mc_replay(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *address,
 	    .mem_ctx = talloc_new(mem_ctx), .s = s, .address = address, .out = out};
 	int ret = 0;
 	memset(res_r, 0, sizeof(*res_r));
+	/* seed mode: the mailbox the examples assume, made first */
+	if (har->seed != NULL) {
+		if (mc_discover(r.mem_ctx, s, address, &(struct mc_discovery){0}) < 0 ||
+		    mc_replay_seed(r.mem_ctx, &r, har->seed) < 0)
+			ret = -1;
+		r.discovered = true;
+	}
 	for (size_t i = 0; i < har->count && ret == 0; i++) {
 		const struct mc_har_entry *e = &har->entries[i];
 		const char *type =
 		    mc_har_header(e->req_headers, e->req_header_count, "X-RequestType");
 		TALLOC_CTX *tmp = talloc_new(r.mem_ctx);
 		unsigned n = (unsigned)i + 1;
-		if (type != NULL) {
+		if (e->example != NULL) {
+			ret = mc_replay_example(tmp, &r, e->example, n);
+			res_r->requests++;
+		} else if (type != NULL) {
 			ret = replay_mapi(tmp, &r, e, type, n);
 			res_r->requests++;
 		} else if (strstr(e->url, "/autodiscover/") != NULL ||
@@ -270,7 +280,10 @@ int mc_replay(TALLOC_CTX *mem_ctx, struct mc_session *s, const char *address,
 		}
 		talloc_free(tmp);
 	}
+	if (ret == 0 && mc_replay_seed_end(r.mem_ctx, &r) < 0)
+		ret = -1;
 	res_r->differences = r.differences;
+	res_r->known_differences = r.known_differences;
 	talloc_free(r.mem_ctx);
 	return ret;
 }

@@ -11,6 +11,7 @@
 #include <talloc.h>
 
 #include "mc_replay.h"
+#include "mc_store.h"
 #include "mh_nspi.h"
 #include "rop.h"
 
@@ -19,6 +20,13 @@ struct mc_replay_sub {
 };
 struct mc_replay_id {
 	uint64_t from, to;
+};
+
+/* An object the seed made (mc_replay_seed.c): a folder (mid 0) or a
+ * message. */
+struct mc_replay_obj {
+	char *ref;
+	uint64_t fid, mid;
 };
 
 struct mc_replay_guid {
@@ -48,7 +56,12 @@ struct mc_replay_state {
 	size_t handle_count;
 	/* the columns of the last RopSetColumns, for QueryRows answers */
 	struct mapi_proptag_array *columns;
+	/* the seeded mailbox: the logon and the objects made */
+	struct mc_logon *logon;
+	struct mc_replay_obj *objs;
+	size_t obj_count;
 	unsigned differences, entry_differences;
+	unsigned known_differences; /* in entries marked known_difference */
 	char *live_display_name;
 };
 
@@ -89,6 +102,24 @@ void mc_replay_nspi_learn(TALLOC_CTX *mem_ctx, struct mc_replay_state *r, enum n
  * ones, so that only MIds mapped otherwise show as differences. */
 int mc_replay_nspi_map_answer(TALLOC_CTX *mem_ctx, const struct mc_replay_state *r,
                               enum nspi_request_type t, const uint8_t **body, size_t *len);
+
+/* Every recorded 8-byte ID and server GUID in data replaced by its live
+ * one (mc_replay_rewrite.c). */
+void mc_replay_replace_ids(const struct mc_replay_state *r, uint8_t *data, size_t len);
+
+/* Seed mode (mc_replay_seed.c): RopLogon, then the folders and messages
+ * of the log's "_seed" (JSON text) made, their IDs learned. */
+int mc_replay_seed(TALLOC_CTX *mem_ctx, struct mc_replay_state *r, const char *seed);
+/* The seeded session's Disconnect (0 when there was none). */
+int mc_replay_seed_end(TALLOC_CTX *mem_ctx, struct mc_replay_state *r);
+/* 1 and the IDs of the well-known folder or seeded object ref (*mid_r 0
+ * for a folder), 0 when there is none. */
+int mc_replay_seed_find(const struct mc_replay_state *r, const char *ref, uint64_t *fid_r,
+                        uint64_t *mid_r);
+/* An entry's "_example" (JSON text) replayed as entry n
+ * (mc_replay_example.c). */
+int mc_replay_example(TALLOC_CTX *mem_ctx, struct mc_replay_state *r, const char *example,
+                      unsigned n);
 
 /* Compares the two printed answers (modified in place), printing the
  * differences that matter and counting them in r->differences. */

@@ -70,7 +70,7 @@ static void replace_bytes(uint8_t *data, size_t len, const uint8_t *from, const 
 
 /* Every recorded 8-byte ID and server GUID in the encoded ROPs replaced
  * by its live one. */
-static void replace_ids(const struct mc_replay_state *r, uint8_t *data, size_t len)
+void mc_replay_replace_ids(const struct mc_replay_state *r, uint8_t *data, size_t len)
 {
 	for (size_t k = 0; k < r->guid_count; k++)
 		replace_bytes(data, len, r->guids[k].from, r->guids[k].to, 16);
@@ -154,7 +154,7 @@ static int rewrite_execute(TALLOC_CTX *mem_ctx, struct mc_replay_state *r, const
 	}
 	if (has_rows)
 		ctx->columns = r->columns;
-	replace_ids(r, rops.data, rops.ofs);
+	mc_replay_replace_ids(r, rops.data, rops.ofs);
 	replace_strings(mem_ctx, r, rops.data, rops.ofs);
 	for (size_t i = 0; i < buf.handle_count; i++)
 		buf.handles[i] = (uint32_t)mc_replay_map_handle(r, buf.handles[i]);

@@ -26,7 +26,15 @@ EXIT_FAIL, EXIT_USAGE = 1, 2
 # replayed in this order: the recorded list session expects the message
 # the recorded send session delivers
 ORDER = ["MS-OXCMAPIHTTP-2.2.4.1-2.2.5.1-connect-bind.har", "mapiclient-ladder.har",
-         "mapiclient-resolve.har", "mapiclient-send.har", "mapiclient-list.har"]
+         "mapiclient-resolve.har", "mapiclient-send.har", "mapiclient-list.har",
+         # seed mode: the specifications' ROP examples on the mailbox they assume
+         "MS-OXCTABL-4.3-4.5.3-contents-table.har", "MS-OXCPRPT-4.3.1-setproperties.har",
+         "MS-OXCFOLD-4.5.1-movefolder.har", "MS-OXORULE-4.2.2-rules-table.har"]
+# Entries marked "known_difference" (the server is known to answer
+# otherwise than the specification): replayed, their diff printed in the
+# test log, counted apart.  The number of such entries per capture: when
+# the server is fixed the count drops and this table must follow.
+KNOWN = {"MS-OXCPRPT-4.3.1-setproperties.har": 1, "MS-OXORULE-4.2.2-rules-table.har": 1}
 USER_OF = {"mapiclient-list.har": "bob@x.test"}
 
 
@@ -83,8 +91,15 @@ class Replay(unittest.TestCase):
             self.assertIn("capture: %s\n" % comment, out)
             n = len(load(os.path.join(CAPTURES, name))["log"]["entries"])
             self.assertRegex(out, r"\nreplayed: %d requests, 0 skipped, 0 differences\n$" % n)
+            known = re.findall(r"^request \d+: .*: \d+ differences?, known: ", out, re.M)
+            self.assertEqual(len(known), KNOWN.get(name, 0), out)
+            if known:
+                # visible in the test log, never silently skipped
+                sys.stderr.write("KNOWN DIFFERENCES in %s:\n%s" % (name, out))
+                continue
             for line in out.splitlines()[1:-1]:
-                self.assertRegex(line, r"^request \d+: .*(: same|discovered again for)")
+                self.assertRegex(line, r"^(request \d+: .*(: same|discovered again for)|"
+                                       r"seed: \d+ folders and messages made, \d+ IDs mapped)")
         # the replayed send really delivered: the message the recorded list
         # session saw is in bob's Inbox of this fresh server
         subjects = [m[3] for m in mail.listing("bob@x.test", "Inbox")]
@@ -182,6 +197,57 @@ class Replay(unittest.TestCase):
         for t in ("DNToMId", "GetProps", "QueryRows"):
             self.assertRegex(out, r"\nrequest \d+: %s: same\n" % t)
         self.assertTrue(out.endswith("replayed: 8 requests, 0 skipped, 0 differences\n"), out)
+
+    def test_7_spec_example_differs(self):
+        """A seeded specification example whose printed answer is changed
+        (a row's subject) fails with the field printed; the seed made on a
+        fresh folder."""
+        h = load(os.path.join(CAPTURES, "MS-OXCTABL-4.3-4.5.3-contents-table.har"))
+        h["log"]["_seed"]["folders"][0]["name"] = "Spec Table Changed"
+        ex = h["log"]["entries"][1]["_example"]
+        ex["response"] = ex["response"].replace("Beta".encode("utf-16-le").hex(),
+                                                "Bxta".encode("utf-16-le").hex())
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "bad.har")
+            with open(bad, "w") as f:
+                json.dump(h, f)
+            rc, out, err = mail.run("alice@x.test", "replay", bad)
+        self.assertEqual(rc, EXIT_FAIL, out + err)
+        self.assertIn("request 1: Execute ([MS-OXCTABL] 4.3.1 / 4.3.2): same\n", out)
+        self.assertRegex(out, r"request 2: Execute \(\[MS-OXCTABL\] 4\.5\.3\.1\): 1 difference\n"
+                              r"  - +value: \"Bxta\"\n  \+ +value: \"Beta\"\n")
+        self.assertTrue(out.endswith("replayed: 2 requests, 0 skipped, 1 differences\n"), out)
+
+    def test_8_seed_ids_mapped(self):
+        """The MoveFolder example names the folder to move by the
+        specification's FolderId (0001-00000E8EDF36): the seed maps it to
+        the folder made, which the move really moved."""
+        h = load(os.path.join(CAPTURES, "MS-OXCFOLD-4.5.1-movefolder.har"))
+        for f in h["log"]["_seed"]["folders"]:
+            f["name"] = f["name"].replace("Spec Move", "Mapped Move")
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "move.har")
+            with open(path, "w") as f:
+                json.dump(h, f)
+            rc, out, err = mail.run("alice@x.test", "replay", path)
+        self.assertEqual(rc, 0, out + err)
+        self.assertIn("seed: 3 folders and messages made, 1 IDs mapped\n", out)
+        rc, out, err = mail.run("alice@x.test", "folders")
+        self.assertEqual(rc, 0, err)
+        lines = out.splitlines()
+        target = [i for i, x in enumerate(lines) if "Mapped Move Target" in x]
+        source = [i for i, x in enumerate(lines) if "Mapped Move Source" in x]
+        self.assertEqual(len(target), 1, out)
+        self.assertEqual(len(source), 1, out)
+        # Folder1 is listed under the target now, not under the source
+        indent = len(lines[target[0]]) - len(lines[target[0]].lstrip())
+        nxt = lines[target[0] + 1]
+        self.assertIn("Folder1", nxt, out)
+        self.assertGreater(len(nxt) - len(nxt.lstrip()), indent, out)
+        after_source = lines[source[0] + 1] if source[0] + 1 < len(lines) else ""
+        self.assertFalse("Folder1" in after_source and
+                         len(after_source) - len(after_source.lstrip()) >
+                         len(lines[source[0]]) - len(lines[source[0]].lstrip()), out)
 
     def test_5_not_a_har(self):
         with tempfile.NamedTemporaryFile("w", suffix=".har") as f:
