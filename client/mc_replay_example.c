@@ -245,16 +245,17 @@ static int run(struct example *x, json_object *ex, unsigned n, bool known)
 	fclose(r->out);
 	r->out = saved;
 	unsigned d = r->differences - before;
+	const char *sections = jstr(ex, "sections") ? jstr(ex, "sections") : "example";
+	const char *why = jstr(ex, "known_difference") ? jstr(ex, "known_difference") : "";
 	if (known) {
 		r->differences = before;
 		r->known_differences += d;
 	}
 	if (d == 0)
-		fprintf(r->out, "request %u: Execute (%s): same\n", n, jstr(ex, "sections"));
+		fprintf(r->out, "request %u: Execute (%s): same\n", n, sections);
 	else
-		fprintf(r->out, "request %u: Execute (%s): %u difference%s%s%s\n%s", n,
-		        jstr(ex, "sections"), d, d == 1 ? "" : "s", known ? ", known: " : "",
-		        known ? jstr(ex, "known_difference") : "", buf);
+		fprintf(r->out, "request %u: Execute (%s): %u difference%s%s%s\n%s", n, sections, d,
+		        d == 1 ? "" : "s", known ? ", known: " : "", why, buf);
 	free(buf);
 	return 0;
 }

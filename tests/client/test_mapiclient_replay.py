@@ -249,6 +249,31 @@ class Replay(unittest.TestCase):
                          len(after_source) - len(after_source.lstrip()) >
                          len(lines[source[0]]) - len(lines[source[0]].lstrip()), out)
 
+    def test_9_bad_seed_mode(self):
+        """Seed-mode input that does not hold together is refused with a
+        usage error naming the problem, never a crash: an _example without
+        a _seed, a seed message in an unknown folder, a step not known."""
+        spec = load(os.path.join(CAPTURES, "MS-OXCFOLD-4.5.1-movefolder.har"))
+        no_seed = json.loads(json.dumps(spec))
+        del no_seed["log"]["_seed"]
+        bad_folder = json.loads(json.dumps(spec))
+        bad_folder["log"]["_seed"] = {"messages": [{"ref": "X", "folder": "Nowhere",
+                                                    "props": []}]}
+        bad_step = json.loads(json.dumps(spec))
+        bad_step["log"]["_seed"]["folders"][0]["name"] = "Bad Step Source"
+        bad_step["log"]["entries"][0]["_example"]["steps"][0]["rop"] = "Teleport"
+        cases = [(no_seed, "entry 1: an _example without a _seed"),
+                 (bad_folder, "_seed: message X: no ref, folder or props"),
+                 (bad_step, "_example: step 0 not understood")]
+        with tempfile.TemporaryDirectory() as d:
+            for h, want in cases:
+                path = os.path.join(d, "bad.har")
+                with open(path, "w") as f:
+                    json.dump(h, f)
+                rc, out, err = mail.run("alice@x.test", "replay", path)
+                self.assertEqual(rc, EXIT_USAGE, out + err)
+                self.assertIn(want, err)
+
     def test_5_not_a_har(self):
         with tempfile.NamedTemporaryFile("w", suffix=".har") as f:
             f.write('{"log": {}}')
