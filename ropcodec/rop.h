@@ -107,7 +107,15 @@ struct rop_codec {
 	const struct rop_field *err_resp;
 	enum rop_codec_status status;
 	const char *note;
+	/* a warning ReturnValue the success body still follows, or 0: the
+	 * ROP succeeded in part and says which part in the body */
+	uint32_t warn_value;
 };
+
+/* The body layout a response with ReturnValue rv carries: the success
+ * body for 0 and the codec's warn_value, err_resp for its err_value, NULL
+ * (nothing after ReturnValue) for any other value. */
+const struct rop_field *rop_codec_resp_fields(const struct rop_codec *c, uint32_t rv);
 
 /* One row of rop_ids.def. */
 struct rop_info {

@@ -91,7 +91,7 @@ const struct rop_codec rop_codec_get_search_criteria =
 #define PARTIAL_CODEC(req)                                                                         \
 	{                                                                                          \
 		req, rop_fields_partial_resp, ROP_EC_DST_NULL_OBJECT,                              \
-		    rop_fields_partial_null_dest_resp, ROP_CODEC_FULL, NULL                        \
+		    rop_fields_partial_null_dest_resp, ROP_CODEC_FULL, NULL, 0                     \
 	}
 
 /* [MS-OXCROPS] 2.2.4.6 RopMoveCopyMessages */

@@ -54,7 +54,7 @@ static const struct rop_field ft_get_buffer_busy[] = {
     RF_END,
 };
 const struct rop_codec rop_codec_fast_transfer_source_get_buffer = {
-    ft_get_buffer_req, ft_get_buffer_resp, 0x00000480, ft_get_buffer_busy, ROP_CODEC_FULL, NULL};
+    ft_get_buffer_req, ft_get_buffer_resp, 0x00000480, ft_get_buffer_busy, ROP_CODEC_FULL, NULL, 0};
 
 /* [MS-OXCROPS] 2.2.12.5 .. 2.2.12.8: the FastTransfer source ROPs */
 static const struct rop_field ft_copy_folder_req[] = {

@@ -1,4 +1,5 @@
 /* ROPs of [MS-OXCPRPT] 2.2, layouts of [MS-OXCROPS] 2.2.8 and 2.2.9. */
+#include "rop_errors.h"
 #include "rop_shared.h"
 
 /* [MS-OXCROPS] 2.2.8.1 RopGetPropertyIdsFromNames */
@@ -11,8 +12,19 @@ static const struct rop_field propids_resp[] = {
     RF(FK_PROPIDS16, struct rop_propids_resp, ids),
     RF_END,
 };
-const struct rop_codec rop_codec_get_property_ids_from_names =
-    ROP_CODEC(get_property_ids_from_names_req, propids_resp);
+/* [MS-OXCPRPT] 2.2.12.2, 3.2.5.10: a name that cannot be mapped answers
+ * PropertyId 0x0000 in its place and the ROP ecWarnWithErrors
+ * (MAPI_W_ERRORS_RETURNED, [MS-OXCDATA] 2.4.1).  The warning reports a
+ * partial success whose detail is in the PropertyIds, so the success
+ * buffer ([MS-OXCROPS] 2.2.8.1.2, drawn there with ReturnValue 0) still
+ * follows, as IMAPIProp::GetIDsFromNames returns its tag array with
+ * MAPI_W_ERRORS_RETURNED. */
+const struct rop_codec rop_codec_get_property_ids_from_names = {
+    .req = get_property_ids_from_names_req,
+    .resp = propids_resp,
+    .status = ROP_CODEC_FULL,
+    .warn_value = EC_ErrorsReturned,
+};
 
 /* [MS-OXCROPS] 2.2.8.2 RopGetNamesFromPropertyIds */
 static const struct rop_field propids_req[] = {
@@ -103,15 +115,20 @@ static const struct rop_field copy_to_req[] = {
     RF(FK_TAGS16, struct rop_copy_to_req, excluded_tags),
     RF_END,
 };
-const struct rop_codec rop_codec_copy_properties = {
-    copy_properties_req,       rop_fields_problems_resp, ROP_EC_DST_NULL_OBJECT,
-    rop_fields_null_dest_resp, ROP_CODEC_FULL,           NULL};
+const struct rop_codec rop_codec_copy_properties = {copy_properties_req,
+                                                    rop_fields_problems_resp,
+                                                    ROP_EC_DST_NULL_OBJECT,
+                                                    rop_fields_null_dest_resp,
+                                                    ROP_CODEC_FULL,
+                                                    NULL,
+                                                    0};
 const struct rop_codec rop_codec_copy_to = {copy_to_req,
                                             rop_fields_problems_resp,
                                             ROP_EC_DST_NULL_OBJECT,
                                             rop_fields_null_dest_resp,
                                             ROP_CODEC_FULL,
-                                            NULL};
+                                            NULL,
+                                            0};
 
 /* [MS-OXCROPS] 2.2.8.13 RopProgress */
 static const struct rop_field progress_req[] = {
@@ -201,9 +218,13 @@ static const struct rop_field copy_to_stream_null_dest[] = {
     RF(FK_U64, struct rop_copy_to_stream_resp, written_byte_count),
     RF_END,
 };
-const struct rop_codec rop_codec_copy_to_stream = {copy_to_stream_req,     copy_to_stream_resp,
-                                                   ROP_EC_DST_NULL_OBJECT, copy_to_stream_null_dest,
-                                                   ROP_CODEC_FULL,         NULL};
+const struct rop_codec rop_codec_copy_to_stream = {copy_to_stream_req,
+                                                   copy_to_stream_resp,
+                                                   ROP_EC_DST_NULL_OBJECT,
+                                                   copy_to_stream_null_dest,
+                                                   ROP_CODEC_FULL,
+                                                   NULL,
+                                                   0};
 
 /* [MS-OXCROPS] 2.2.9.10 RopLockRegionStream / 2.2.9.11 RopUnlockRegionStream */
 static const struct rop_field region_req[] = {

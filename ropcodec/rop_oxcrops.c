@@ -5,7 +5,7 @@ const struct rop_field rop_fields_none[] = {RF_END};
 
 /* [MS-OXCROPS] 2.2.15.3 RopRelease: the header only, no response. */
 const struct rop_codec rop_codec_release = {
-    rop_fields_none, rop_fields_none, 0, NULL, ROP_CODEC_FULL, NULL};
+    rop_fields_none, rop_fields_none, 0, NULL, ROP_CODEC_FULL, NULL, 0};
 
 /* [MS-OXCROPS] 2.2.15.2.1 RopBackoff: LogonId, Duration, BackoffRopCount,
  * BackoffRopData, AdditionalDataSize, AdditionalData. */
@@ -17,7 +17,7 @@ static const struct rop_field backoff_resp[] = {
     RF_END,
 };
 const struct rop_codec rop_codec_backoff = {rop_fields_none, backoff_resp, 0, NULL,
-                                            ROP_CODEC_FULL,  NULL};
+                                            ROP_CODEC_FULL,  NULL,         0};
 
 /* [MS-OXCROPS] 2.2.15.1.1 RopBufferTooSmall: SizeNeeded, then the request
  * bytes not executed, to the end of the ROP buffer. */
@@ -27,7 +27,7 @@ static const struct rop_field buffer_too_small_resp[] = {
     RF_END,
 };
 const struct rop_codec rop_codec_buffer_too_small = {
-    rop_fields_none, buffer_too_small_resp, 0, NULL, ROP_CODEC_FULL, NULL};
+    rop_fields_none, buffer_too_small_resp, 0, NULL, ROP_CODEC_FULL, NULL, 0};
 
 /* Shared shapes. */
 const struct rop_field rop_fields_table_flags_req[] = {

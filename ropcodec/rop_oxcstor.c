@@ -36,8 +36,8 @@ static const struct rop_field logon_redirect[] = {
     RF(FK_ASCIIZ_SIZE8, LR, server_name),
     RF_END,
 };
-const struct rop_codec rop_codec_logon = {logon_req,      logon_resp,     0x00000478,
-                                          logon_redirect, ROP_CODEC_FULL, NULL};
+const struct rop_codec rop_codec_logon = {logon_req,      logon_resp, 0x00000478, logon_redirect,
+                                          ROP_CODEC_FULL, NULL,       0};
 
 /* [MS-OXCROPS] 2.2.3.2 RopGetReceiveFolder */
 static const struct rop_field message_class_req[] = {

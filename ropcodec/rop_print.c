@@ -534,9 +534,6 @@ void rop_print_response(struct rop_printer *pr, const struct rop_response *resp)
 		hname = "SourceHandleIndex";
 	rop_printf(pr, "%s: %u", hname, resp->handle_index);
 	rop_print_error_code(pr, "ReturnValue", resp->return_value);
-	if (resp->return_value == 0)
-		rop_print_fields(pr, c->resp, &resp->u);
-	else if (c->err_value != 0 && resp->return_value == c->err_value)
-		rop_print_fields(pr, c->err_resp, &resp->u);
+	rop_print_fields(pr, rop_codec_resp_fields(c, resp->return_value), &resp->u);
 	pr->depth--;
 }

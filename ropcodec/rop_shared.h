@@ -16,7 +16,7 @@ extern const struct rop_field rop_fields_none[], rop_fields_table_flags_req[],
 /* A codec with request and success-response tables only. */
 #define ROP_CODEC(req, resp)                                                                       \
 	{                                                                                          \
-		req, resp, 0, NULL, ROP_CODEC_FULL, NULL                                           \
+		req, resp, 0, NULL, ROP_CODEC_FULL, NULL, 0                                        \
 	}
 
 /* ecDstNullObject, [MS-OXCDATA] 2.4.2 */

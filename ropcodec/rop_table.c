@@ -142,6 +142,16 @@ static const struct rop_info *resp_info(uint8_t rop_id, const struct rop_request
 	return rop_info_by_id(rop_id);
 }
 
+const struct rop_field *rop_codec_resp_fields(const struct rop_codec *c, uint32_t rv)
+{
+	if (rv == 0 || (c->warn_value != 0 && rv == c->warn_value))
+		return c->resp;
+	if (c->err_value != 0 && rv == c->err_value)
+		return c->err_resp;
+	/* [MS-OXCROPS] 2.2.*.*: failure responses end after ReturnValue */
+	return NULL;
+}
+
 static enum rop_err pull_resp_body(struct rop_pull *p, const struct rop_info *info,
                                    const struct rop_field_env *env, struct rop_response *resp)
 {
@@ -151,12 +161,7 @@ static enum rop_err pull_resp_body(struct rop_pull *p, const struct rop_info *in
 		return rop_fields_pull(p, c->resp, &resp->u, env);
 	ROP_CHECK(rop_pull_u8(p, &resp->handle_index));
 	ROP_CHECK(rop_pull_u32(p, &resp->return_value));
-	if (resp->return_value == 0)
-		return rop_fields_pull(p, c->resp, &resp->u, env);
-	if (c->err_value != 0 && resp->return_value == c->err_value)
-		return rop_fields_pull(p, c->err_resp, &resp->u, env);
-	/* [MS-OXCROPS] 2.2.*.*: failure responses end after ReturnValue */
-	return ROP_OK;
+	return rop_fields_pull(p, rop_codec_resp_fields(c, resp->return_value), &resp->u, env);
 }
 
 enum rop_err rop_pull_response(struct rop_pull *p, const struct rop_request *req_or_NULL,
@@ -197,11 +202,7 @@ static enum rop_err push_resp_body(struct rop_push *p, const struct rop_info *in
 		return rop_fields_push(p, c->resp, &resp->u, env);
 	ROP_CHECK(rop_push_u8(p, resp->handle_index));
 	ROP_CHECK(rop_push_u32(p, resp->return_value));
-	if (resp->return_value == 0)
-		return rop_fields_push(p, c->resp, &resp->u, env);
-	if (c->err_value != 0 && resp->return_value == c->err_value)
-		return rop_fields_push(p, c->err_resp, &resp->u, env);
-	return ROP_OK;
+	return rop_fields_push(p, rop_codec_resp_fields(c, resp->return_value), &resp->u, env);
 }
 
 enum rop_err rop_push_response(struct rop_push *p, const struct rop_response *resp,

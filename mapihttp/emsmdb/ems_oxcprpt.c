@@ -128,32 +128,119 @@ uint32_t ems_rop_delete_properties_no_replicate(struct ems_rop_ctx *c,
 	                        &resp->u.delete_properties_no_replicate.problems);
 }
 
-/* [MS-OXCPRPT] 3.2.5.9.  Names not found (without the create flag) answer
- * ID 0; [MS-OXCPRPT] gives the whole ROP ecWarnWithErrors then, which the
- * codec cannot yet carry with a body, so ReturnValue stays 0. */
+/* [MS-OXPROPS] 1.3.2 */
+static const struct mapi_guid ps_mapi = {{0x28, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0xC0,
+                                          0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
+static const struct mapi_guid ps_internet_headers = {{0x86, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00,
+                                                      0x00, 0xC0, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                                      0x00, 0x46}};
+
+/* Every registered named property ID ([MS-OXCPRPT] 3.2.5.10, a
+ * PropertyNameCount of 0 on a Logon object): they are handed out from
+ * 0x8000 without gaps, so the first ID without a name ends them. */
+static uint32_t registered_ids(struct ems_rop_ctx *c, struct rop_propid_array *ids)
+{
+	uint16_t batch[256];
+	uint32_t n = 0;
+
+	for (uint32_t base = FIRST_NAMED_PROP_ID; base < 0xFFFF; base += 256) {
+		struct mapi_property_name *names;
+		uint32_t cnt = 0xFFFF - base < 256 ? 0xFFFF - base : 256, i;
+		for (i = 0; i < cnt; i++)
+			batch[i] = (uint16_t)(base + i);
+		if (store_named_from_ids(c->mem, c->logon->mbox, cnt, batch, &names) != 0)
+			return EC_GeneralFailure;
+		for (i = 0; i < cnt && names[i].kind != MNID_NONE; i++)
+			;
+		n += i;
+		if (i < cnt)
+			break;
+	}
+	ids->ids = talloc_array(c->mem, uint16_t, n > 0 ? n : 1);
+	if (ids->ids == NULL)
+		return EC_OutOfMemory;
+	for (uint32_t i = 0; i < n; i++)
+		ids->ids[i] = (uint16_t)(FIRST_NAMED_PROP_ID + i);
+	ids->count = (uint16_t)n;
+	return 0;
+}
+
+/* A name of the request as the store maps it: 1 to map, 0 answered here
+ * (*id_r set).  [MS-OXCPRPT] 3.2.5.10 step 1: PS_MAPI names are the
+ * property ID in their LID, and a PS_MAPI name by string cannot be mapped
+ * ([MS-OXCPRPT] 2.2.12.2); PS_INTERNET_HEADERS string names are coerced
+ * to lowercase. */
+static int name_to_map(TALLOC_CTX *mem, const struct mapi_property_name *in,
+                       struct mapi_property_name *out, uint16_t *id_r)
+{
+	*out = *in;
+	if (memcmp(&in->guid, &ps_mapi, sizeof(ps_mapi)) == 0) {
+		*id_r = in->kind == MNID_ID && in->lid <= 0xFFFF ? (uint16_t)in->lid : 0;
+		return 0;
+	}
+	if (in->kind == MNID_STRING && memcmp(&in->guid, &ps_internet_headers, 16) == 0) {
+		out->name = talloc_strdup(mem, in->name);
+		if (out->name == NULL)
+			return -1;
+		for (char *p = out->name; *p != '\0'; p++) {
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		}
+	}
+	return 1;
+}
+
+/* [MS-OXCPRPT] 3.2.5.10.  A name that cannot be mapped (not found without
+ * the create flag, or a PS_MAPI name by string) answers ID 0x0000 and the
+ * ROP ecWarnWithErrors with the PropertyIds ([MS-OXCPRPT] 2.2.12.2). */
 #define NAMED_CREATE 0x02
 uint32_t ems_rop_get_property_ids_from_names(struct ems_rop_ctx *c, const struct rop_request *req,
                                              struct rop_response *resp)
 {
 	const struct rop_get_property_ids_from_names_req *q = &req->u.get_property_ids_from_names;
 	struct rop_propid_array *ids = &resp->u.get_property_ids_from_names.ids;
+	struct mapi_property_name *names;
+	uint16_t *mapped;
+	uint32_t n = 0, unmapped = 0;
 	int ret;
 
+	if (q->names.count == 0 && c->in->type == EMS_OBJ_LOGON)
+		return registered_ids(c, ids);
 	if (q->names.count == 0)
 		return EC_InvalidParameter;
+	ids->ids = talloc_zero_array(c->mem, uint16_t, q->names.count);
+	names = talloc_array(c->mem, struct mapi_property_name, q->names.count);
+	mapped = talloc_array(c->mem, uint16_t, q->names.count);
+	if (ids->ids == NULL || names == NULL || mapped == NULL)
+		return EC_OutOfMemory;
 	for (uint16_t i = 0; i < q->names.count; i++) {
 		if (q->names.names[i].kind != MNID_ID && q->names.names[i].kind != MNID_STRING)
 			return EC_InvalidParameter;
+		ret = name_to_map(c->mem, &q->names.names[i], &names[n], &ids->ids[i]);
+		if (ret < 0)
+			return EC_OutOfMemory;
+		if (ret > 0)
+			mapped[n++] = i;
 	}
-	ids->ids = talloc_zero_array(c->mem, uint16_t, q->names.count);
-	if (ids->ids == NULL)
-		return EC_OutOfMemory;
-	ret = store_named_to_ids(c->logon->mbox, q->names.count, q->names.names,
-	                         (q->flags & NAMED_CREATE) != 0, ids->ids);
-	if (ret != 0)
-		return ems_ec_from_store(ret);
+	if (n > 0) {
+		uint16_t *got = talloc_zero_array(c->mem, uint16_t, n);
+		if (got == NULL)
+			return EC_OutOfMemory;
+		ret = store_named_to_ids(c->logon->mbox, n, names, (q->flags & NAMED_CREATE) != 0,
+		                         got);
+		/* [MS-OXCPRPT] 2.2.12.2: past the limit of registered names the
+		 * names not yet registered cannot be mapped (ID 0x0000) */
+		if (ret == STORE_E_RANGE)
+			ret = store_named_to_ids(c->logon->mbox, n, names, false, got);
+		if (ret != 0)
+			return ems_ec_from_store(ret);
+		for (uint32_t k = 0; k < n; k++)
+			ids->ids[mapped[k]] = got[k];
+	}
 	ids->count = q->names.count;
-	return 0;
+	for (uint16_t i = 0; i < ids->count; i++)
+		unmapped += ids->ids[i] == 0;
+	return unmapped > 0 ? EC_ErrorsReturned : 0;
 }
 
 /* [MS-OXCPRPT] 3.2.5.10: IDs below 0x8000 are not named (MNID_NONE). */

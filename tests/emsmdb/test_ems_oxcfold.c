@@ -184,8 +184,11 @@ static void test_named(void)
 	q[1] = q[0];
 	q[1].u.get_property_ids_from_names.flags = 0x02;
 	test_assert_int(et_exec(&t, mem, q, 2, h, 1, r), 0);
-	test_assert_int(r->resps[0].return_value, 0);
+	/* [MS-OXCPRPT] 2.2.12.2: not found, create unset: ID 0 and a warning */
+	test_assert_int(r->resps[0].return_value, EC_ErrorsReturned);
+	test_assert_int(r->resps[0].u.get_property_ids_from_names.ids.count, 2);
 	test_assert_int(r->resps[0].u.get_property_ids_from_names.ids.ids[0], 0);
+	test_assert_int(r->resps[0].u.get_property_ids_from_names.ids.ids[1], 0);
 	test_assert_int(r->resps[1].return_value, 0);
 	uint16_t id0 = r->resps[1].u.get_property_ids_from_names.ids.ids[0];
 	uint16_t id1 = r->resps[1].u.get_property_ids_from_names.ids.ids[1];

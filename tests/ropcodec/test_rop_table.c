@@ -5,6 +5,7 @@
  * decoded, re-encoded byte for byte, and decoded cut at every offset.
  */
 #include "rop.h"
+#include "rop_print.h"
 #include "test.h"
 
 static const uint32_t sample_tag[1] = {PROP_TAG(PT_LONG, 0x0E08)};
@@ -373,6 +374,8 @@ static void roundtrip_response(const struct rop_info *info, unsigned int n, uint
 	resp.return_value = rv;
 	if (rv != 0 && rv == info->codec->err_value)
 		body = info->codec->err_resp;
+	else if (rv != 0 && rv != info->codec->warn_value)
+		body = NULL; /* a failure: nothing after ReturnValue */
 	fill(tmp, body, &resp.u, n);
 	rop_push_init_growable(&w, tmp);
 	test_assert_int(rop_push_response(&w, &resp, &ectx), ROP_OK);
@@ -451,9 +454,63 @@ static void test_every_rop_roundtrip(void)
 			roundtrip_response(ri, n, 0x80004005);
 			if (ri->codec->err_value != 0)
 				roundtrip_response(ri, n, ri->codec->err_value);
+			if (ri->codec->warn_value != 0)
+				roundtrip_response(ri, n, ri->codec->warn_value);
 		}
 	}
 	test_end();
+}
+
+/* [MS-OXCPRPT] 2.2.12.2: RopGetPropertyIdsFromNames answers ecWarnWithErrors
+ * with its PropertyIds; another nonzero ReturnValue ends the response. */
+static void test_warning_keeps_body(void)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	static const uint8_t warn[] = {0x56, 0x01, 0x80, 0x03, 0x04, 0x00,
+	                               0x02, 0x00, 0x01, 0x80, 0x00, 0x00};
+	static const uint8_t fail[] = {0x56, 0x01, 0x0F, 0x01, 0x04, 0x80};
+	struct rop_response resp;
+	struct rop_printer pr;
+	struct rop_push w;
+	struct rop_pull r;
+
+	test_begin("rop: a warning ReturnValue keeps the success body where the codec says");
+	test_assert_int(rop_info_by_id(ROP_ID_GetPropertyIdsFromNames)->codec->warn_value,
+	                0x00040380);
+	rop_pull_init(&r, tmp, warn, sizeof(warn));
+	test_assert_int(rop_pull_response(&r, NULL, NULL, &resp), ROP_OK);
+	test_assert_int(rop_pull_left(&r), 0);
+	test_assert_int(resp.return_value, 0x00040380);
+	test_assert_int(resp.u.get_property_ids_from_names.ids.count, 2);
+	test_assert_int(resp.u.get_property_ids_from_names.ids.ids[0], 0x8001);
+	test_assert_int(resp.u.get_property_ids_from_names.ids.ids[1], 0x0000);
+	rop_push_init_growable(&w, tmp);
+	test_assert_int(rop_push_response(&w, &resp, NULL), ROP_OK);
+	test_assert(w.ofs == sizeof(warn) && memcmp(w.data, warn, w.ofs) == 0);
+	rop_printer_init(&pr, tmp);
+	rop_print_response(&pr, &resp);
+	test_assert(strstr(pr.text, "0x00040380") != NULL && strstr(pr.text, "0x8001") != NULL);
+	for (size_t cut = 0; cut < sizeof(warn); cut++) {
+		rop_pull_init(&r, tmp, warn, cut);
+		test_assert(rop_pull_response(&r, NULL, NULL, &resp) != ROP_OK);
+	}
+	/* a failure has no body: its bytes end after ReturnValue */
+	rop_pull_init(&r, tmp, fail, sizeof(fail));
+	test_assert_int(rop_pull_response(&r, NULL, NULL, &resp), ROP_OK);
+	test_assert_int(rop_pull_left(&r), 0);
+	resp.u.get_property_ids_from_names.ids.count = 2; /* not encoded */
+	rop_push_init_growable(&w, tmp);
+	test_assert_int(rop_push_response(&w, &resp, NULL), ROP_OK);
+	test_assert_int(w.ofs, sizeof(fail));
+	/* the same warning on a ROP without that rule: no body either */
+	uint8_t other[sizeof(warn)];
+	memcpy(other, warn, sizeof(warn));
+	other[0] = 0x55; /* RopGetNamesFromPropertyIds */
+	rop_pull_init(&r, tmp, other, 6);
+	test_assert_int(rop_pull_response(&r, NULL, NULL, &resp), ROP_OK);
+	test_assert_int(rop_pull_left(&r), 0);
+	test_end();
+	talloc_free(tmp);
 }
 
 static void test_unknown_and_invalid(void)
@@ -481,6 +538,7 @@ static void test_unknown_and_invalid(void)
 int main(void)
 {
 	test_coverage();
+	test_warning_keeps_body();
 	test_every_rop_roundtrip();
 	test_unknown_and_invalid();
 	return test_exit();
