@@ -76,118 +76,6 @@ static int recipient_user(struct ems_session *s, TALLOC_CTX *mem,
 	return 0;
 }
 
-/* Sets vals on msg, skipping the ones the store computes itself. */
-static int set_copyable(struct store_message *msg, const struct mapi_propval_array *vals)
-{
-	int ret = store_message_set_props(msg, vals);
-
-	if (ret != STORE_E_ACCESS && ret != STORE_E_BADTYPE)
-		return ret;
-	for (uint32_t i = 0; i < vals->count; i++) {
-		struct mapi_propval_array one = {1, &vals->vals[i]};
-		ret = store_message_set_props(msg, &one);
-		if (ret != 0 && ret != STORE_E_ACCESS && ret != STORE_E_BADTYPE)
-			return ret;
-	}
-	return 0;
-}
-
-/* [MS-OXCPRPT] 2.2.12: named property IDs (0x8000 and up) are the
- * mapping of one mailbox, so a value copied into another mailbox is named
- * in the source's mapping (3.2.5.9, as RopGetNamesFromPropertyIds) and
- * takes the ID that (GUID, LID or name) has in the destination, created
- * when new (2.2.12, as RopGetPropertyIdsFromNames with Create).  A value
- * whose ID names nothing in from is dropped: no mailbox could name it.
- * Rewrites the tags of vals in place. */
-int ems_named_map(TALLOC_CTX *mem, struct store_mailbox *from, struct store_mailbox *to,
-                  struct mapi_propval_array *vals)
-{
-	TALLOC_CTX *tmp;
-	struct mapi_property_name *names;
-	uint16_t *ids, *nids;
-	uint32_t n = 0, kept = 0;
-	int ret;
-
-	if (from == NULL || to == NULL || from == to)
-		return 0;
-	tmp = talloc_new(mem);
-	ids = talloc_array(tmp, uint16_t, vals->count ? vals->count : 1);
-	nids = talloc_array(tmp, uint16_t, vals->count ? vals->count : 1);
-	if (tmp == NULL || ids == NULL || nids == NULL) {
-		ret = STORE_E_NOMEM;
-		goto out;
-	}
-	for (uint32_t i = 0; i < vals->count; i++) {
-		if (PROP_ID(vals->vals[i].tag) >= 0x8000)
-			ids[n++] = PROP_ID(vals->vals[i].tag);
-	}
-	if (n == 0) {
-		ret = 0;
-		goto out;
-	}
-	ret = store_named_from_ids(tmp, from, n, ids, &names);
-	for (uint32_t i = 0; ret == 0 && i < n; i++) {
-		/* an unknown ID: PROP_ID 0 below, the value is dropped */
-		nids[i] = 0;
-		if (names[i].kind != MNID_NONE)
-			ret = store_named_to_ids(to, 1, &names[i], true, &nids[i]);
-	}
-	for (uint32_t i = 0, j = 0; ret == 0 && i < vals->count; i++) {
-		struct mapi_propval *v = &vals->vals[i];
-		if (PROP_ID(v->tag) >= 0x8000) {
-			if (nids[j] == 0) {
-				j++;
-				continue;
-			}
-			v->tag = PROP_TAG(PROP_TYPE(v->tag), nids[j++]);
-		}
-		vals->vals[kept++] = *v;
-	}
-	if (ret == 0)
-		vals->count = kept;
-out:
-	talloc_free(tmp);
-	return ret;
-}
-
-int ems_message_copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
-                           struct store_mailbox *to, struct store_message *dst)
-{
-	uint32_t count, *ids, *nums;
-	struct mapi_propval_array *rows;
-	int ret = store_message_get_recipients(mem, src, &count, &ids, &rows);
-
-	for (uint32_t i = 0; ret == 0 && i < count; i++)
-		ret = ems_named_map(mem, from, to, &rows[i]);
-	if (ret == 0 && count > 0)
-		ret = store_message_modify_recipients(dst, count, ids, rows);
-	if (ret == 0)
-		ret = store_message_attach_list(mem, src, &nums, &count);
-	for (uint32_t i = 0; ret == 0 && i < count; i++) {
-		struct mapi_proptag_array tags;
-		struct mapi_propval_array vals;
-		uint32_t num;
-		ret = store_message_attach_tags(mem, src, nums[i], &tags);
-		if (ret == 0)
-			ret = store_message_attach_get_props(mem, src, nums[i], &tags, &vals);
-		if (ret == 0)
-			ret = store_message_attach_create(dst, &num);
-		if (ret == 0) {
-			/* PidTagAttachNumber (first) and PidTagAttachSize are
-			 * computed for the new one ([MS-OXCMSG] 2.2.2.5) */
-			struct mapi_propval_array rest = {0, vals.vals};
-			for (uint32_t j = 1; j < vals.count; j++) {
-				if (PROP_ID(vals.vals[j].tag) != 0x0E20)
-					rest.vals[rest.count++] = vals.vals[j];
-			}
-			ret = ems_named_map(mem, from, to, &rest);
-			if (ret == 0)
-				ret = store_message_attach_set_props(dst, num, &rest);
-		}
-	}
-	return ret;
-}
-
 /* One delivered copy in user's receive folder for the message class. */
 static int deliver_one(struct ems_session *s, TALLOC_CTX *mem, const struct dir_user *user,
                        struct store_mailbox *from, struct store_message *src,
@@ -232,7 +120,7 @@ static int deliver_one(struct ems_session *s, TALLOC_CTX *mem, const struct dir_
 	v[3].v.str = user->legacy_dn;
 	ret = ems_named_map(mem, from, mbox, &copy);
 	if (ret == 0)
-		ret = set_copyable(dst, &copy);
+		ret = ems_message_set_copyable(dst, &copy);
 	if (ret == 0)
 		ret = store_message_set_props(dst, &mine);
 	if (ret == 0)

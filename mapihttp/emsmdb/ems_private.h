@@ -218,14 +218,23 @@ uint32_t ems_message_summary(struct ems_rop_ctx *c, struct ems_object *obj,
                              struct rop_open_message_resp *r);
 
 /* Copies the recipients (same row IDs) and attachments (new numbers) of
- * src (in mailbox from) into dst (in mailbox to), named property IDs
- * mapped (ems_oxomsg_submit.c); a store error. */
+ * src (in mailbox from) into dst (in mailbox to), the messages embedded in
+ * attachments with theirs, recursively, named property IDs mapped
+ * (ems_oxcprpt_copy_msg.c); a store error. */
 int ems_message_copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
                            struct store_mailbox *to, struct store_message *dst);
+/* Sets vals on msg, skipping the ones the store computes (refused as
+ * read-only or of another type); a store error. */
+int ems_message_set_copyable(struct store_message *msg, const struct mapi_propval_array *vals);
 /* Maps the named property IDs of vals from one mailbox's mapping to
- * another's (created there when new); a store error. */
+ * another's (created there when new), dropping a value whose ID names
+ * nothing in from; a store error. */
 int ems_named_map(TALLOC_CTX *mem, struct store_mailbox *from, struct store_mailbox *to,
                   struct mapi_propval_array *vals);
+/* The same for count tags in place: a named ID that names nothing in from
+ * becomes tag 0. */
+int ems_named_map_tags(TALLOC_CTX *mem, struct store_mailbox *from, struct store_mailbox *to,
+                       uint32_t count, uint32_t *tags);
 
 /* Non-delivery reports (ems_oxomsg_ndr.c).  Gives msg a PidTagSearchKey
  * unless props (its properties) hold one; a store error. */

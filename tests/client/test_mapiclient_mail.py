@@ -233,16 +233,16 @@ class Export(unittest.TestCase):
         self.assertEqual(rc, EXIT_USAGE)
         self.assertIn("cannot read /nonexistent/file", err)
 
-    def inner_message(self, d):
+    def inner_message(self, d, subject="Inner message"):
         """A message alice sent to bob with one attachment: its id in her
         Sent Items."""
         note = os.path.join(d, "inner.txt")
         with open(note, "w") as f:
             f.write("inner attachment\n")
         rc, out, err = run("alice@x.test", "send", "--to", "bob@x.test", "--subject",
-                           "Inner message", "--body", "Inner body", "--attach", note)
+                           subject, "--body", "Inner body", "--attach", note)
         self.assertEqual(rc, 0, err)
-        inner = [m for m in listing("alice@x.test", "Sent Items") if m[3] == "Inner message"]
+        inner = [m for m in listing("alice@x.test", "Sent Items") if m[3] == subject]
         self.assertEqual(len(inner), 1, inner)
         return inner[0][0]
 
@@ -282,19 +282,21 @@ class Export(unittest.TestCase):
         self.assertEqual(rc, EXIT_USAGE)
         self.assertIn("--attach-message FOLDERID/MESSAGEID", err)
 
-    @unittest.expectedFailure
     def test_forward_as_attachment_delivered(self):
-        """KNOWN SERVER BUG (mapihttp/emsmdb local delivery): RopSubmitMessage
-        of a message holding an embedded message answers AccessDenied, the
-        daemon logging "delivery failed ... property or object is read-only";
-        [MS-OXOMSG] 3.2.5.1 delivers it like any message."""
+        """RopSubmitMessage of a message holding an embedded message: [MS-OXOMSG]
+        3.2.5.1 delivers it like any message."""
         with tempfile.TemporaryDirectory() as d:
-            inner = self.inner_message(d)
+            inner = self.inner_message(d, "Inner forwarded")
             rc, out, err = run("alice@x.test", "send", "--to", "carol@x.test", "--subject",
                                "Forwarded whole", "--attach-message", inner)
         self.assertEqual(rc, 0, err)
         got = [m for m in listing("carol@x.test", "Inbox") if m[3] == "Forwarded whole"]
         self.assertEqual(len(got), 1)
+        # carol's copy holds the embedded message, as alice's sent copy does
+        for user, folder in (("carol@x.test", "Inbox"), ("alice@x.test", "Sent Items")):
+            text = self.export_one(user, folder, "Forwarded whole")
+            self.assertIn("PidTagAttachMethod PtypInteger32\n      value: 5 ", text)
+            self.assertIn("    embedded-message: ", text)
 
     def export_one(self, user, folder, subject):
         with tempfile.TemporaryDirectory() as d:

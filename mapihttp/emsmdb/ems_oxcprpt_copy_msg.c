@@ -1,0 +1,227 @@
+/*
+ * A message's contents copied into another message instance, possibly of
+ * another mailbox: its properties, recipients and attachments, and the
+ * message embedded in an attachment ([MS-OXCMSG] 2.2.2.9 afEmbeddedMessage)
+ * as a message of its own, recursively.  Used by RopCopyTo with
+ * WantSubObjects ([MS-OXCPRPT] 3.2.5.8) and by local delivery
+ * (RopSubmitMessage, [MS-OXOMSG] 3.2.5.1).
+ *
+ * Named property IDs (0x8000 and up) are the mapping of one mailbox
+ * ([MS-OXCPRPT] 2.2.12): every value copied into another mailbox is named
+ * in the source's mapping and takes the destination's ID for that name, at
+ * every level of the copy (recipients, attachments, embedded messages).
+ */
+#include "ems_private.h"
+#include "log.h"
+
+#define PR_ATTACH_NUM_ID 0x0E21
+#define PR_ATTACH_SIZE   0x0E20
+/* An embedded message inside an embedded message ... this deep is refused
+ * rather than followed (each level is a recursion of the copy). */
+#define EMBED_DEPTH_MAX 32
+
+int ems_named_map_tags(TALLOC_CTX *mem, struct store_mailbox *from, struct store_mailbox *to,
+                       uint32_t count, uint32_t *tags)
+{
+	TALLOC_CTX *tmp;
+	struct mapi_property_name *names;
+	uint16_t *ids, nid;
+	uint32_t n = 0;
+	int ret = 0;
+
+	if (from == NULL || to == NULL || from == to)
+		return 0;
+	tmp = talloc_new(mem);
+	ids = talloc_array(tmp, uint16_t, count ? count : 1);
+	if (tmp == NULL || ids == NULL) {
+		ret = STORE_E_NOMEM;
+		goto out;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		if (PROP_ID(tags[i]) >= 0x8000)
+			ids[n++] = PROP_ID(tags[i]);
+	}
+	if (n == 0)
+		goto out;
+	/* [MS-OXCPRPT] 3.2.5.9: the names in the source's mapping */
+	ret = store_named_from_ids(tmp, from, n, ids, &names);
+	for (uint32_t i = 0, j = 0; ret == 0 && i < count; i++) {
+		if (PROP_ID(tags[i]) < 0x8000)
+			continue;
+		/* an ID that names nothing: tag 0, for the caller to drop */
+		nid = 0;
+		/* [MS-OXCPRPT] 3.2.5.8: the destination's IDs, created when new */
+		if (names[j].kind != MNID_NONE)
+			ret = store_named_to_ids(to, 1, &names[j], true, &nid);
+		tags[i] = nid != 0 ? PROP_TAG(PROP_TYPE(tags[i]), nid) : 0;
+		j++;
+	}
+out:
+	talloc_free(tmp);
+	return ret;
+}
+
+int ems_named_map(TALLOC_CTX *mem, struct store_mailbox *from, struct store_mailbox *to,
+                  struct mapi_propval_array *vals)
+{
+	uint32_t *tags, kept = 0;
+	int ret;
+
+	if (from == NULL || to == NULL || from == to || vals->count == 0)
+		return 0;
+	tags = talloc_array(mem, uint32_t, vals->count);
+	if (tags == NULL)
+		return STORE_E_NOMEM;
+	for (uint32_t i = 0; i < vals->count; i++)
+		tags[i] = vals->vals[i].tag;
+	ret = ems_named_map_tags(mem, from, to, vals->count, tags);
+	for (uint32_t i = 0; ret == 0 && i < vals->count; i++) {
+		if (tags[i] == 0)
+			continue; /* no mailbox could name it */
+		vals->vals[kept] = vals->vals[i];
+		vals->vals[kept++].tag = tags[i];
+	}
+	if (ret == 0)
+		vals->count = kept;
+	talloc_free(tags);
+	return ret;
+}
+
+int ems_message_set_copyable(struct store_message *msg, const struct mapi_propval_array *vals)
+{
+	int ret = store_message_set_props(msg, vals);
+
+	if (ret != STORE_E_ACCESS && ret != STORE_E_BADTYPE)
+		return ret;
+	/* one by one: the computed ones (refused) are the store's own */
+	for (uint32_t i = 0; i < vals->count; i++) {
+		struct mapi_propval_array one = {1, &vals->vals[i]};
+		ret = store_message_set_props(msg, &one);
+		if (ret != 0 && ret != STORE_E_ACCESS && ret != STORE_E_BADTYPE)
+			return ret;
+	}
+	return 0;
+}
+
+static int copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
+                      struct store_mailbox *to, struct store_message *dst, unsigned depth);
+
+/* The message embedded in attachment snum of src, if any, copied as the
+ * message embedded in attachment dnum of dst ([MS-OXCMSG] 2.2.3.16: it is
+ * opened as a message and created in the new attachment, then saved into
+ * it); its properties, recipients and attachments, named IDs mapped. */
+static int copy_embedded(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
+                         uint32_t snum, struct store_mailbox *to, struct store_message *dst,
+                         uint32_t dnum, unsigned depth)
+{
+	TALLOC_CTX *tmp = talloc_new(mem);
+	struct store_message *se = NULL, *de = NULL;
+	struct mapi_propval_array vals = {0, NULL};
+	uint32_t n = 0;
+	int ret;
+
+	if (tmp == NULL)
+		return STORE_E_NOMEM;
+	/* opened without Create: an attachment holding no message is done */
+	ret = store_message_open_embedded(tmp, src, snum, false, &se);
+	if (ret == STORE_E_NOTFOUND) {
+		ret = 0;
+		goto out;
+	}
+	if (ret == 0 && depth >= EMBED_DEPTH_MAX) {
+		log_info(EMS_LOG, "copy refused: embedded messages nested deeper than %d",
+		         EMBED_DEPTH_MAX);
+		ret = STORE_E_TOOBIG;
+	}
+	if (ret == 0)
+		ret = store_message_open_embedded(tmp, dst, dnum, true, &de);
+	if (ret == 0)
+		ret = store_message_get_props(tmp, se, NULL, &vals);
+	for (uint32_t i = 0; ret == 0 && i < vals.count; i++) {
+		if (PROP_TYPE(vals.vals[i].tag) != PT_ERROR)
+			vals.vals[n++] = vals.vals[i];
+	}
+	if (ret == 0) {
+		vals.count = n;
+		ret = ems_named_map(tmp, from, to, &vals);
+	}
+	if (ret == 0)
+		ret = ems_message_set_copyable(de, &vals);
+	if (ret == 0)
+		ret = copy_parts(tmp, from, se, to, de, depth + 1);
+	/* written into dst's attachment; dst's own save makes it durable */
+	if (ret == 0)
+		ret = store_message_save(de, false);
+out:
+	store_message_close(&de);
+	store_message_close(&se);
+	talloc_free(tmp);
+	return ret;
+}
+
+/* Attachment num of src as a new attachment of dst. */
+static int copy_attachment(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
+                           uint32_t num, struct store_mailbox *to, struct store_message *dst,
+                           unsigned depth)
+{
+	struct mapi_proptag_array tags;
+	struct mapi_propval_array vals, rest;
+	uint32_t dnum;
+	int ret = store_message_attach_tags(mem, src, num, &tags);
+
+	if (ret == 0)
+		ret = store_message_attach_get_props(mem, src, num, &tags, &vals);
+	if (ret == 0)
+		ret = store_message_attach_create(dst, &dnum);
+	if (ret != 0)
+		return ret;
+	/* PidTagAttachNumber and PidTagAttachSize are computed for the new
+	 * one ([MS-OXCMSG] 2.2.2.5); a value the store does not give as a
+	 * property (the embedded message, answered ecNotFound) is copied as
+	 * the message it is, below */
+	rest.count = 0;
+	rest.vals = vals.vals;
+	for (uint32_t j = 0; j < vals.count; j++) {
+		uint32_t tag = vals.vals[j].tag;
+		if (PROP_ID(tag) != PR_ATTACH_NUM_ID && PROP_ID(tag) != PR_ATTACH_SIZE &&
+		    PROP_TYPE(tag) != PT_ERROR)
+			rest.vals[rest.count++] = vals.vals[j];
+	}
+	ret = ems_named_map(mem, from, to, &rest);
+	if (ret == 0)
+		ret = store_message_attach_set_props(dst, dnum, &rest);
+	if (ret == 0)
+		ret = copy_embedded(mem, from, src, num, to, dst, dnum, depth);
+	return ret;
+}
+
+static int copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
+                      struct store_mailbox *to, struct store_message *dst, unsigned depth)
+{
+	uint32_t count, *ids, *nums;
+	struct mapi_propval_array *rows;
+	int ret = store_message_get_recipients(mem, src, &count, &ids, &rows);
+
+	for (uint32_t i = 0; ret == 0 && i < count; i++)
+		ret = ems_named_map(mem, from, to, &rows[i]);
+	if (ret == 0 && count > 0)
+		ret = store_message_modify_recipients(dst, count, ids, rows);
+	if (ret == 0)
+		ret = store_message_attach_list(mem, src, &nums, &count);
+	for (uint32_t i = 0; ret == 0 && i < count; i++)
+		ret = copy_attachment(mem, from, src, nums[i], to, dst, depth);
+	return ret;
+}
+
+int ems_message_copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
+                           struct store_mailbox *to, struct store_message *dst)
+{
+	TALLOC_CTX *tmp = talloc_new(mem);
+	int ret;
+
+	if (tmp == NULL)
+		return STORE_E_NOMEM;
+	ret = copy_parts(tmp, from, src, to, dst, 0);
+	talloc_free(tmp);
+	return ret;
+}
