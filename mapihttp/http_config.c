@@ -562,8 +562,14 @@ int http_config_finish(struct http_config *cfg, const char **error_r)
 	if (finish_url(cfg, error_r) < 0)
 		return -1;
 	if (cfg->threads == 0) {
+		/* Four event threads per core: libmicrohttpd 0.9.75 walks every
+		 * suspended connection of a thread (each held NotificationWait)
+		 * whenever one of them resumes, i.e. for each answered request;
+		 * 4000 held waits on 2 threads made that walk a quarter of the
+		 * daemon's CPU.  Password checks stay one per core. */
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		cfg->threads = n > 0 && n < 256 ? (unsigned)n : 1;
+		cfg->auth_workers = n > 0 && n < 256 ? (unsigned)n : 1;
+		cfg->threads = cfg->auth_workers * 4 < 64 ? cfg->auth_workers * 4 : 64;
 	}
 	if (cfg->connection_memory < 8192 || cfg->connection_memory > 1024 * 1024) {
 		*error_r = "connection_memory must be between 8K and 1M";

@@ -16,7 +16,7 @@
  *   external_url = https://mail.example.com
  *   data_dir = /var/lib/mapihttpd
  *   log_level = info
- *   threads = 0                       (0: one per CPU core)
+ *   threads = 0                       (0: four per CPU core, at most 64)
  *   [tls]
  *   enabled = true
  *   cert = /etc/mapihttpd/cert.pem
@@ -95,7 +95,8 @@ struct http_config {
 	char *external_url; /* finished: never NULL, no trailing slash */
 	char *data_dir;
 	enum log_level log_level;
-	unsigned threads;
+	unsigned threads;      /* event threads (MHD's pool) */
+	unsigned auth_workers; /* password checks; 0: as many as threads */
 
 	bool tls;
 	char *tls_cert;

@@ -83,7 +83,7 @@ int http_server_start(TALLOC_CTX *mem_ctx, const struct http_server_params *para
 	s->auth = params->auth;
 	s->app = params->app;
 	s->listeners = talloc_zero_array(s, struct http_listener_ctx, cfg->listen_count);
-	s->workers = http_workers_new(s, cfg->threads);
+	s->workers = http_workers_new(s, cfg->auth_workers > 0 ? cfg->auth_workers : cfg->threads);
 	if (s->listeners == NULL || s->workers == NULL) {
 		talloc_free(s);
 		*error_r = "out of memory";

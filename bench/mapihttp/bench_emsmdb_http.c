@@ -39,7 +39,8 @@
  *   bench_emsmdb_http MAPIHTTPD MAPIADMIN [SECONDS [MODES]]
  *   (MODES: comma-separated closed,open,sweep,memory; the environment's
  *   BENCH_EMSMDB_CONFIG is added to the daemon's [mapi] section, e.g.
- *   "workers = 2")
+ *   "workers = 2"; BENCH_EMSMDB_IDLE_WAITS=N adds N idle sessions that
+ *   hold a NotificationWait through every round)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -717,6 +718,36 @@ static void memory_of_sessions(pid_t pid)
 	talloc_free(mem);
 }
 
+/* BENCH_EMSMDB_IDLE_WAITS=N: N more sessions (Connect + Logon) that each
+ * hold a NotificationWait through every round, as the idle Outlook clients
+ * of a server do; their connections stay open and suspended. */
+static struct conn *idle_waits_hold(TALLOC_CTX *mem, unsigned n)
+{
+	struct conn *w = talloc_zero_array(mem, struct conn, n);
+	struct mh_notification_wait_req req = {0};
+	struct session s;
+	struct rop_push p;
+
+	rop_push_init_growable(&p, mem);
+	if (w == NULL || mh_notification_wait_req_push(&p, &req) != ROP_OK)
+		die("idle waits");
+	for (unsigned i = 0; i < n; i++) {
+		memset(&s, 0, sizeof(s));
+		s.c.fd = -1;
+		if (session_start(&s, mem) < 0)
+			die("idle wait session");
+		conn_close(&s.c);
+		w[i].fd = -1;
+		memcpy(w[i].cookies, s.c.cookies, sizeof(w[i].cookies));
+		free(s.c.buf);
+		if (conn_open(&w[i]) < 0 ||
+		    send_request(&w[i], "NotificationWait", p.data, p.ofs) < 0)
+			die("idle wait");
+	}
+	printf("idle_sessions_holding_notification_wait: %u sessions\n", n);
+	return w;
+}
+
 /* ---- setup ---- */
 
 static void provision(TALLOC_CTX *mem, const char *mapiadmin, const char *dir)
@@ -793,6 +824,7 @@ int main(int argc, char **argv)
 	double closed[3] = {0, 0, 0};
 	TALLOC_CTX *root = talloc_new(NULL);
 	const char *modes, *extra;
+	struct conn *idle = NULL;
 	char *config;
 	struct mht_daemon d;
 	struct rlimit rl;
@@ -824,6 +856,8 @@ int main(int argc, char **argv)
 	g_auth = mht_client_new(root, d.port, "alice@x.test", "alice-pw")->auth;
 	printf("messages_in_inbox: %u messages\n", MESSAGES);
 	printf("cores_online: %ld cores\n", sysconf(_SC_NPROCESSORS_ONLN));
+	if (getenv("BENCH_EMSMDB_IDLE_WAITS") != NULL)
+		idle = idle_waits_hold(root, (unsigned)atoi(getenv("BENCH_EMSMDB_IDLE_WAITS")));
 	for (unsigned i = 0; has_mode(modes, "closed") && i < 3; i++)
 		closed[i] = round_of(rounds[i], d.pid);
 	if (has_mode(modes, "open") || has_mode(modes, "sweep"))
@@ -831,6 +865,10 @@ int main(int argc, char **argv)
 		                 has_mode(modes, "sweep"));
 	if (has_mode(modes, "memory"))
 		memory_of_sessions(d.pid);
+	for (unsigned i = 0; idle != NULL && i < talloc_array_length(idle); i++) {
+		conn_close(&idle[i]);
+		free(idle[i].buf);
+	}
 	if (mht_daemon_stop(&d) != 0)
 		die("daemon stop");
 	char *cmd = talloc_asprintf(root, "rm -rf '%s'", dir);
