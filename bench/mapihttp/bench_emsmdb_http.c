@@ -2,7 +2,7 @@
  * Benchmark of /mapi/emsmdb over HTTP on loopback against the real daemon
  * (plain HTTP, Basic, users provisioned with mapiadmin, one mailbox with
  * MESSAGES messages in its Inbox, daemon configuration defaults:
- * server.threads one per core, mapi.workers 4).
+ * server.threads four per core, mapi.workers 4).
  *
  * The batch is what Outlook sends to show a folder and preview a message:
  * one Execute of OpenFolder Inbox, GetContentsTable, SetColumns, QueryRows
