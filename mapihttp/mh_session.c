@@ -16,7 +16,8 @@
 
 #include "log.h"
 
-#define TIMER_TICK_MS 200
+#define TIMER_TICK_MS   200
+#define SESSION_TICK_MS 1000
 /* A call still running (or a NotificationWait still held) this long after
  * it arrived has its PROCESSING sent: [MS-OXCMAPIHTTP] 2.2.7, the client
  * learns the request is queued; quicker answers leave whole. */
@@ -525,6 +526,7 @@ static void free_expired(struct mh_session *s)
 static void *timer_main(void *arg)
 {
 	struct mh_server *srv = arg;
+	uint64_t next_expiry = 0;
 
 	pthread_mutex_lock(&srv->lock);
 	while (!srv->stopping) {
@@ -534,7 +536,12 @@ static void *timer_main(void *arg)
 		struct timespec ts;
 
 		tick_calls_locked(srv, now, &due);
-		tick_sessions_locked(srv, now, &expired);
+		/* Timeouts are in seconds: the walk over every context, under
+		 * the lock every request takes, once a second is enough. */
+		if (now >= next_expiry) {
+			tick_sessions_locked(srv, now, &expired);
+			next_expiry = now + SESSION_TICK_MS;
+		}
 		pthread_mutex_unlock(&srv->lock);
 		while (due != NULL) {
 			struct mh_call *next = due->qnext;
