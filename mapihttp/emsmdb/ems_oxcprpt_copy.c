@@ -39,37 +39,81 @@ static uint32_t check_dest(struct ems_rop_ctx *c, const struct rop_request *req,
 	return 0;
 }
 
-/* Copies vals to the destination per flags; the problems answered. */
+static struct store_mailbox *mailbox_of(const struct ems_object *obj)
+{
+	return obj->logon != NULL ? obj->logon->mbox : NULL;
+}
+
+/* Whether the destination has a value of tag's property already. */
+static bool present(const struct mapi_propval_array *have, uint32_t tag)
+{
+	for (uint32_t k = 0; k < have->count; k++) {
+		if (PROP_ID(have->vals[k].tag) == PROP_ID(tag) &&
+		    PROP_TYPE(have->vals[k].tag) != PT_ERROR)
+			return true;
+	}
+	return false;
+}
+
+/* Copies vals to the destination per flags; the problems answered.  vals
+ * keeps the values copied, with the source's tags (for a move). */
 static uint32_t copy_values(struct ems_rop_ctx *c, struct mapi_propval_array *vals, uint8_t flags,
                             bool drop_computed, struct rop_problems_resp *r)
 {
 	struct rop_property_problem_array *pr = &r->problems;
-	struct mapi_propval_array have;
-	uint32_t n = 0, ec;
+	struct mapi_propval_array have, put;
+	uint32_t n = 0, ec, *tags, *index;
+	uint32_t size = vals->count ? vals->count : 1;
 
+	put.vals = talloc_array(c->mem, struct mapi_propval, size);
+	tags = talloc_array(c->mem, uint32_t, size);
+	index = talloc_array(c->mem, uint32_t, size);
+	if (put.vals == NULL || tags == NULL || index == NULL)
+		return EC_OutOfMemory;
 	if (flags & COPY_NO_OVERWRITE) {
 		ec = ems_props_get(c->mem, c->dest, NULL, true, &have);
 		if (ec != 0)
 			return ec;
 	}
+	for (uint32_t i = 0; i < vals->count; i++)
+		tags[i] = vals->vals[i].tag;
+	/* [MS-OXCPRPT] 2.2.12: a named property's ID is its mailbox's; the
+	 * destination's ID for the same name (created when new) takes the
+	 * value, as RopGetNamesFromPropertyIds on the source (3.2.5.9) and
+	 * RopGetPropertyIdsFromNames with Create on the destination (3.2.5.10)
+	 * would give it */
+	ec = ems_ec_from_store(
+	    ems_named_map_tags(c->mem, mailbox_of(c->in), mailbox_of(c->dest), vals->count, tags));
+	if (ec != 0)
+		return ec;
+	put.count = 0;
 	for (uint32_t i = 0; i < vals->count; i++) {
 		struct mapi_propval *v = &vals->vals[i];
-		if (PROP_TYPE(v->tag) == PT_ERROR)
+		/* an error value, or an ID no name maps (no mailbox could have it) */
+		if (PROP_TYPE(v->tag) == PT_ERROR || tags[i] == 0)
 			continue;
-		if (flags & COPY_NO_OVERWRITE) {
-			bool present = false;
-			for (uint32_t k = 0; k < have.count; k++)
-				present |= PROP_ID(have.vals[k].tag) == PROP_ID(v->tag) &&
-				           PROP_TYPE(have.vals[k].tag) != PT_ERROR;
-			if (present)
-				continue;
-		}
+		if ((flags & COPY_NO_OVERWRITE) && present(&have, tags[i]))
+			continue;
+		index[put.count] = i;
+		put.vals[put.count] = *v;
+		put.vals[put.count++].tag = tags[i];
 		vals->vals[n++] = *v;
 	}
 	vals->count = n;
-	ec = ems_props_set(c->mem, c->dest, vals, pr);
-	if (ec != 0 || !drop_computed)
+	ec = ems_props_set(c->mem, c->dest, &put, pr);
+	if (ec != 0)
 		return ec;
+	/* a problem names the property as the request did: its index among
+	 * the source's values and the source's tag */
+	for (uint32_t i = 0; i < pr->count; i++) {
+		uint32_t k = pr->problems[i].index;
+		if (k < put.count) {
+			pr->problems[i].index = (uint16_t)index[k];
+			pr->problems[i].proptag = vals->vals[k].tag;
+		}
+	}
+	if (!drop_computed)
+		return 0;
 	/* the source's computed properties (IDs, keys) are not the
 	 * client's to copy and are not reported */
 	n = 0;

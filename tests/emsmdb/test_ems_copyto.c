@@ -1,5 +1,8 @@
 /* RopCopyTo and RopCopyProperties ([MS-OXCPRPT] 2.2.10, 2.2.11) between
- * messages, and what they must not copy ([MS-OXCFXICS] 2.2.1.2). */
+ * messages, and what they must not copy ([MS-OXCFXICS] 2.2.1.2); a
+ * message's embedded message copied with it; named properties mapped
+ * between mailboxes ([MS-OXCPRPT] 2.2.12). */
+#include "ems_private.h"
 #include "ems_test.h"
 
 static struct ems_t t;
@@ -136,11 +139,241 @@ static void test_copy_to_identity(void)
 	talloc_free(mem);
 }
 
+#define PR_ATTACH_METHOD PROP_TAG(PT_LONG, 0x3705)
+#define PR_EMAIL_ADDRESS PROP_TAG(PT_UNICODE, 0x3003)
+
+static const struct mapi_propval *val_of(const struct mapi_propval_array *a, uint32_t tag)
+{
+	for (uint32_t i = 0; i < a->count; i++) {
+		if (a->vals[i].tag == tag)
+			return &a->vals[i];
+	}
+	return NULL;
+}
+
+/* The ID of a PS_PUBLIC_STRINGS name in mbox (created when create is
+ * set), 0 when none. */
+static uint16_t named_id(struct store_mailbox *mbox, const char *name, bool create)
+{
+	static const uint8_t ps_public[16] = {0x29, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
+	                                      0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46};
+	struct mapi_property_name n = {.kind = MNID_STRING, .name = (char *)name};
+	uint16_t id = 0;
+	memcpy(&n.guid, ps_public, sizeof(n.guid));
+	if (store_named_to_ids(mbox, 1, &n, create, &id) != 0)
+		return 0;
+	return id;
+}
+
+/* Requests building message `in` with attachment `att` holding an
+ * embedded message `emb` (subject "Inner", named value under tag named,
+ * one recipient), saved into the attachment; n advanced. */
+static void embedded_requests(TALLOC_CTX *mem, struct rop_request *q, uint32_t *n, uint8_t in,
+                              uint8_t att, uint8_t emb, uint32_t named)
+{
+	static uint32_t rcols[] = {PROP_TAG(PT_LONG, 0x5FFF)};
+	struct mapi_propval *v = talloc_zero_array(mem, struct mapi_propval, 2);
+	struct rop_recipient_row *row = talloc_zero(mem, struct rop_recipient_row);
+	v[0].tag = PR_SUBJECT;
+	v[0].v.str = (char *)"Inner";
+	v[1].tag = named;
+	v[1].v.str = (char *)"embedded named";
+	row->recipient_type = 1;
+	row->row = et_smtp_row(mem, "dora@elsewhere.example", "Dora", 3);
+	q[(*n)++] = et_rq(ROP_ID_CreateAttachment, in, att);
+	q[*n] = et_rq(ROP_ID_OpenEmbeddedMessage, att, emb);
+	q[*n].u.open_embedded_message.code_page_id = 0x0FFF;
+	q[(*n)++].u.open_embedded_message.open_mode_flags = 0x02; /* Create */
+	q[(*n)++] = et_set_props(emb, v, named != 0 ? 2 : 1);
+	q[*n] = et_rq(ROP_ID_ModifyRecipients, emb, 0);
+	q[*n].u.modify_recipients.recipient_columns.count = 1;
+	q[*n].u.modify_recipients.recipient_columns.tags = rcols;
+	q[*n].u.modify_recipients.rows.count = 1;
+	q[(*n)++].u.modify_recipients.rows.rows = row;
+	q[*n] = et_rq(ROP_ID_SaveChangesMessage, emb, 0);
+	q[(*n)++].u.save_changes_message.save_flags = 0x02;
+	q[(*n)++] = et_rq(ROP_ID_SaveChangesAttachment, att, 0);
+}
+
+/* Attachment 0 of message mid in fid of mbox holds the embedded message
+ * embedded_requests() wrote; named is its named value's ID in mbox (0:
+ * none was written). */
+static void check_embedded(TALLOC_CTX *mem, struct store_mailbox *mbox, uint64_t fid, uint64_t mid,
+                           uint16_t named)
+{
+	struct store_message *msg = NULL, *emb = NULL;
+	struct mapi_propval_array vals, *rows;
+	uint32_t count = 0, *ids, mtag = PR_ATTACH_METHOD;
+	struct mapi_proptag_array ta = {1, &mtag};
+	const struct mapi_propval *v;
+
+	test_assert_int(store_message_open(mem, mbox, fid, mid, &msg), 0);
+	if (msg == NULL)
+		return;
+	test_assert_int(store_message_attach_get_props(mem, msg, 0, &ta, &vals), 0);
+	test_assert(vals.count == 1 && vals.vals[0].tag == PR_ATTACH_METHOD &&
+	            vals.vals[0].v.i32 == 5); /* afEmbeddedMessage */
+	test_assert_int(store_message_open_embedded(mem, msg, 0, false, &emb), 0);
+	if (emb != NULL) {
+		test_assert_int(store_message_get_props(mem, emb, NULL, &vals), 0);
+		v = val_of(&vals, PR_SUBJECT);
+		test_assert(v != NULL && strcmp(v->v.str, "Inner") == 0);
+		if (named != 0) {
+			v = val_of(&vals, PROP_TAG(PT_UNICODE, named));
+			test_assert(v != NULL && strcmp(v->v.str, "embedded named") == 0);
+		}
+		test_assert_int(store_message_get_recipients(mem, emb, &count, &ids, &rows), 0);
+		test_assert_int(count, 1);
+		v = count == 1 ? val_of(&rows[0], PR_EMAIL_ADDRESS) : NULL;
+		test_assert(v != NULL && strcmp(v->v.str, "dora@elsewhere.example") == 0);
+	}
+	store_message_close(&emb);
+	store_message_close(&msg);
+}
+
+/* [MS-OXCPRPT] 3.2.5.8: CopyTo with WantSubObjects copies the attachments,
+ * an attachment's embedded message with them (it once failed the whole
+ * copy with ecAccessDenied). */
+static void test_copy_embedded(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint32_t h[5] = {et_logon(&t), 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF};
+	uint64_t inbox = store_special_fid(t.mbox, STORE_FOLDER_INBOX);
+	struct rop_request q[16];
+	uint32_t n = 0;
+
+	test_begin("CopyTo with sub-objects copies an attachment's embedded message");
+	q[n] = et_rq(ROP_ID_CreateMessage, 0, 1);
+	q[n++].u.create_message.folder_id = inbox;
+	embedded_requests(mem, q, &n, 1, 2, 3, 0);
+	q[n] = et_rq(ROP_ID_CreateMessage, 0, 4);
+	q[n++].u.create_message.folder_id = inbox;
+	q[n] = et_rq(ROP_ID_CopyTo, 1, 0);
+	q[n].dest_handle = 4;
+	q[n++].u.copy_to.want_sub_objects = 1;
+	q[n] = et_rq(ROP_ID_SaveChangesMessage, 4, 0);
+	q[n].response_handle = 4;
+	q[n++].u.save_changes_message.save_flags = 0x02;
+	test_assert_int(et_exec(&t, mem, q, n, h, 5, r), 0);
+	test_assert_int(r->count, n);
+	for (uint32_t i = 0; i < r->count; i++)
+		test_assert_int(r->resps[i].return_value, 0);
+	uint64_t mid = r->resps[n - 1].u.save_changes_message.message_id;
+	test_assert(mid != 0);
+	check_embedded(mem, t.mbox, inbox, mid, 0);
+	test_end();
+	talloc_free(mem);
+}
+
+/* [MS-OXCPRPT] 2.2.12: named property IDs are per mailbox; CopyProperties
+ * and CopyTo from one mailbox into another give each value the
+ * destination's ID for its name (created there when new), in the message,
+ * its recipients, attachments and embedded messages alike.  This server
+ * refuses a logon to another user's mailbox (no delegate access yet), so
+ * the test points its second logon at erin's mailbox itself. */
+static void test_copy_other_mailbox(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	struct dir_user *erin = et_add_user(&t, "erin@example.com", "Erin");
+	struct store_mailbox *emb = NULL;
+	const char *error = NULL;
+	uint64_t inbox = store_special_fid(t.mbox, STORE_FOLDER_INBOX);
+	struct rop_request q[20], lq = et_logon_req(&t, 1, 0);
+	uint32_t n = 0, h[7], hl[1] = {0xFFFFFFFF};
+
+	test_begin("CopyProperties and CopyTo into another mailbox map named property IDs");
+	test_assert_int(store_mailbox_open(mem, t.store, &erin->mailbox_guid, &emb, &error), 0);
+	uint16_t alice_id = named_id(t.mbox, "CopiedNote", true), e = 0;
+	/* erin's mailbox has names of its own past alice's ID first */
+	for (int i = 0; i < 64 && e <= alice_id; i++)
+		e = named_id(emb, talloc_asprintf(mem, "ErinOwn%d", i), true);
+	test_assert(alice_id >= 0x8000 && e > alice_id);
+	test_assert_int(et_exec(&t, mem, &lq, 1, hl, 1, r), 0);
+	test_assert_int(r->resps[0].return_value, 0);
+	struct store_mailbox *own = t.s->logons[1]->mbox;
+	t.s->logons[1]->mbox = emb;
+	uint64_t einbox = store_special_fid(emb, STORE_FOLDER_INBOX);
+	uint32_t named = PROP_TAG(PT_UNICODE, alice_id);
+	struct mapi_propval v[2] = {{.tag = PR_SUBJECT, .v.str = (char *)"named source"},
+	                            {.tag = named, .v.str = (char *)"named value"}};
+	/* PR_BODY is not set on the source; PidTagHasAttachments is computed */
+	uint32_t tags[4] = {PR_BODY, PR_SUBJECT, named, PROP_TAG(PT_BOOLEAN, 0x0E1B)};
+	h[0] = et_logon(&t);
+	h[1] = r->handles[0];
+	for (int i = 2; i < 7; i++)
+		h[i] = 0xFFFFFFFF;
+	q[n] = et_rq(ROP_ID_CreateMessage, 0, 2);
+	q[n++].u.create_message.folder_id = inbox;
+	q[n++] = et_set_props(2, v, 2);
+	embedded_requests(mem, q, &n, 2, 3, 4, named);
+	q[n] = et_rq(ROP_ID_CreateMessage, 1, 5);
+	q[n].logon_id = 1;
+	q[n++].u.create_message.folder_id = einbox;
+	q[n] = et_rq(ROP_ID_CreateMessage, 1, 6);
+	q[n].logon_id = 1;
+	q[n++].u.create_message.folder_id = einbox;
+	q[n] = et_rq(ROP_ID_CopyProperties, 2, 0);
+	q[n].dest_handle = 5;
+	q[n].u.copy_properties.tags.count = 4;
+	q[n++].u.copy_properties.tags.tags = tags;
+	q[n] = et_rq(ROP_ID_CopyTo, 2, 0);
+	q[n].dest_handle = 6;
+	q[n++].u.copy_to.want_sub_objects = 1;
+	for (uint8_t k = 5; k <= 6; k++) {
+		q[n] = et_rq(ROP_ID_SaveChangesMessage, k, 0);
+		q[n].logon_id = 1;
+		q[n].response_handle = k;
+		q[n++].u.save_changes_message.save_flags = 0x02;
+	}
+	test_assert_int(et_exec(&t, mem, q, n, h, 7, r), 0);
+	test_assert_int(r->count, n);
+	for (uint32_t i = 0; i < r->count; i++)
+		test_assert_int(r->resps[i].return_value, 0);
+	/* the refused one is named as the request named it */
+	const struct rop_property_problem_array *pp = &r->resps[n - 4].u.copy_properties.problems;
+	test_assert_int(pp->count, 1);
+	if (pp->count == 1) {
+		test_assert_int(pp->problems[0].index, 3);
+		test_assert_int(pp->problems[0].proptag, tags[3]);
+		test_assert_int(pp->problems[0].err, EC_AccessDenied);
+	}
+	uint64_t mids[2] = {r->resps[n - 2].u.save_changes_message.message_id,
+	                    r->resps[n - 1].u.save_changes_message.message_id};
+	/* the name now has an ID of erin's, not alice's */
+	uint16_t erin_id = named_id(emb, "CopiedNote", false);
+	test_assert(erin_id >= 0x8000 && erin_id != alice_id);
+	for (int k = 0; k < 2; k++) {
+		struct store_message *m = NULL;
+		struct mapi_propval_array vals;
+		const struct mapi_propval *x;
+		test_assert_int(store_message_open(mem, emb, einbox, mids[k], &m), 0);
+		if (m == NULL)
+			continue;
+		test_assert_int(store_message_get_props(mem, m, NULL, &vals), 0);
+		x = val_of(&vals, PR_SUBJECT);
+		test_assert(x != NULL && strcmp(x->v.str, "named source") == 0);
+		x = val_of(&vals, PROP_TAG(PT_UNICODE, erin_id));
+		test_assert(x != NULL && strcmp(x->v.str, "named value") == 0);
+		/* not under alice's ID, which names another property of erin's */
+		test_assert(val_of(&vals, named) == NULL);
+		store_message_close(&m);
+	}
+	check_embedded(mem, emb, einbox, mids[1], erin_id);
+	t.s->logons[1]->mbox = own;
+	store_mailbox_close(&emb);
+	test_end();
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	et_setup(&t);
 	test_copy();
 	test_copy_to_identity();
+	test_copy_embedded();
+	test_copy_other_mailbox();
 	et_teardown(&t);
 	return test_exit();
 }
