@@ -16,9 +16,10 @@
 
 #define PR_ATTACH_NUM_ID 0x0E21
 #define PR_ATTACH_SIZE   0x0E20
-/* An embedded message inside an embedded message ... this deep is refused
- * rather than followed (each level is a recursion of the copy). */
-#define EMBED_DEPTH_MAX 32
+/* Embedded messages nested deeper than this are refused (ecMessageTooBig)
+ * rather than followed: each level is a recursion of the copy, and only
+ * the message size bounds how deep a client may nest them. */
+#define EMBED_DEPTH_MAX 64
 
 int ems_named_map_tags(TALLOC_CTX *mem, struct store_mailbox *from, struct store_mailbox *to,
                        uint32_t count, uint32_t *tags)
@@ -164,17 +165,21 @@ static int copy_attachment(TALLOC_CTX *mem, struct store_mailbox *from, struct s
                            uint32_t num, struct store_mailbox *to, struct store_message *dst,
                            unsigned depth)
 {
+	TALLOC_CTX *tmp = talloc_new(mem);
 	struct mapi_proptag_array tags;
 	struct mapi_propval_array vals, rest;
 	uint32_t dnum;
-	int ret = store_message_attach_tags(mem, src, num, &tags);
+	int ret = tmp != NULL ? 0 : STORE_E_NOMEM;
 
+	/* one attachment's values at a time */
 	if (ret == 0)
-		ret = store_message_attach_get_props(mem, src, num, &tags, &vals);
+		ret = store_message_attach_tags(tmp, src, num, &tags);
+	if (ret == 0)
+		ret = store_message_attach_get_props(tmp, src, num, &tags, &vals);
 	if (ret == 0)
 		ret = store_message_attach_create(dst, &dnum);
 	if (ret != 0)
-		return ret;
+		goto out;
 	/* PidTagAttachNumber and PidTagAttachSize are computed for the new
 	 * one ([MS-OXCMSG] 2.2.2.5); a value the store does not give as a
 	 * property (the embedded message, answered ecNotFound) is copied as
@@ -187,11 +192,13 @@ static int copy_attachment(TALLOC_CTX *mem, struct store_mailbox *from, struct s
 		    PROP_TYPE(tag) != PT_ERROR)
 			rest.vals[rest.count++] = vals.vals[j];
 	}
-	ret = ems_named_map(mem, from, to, &rest);
+	ret = ems_named_map(tmp, from, to, &rest);
 	if (ret == 0)
 		ret = store_message_attach_set_props(dst, dnum, &rest);
 	if (ret == 0)
-		ret = copy_embedded(mem, from, src, num, to, dst, dnum, depth);
+		ret = copy_embedded(tmp, from, src, num, to, dst, dnum, depth);
+out:
+	talloc_free(tmp);
 	return ret;
 }
 

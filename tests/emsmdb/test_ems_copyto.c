@@ -367,6 +367,59 @@ static void test_copy_other_mailbox(void)
 	talloc_free(mem);
 }
 
+/* Embedded messages nested 65 deep: the copy follows 64 levels below the
+ * message copied and refuses more (ecMessageTooBig) instead of recursing
+ * as deep as a client nests them. */
+#define NEST 65
+static void test_copy_nesting_limit(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint64_t inbox = store_special_fid(t.mbox, STORE_FOLDER_INBOX);
+	/* handle 1: the top message; 2k: attachment k, 2k+1: embedded k */
+	enum { D1 = 2 * NEST + 2, D2, HANDLES };
+	uint32_t h[HANDLES];
+	struct rop_request *q = talloc_array(mem, struct rop_request, 4 * NEST + 8);
+	uint32_t n = 0;
+
+	test_begin("CopyTo follows embedded messages 64 levels deep, no deeper");
+	h[0] = et_logon(&t);
+	for (int i = 1; i < HANDLES; i++)
+		h[i] = 0xFFFFFFFF;
+	q[n] = et_rq(ROP_ID_CreateMessage, 0, 1);
+	q[n++].u.create_message.folder_id = inbox;
+	for (int k = 1; k <= NEST; k++) {
+		q[n++] = et_rq(ROP_ID_CreateAttachment, (uint8_t)(2 * k - 1), (uint8_t)(2 * k));
+		q[n] = et_rq(ROP_ID_OpenEmbeddedMessage, (uint8_t)(2 * k), (uint8_t)(2 * k + 1));
+		q[n].u.open_embedded_message.code_page_id = 0x0FFF;
+		q[n++].u.open_embedded_message.open_mode_flags = 0x02;
+	}
+	for (int k = NEST; k >= 1; k--) {
+		q[n] = et_rq(ROP_ID_SaveChangesMessage, (uint8_t)(2 * k + 1), 0);
+		q[n++].u.save_changes_message.save_flags = 0x02;
+		q[n++] = et_rq(ROP_ID_SaveChangesAttachment, (uint8_t)(2 * k), 0);
+	}
+	uint32_t built = n;
+	q[n] = et_rq(ROP_ID_CreateMessage, 0, D1);
+	q[n++].u.create_message.folder_id = inbox;
+	q[n] = et_rq(ROP_ID_CreateMessage, 0, D2);
+	q[n++].u.create_message.folder_id = inbox;
+	/* embedded message 1 has 64 levels below it; the top one 65 */
+	q[n] = et_rq(ROP_ID_CopyTo, 3, 0);
+	q[n].dest_handle = D1;
+	q[n++].u.copy_to.want_sub_objects = 1;
+	q[n] = et_rq(ROP_ID_CopyTo, 1, 0);
+	q[n].dest_handle = D2;
+	q[n++].u.copy_to.want_sub_objects = 1;
+	test_assert_int(et_exec(&t, mem, q, n, h, HANDLES, r), 0);
+	test_assert_int(r->count, n);
+	for (uint32_t i = 0; i < built + 3 && i < r->count; i++)
+		test_assert_int(r->resps[i].return_value, 0);
+	test_assert_int(r->resps[n - 1].return_value, EC_MessageTooBig);
+	test_end();
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	et_setup(&t);
@@ -374,6 +427,7 @@ int main(void)
 	test_copy_to_identity();
 	test_copy_embedded();
 	test_copy_other_mailbox();
+	test_copy_nesting_limit();
 	et_teardown(&t);
 	return test_exit();
 }
