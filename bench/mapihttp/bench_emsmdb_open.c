@@ -10,7 +10,9 @@
  * session whose previous answer is late sends the next batch late and that
  * delay is in the next latency (no coordinated omission: queueing in the
  * server shows in the figures).  Batches still unsent GRACE seconds after
- * the round count as unfinished, with their wait so far as latency.
+ * the round count as unfinished, with their wait so far as latency.  The
+ * *_from_send figures leave out the client's own delays (late wake-ups,
+ * the previous answer): the request's time on the wire and in the server.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -32,7 +34,8 @@ struct osession {
 	struct conn wait; /* the NotificationWait held open */
 	unsigned seed;
 	float *lat, *late; /* latency from the due time; send delay when idle */
-	uint32_t nlat, nlate, cap;
+	float *svc;        /* latency from the send (the client's delays out) */
+	uint32_t nlat, nlate, nsvc, cap;
 	uint32_t unfinished;
 };
 
@@ -76,7 +79,7 @@ static void run_phase(struct osession *o)
 	double due = g_phase.t0 + period * rand_r(&o->seed) / ((double)RAND_MAX + 1);
 	double stop = end + GRACE, answered = 0;
 
-	o->nlat = o->nlate = o->unfinished = 0;
+	o->nlat = o->nlate = o->nsvc = o->unfinished = 0;
 	for (; due < end && !o->s.failed; due += period) {
 		double t = now();
 
@@ -96,6 +99,7 @@ static void run_phase(struct osession *o)
 			break;
 		}
 		o->lat[o->nlat++] = (float)(answered - due);
+		o->svc[o->nsvc++] = (float)(answered - t);
 	}
 }
 
@@ -133,15 +137,18 @@ static struct round_result offer(struct osession *o, unsigned n, pid_t pid, doub
 	struct round_result res = {0};
 	uint32_t total = 0, ntotal_late = 0, cap = (uint32_t)(rate * g_seconds) + 2;
 	double c0, self0, sw0;
-	float *all, *late;
+	float *all, *late, *svc;
+	uint32_t nsvc = 0;
 
 	for (unsigned i = 0; i < n; i++) {
 		free(o[i].lat);
 		free(o[i].late);
+		free(o[i].svc);
 		o[i].cap = cap;
 		o[i].lat = malloc(cap * sizeof(float));
 		o[i].late = malloc(cap * sizeof(float));
-		if (o[i].lat == NULL || o[i].late == NULL)
+		o[i].svc = malloc(cap * sizeof(float));
+		if (o[i].lat == NULL || o[i].late == NULL || o[i].svc == NULL)
 			die("out of memory");
 	}
 	g_phase.rate = rate;
@@ -162,16 +169,21 @@ static struct round_result offer(struct osession *o, unsigned n, pid_t pid, doub
 	}
 	all = malloc((total + 1) * sizeof(float));
 	late = malloc((ntotal_late + 1) * sizeof(float));
-	if (all == NULL || late == NULL)
+	svc = malloc((total + 1) * sizeof(float));
+	if (all == NULL || late == NULL || svc == NULL)
 		die("out of memory");
-	for (unsigned i = 0, k = 0, l = 0; i < n; i++) {
+	for (unsigned i = 0, k = 0, l = 0, m = 0; i < n; i++) {
 		memcpy(all + k, o[i].lat, o[i].nlat * sizeof(float));
 		memcpy(late + l, o[i].late, o[i].nlate * sizeof(float));
+		memcpy(svc + m, o[i].svc, o[i].nsvc * sizeof(float));
 		k += o[i].nlat;
 		l += o[i].nlate;
+		m += o[i].nsvc;
+		nsvc += o[i].nsvc;
 	}
 	qsort(all, total, sizeof(float), cmp_float);
 	qsort(late, ntotal_late, sizeof(float), cmp_float);
+	qsort(svc, nsvc, sizeof(float), cmp_float);
 	uint32_t done = total - res.unfinished;
 	res.p99_ms = quantile_ms(all, total, 0.99);
 	res.achieved = done / g_seconds;
@@ -180,6 +192,8 @@ static struct round_result offer(struct osession *o, unsigned n, pid_t pid, doub
 	printf("%s_p50: %.3f ms\n", name, quantile_ms(all, total, 0.5));
 	printf("%s_p99: %.3f ms\n", name, res.p99_ms);
 	printf("%s_max: %.3f ms\n", name, quantile_ms(all, total, 1.0));
+	printf("%s_p50_from_send: %.3f ms\n", name, quantile_ms(svc, nsvc, 0.5));
+	printf("%s_p99_from_send: %.3f ms\n", name, quantile_ms(svc, nsvc, 0.99));
 	printf("%s_unfinished: %u batches\n", name, res.unfinished);
 	printf("%s_server_cpu_per_batch: %.3f ms\n", name, done ? cpu / done * 1e3 : 0);
 	printf("%s_client_cpu_per_batch: %.3f ms\n", name, done ? self / done * 1e3 : 0);
@@ -188,6 +202,7 @@ static struct round_result offer(struct osession *o, unsigned n, pid_t pid, doub
 	fflush(stdout);
 	free(all);
 	free(late);
+	free(svc);
 	return res;
 }
 
@@ -250,6 +265,7 @@ static void open_round(unsigned n, pid_t pid, double closed_rate, bool paced, bo
 		pthread_join(th[i], NULL);
 		free(o[i].lat);
 		free(o[i].late);
+		free(o[i].svc);
 		free(o[i].s.c.buf);
 		free(o[i].wait.buf);
 	}
