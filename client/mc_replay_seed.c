@@ -5,7 +5,8 @@
  * The HAR's log "_seed" (HAR 1.2 allows fields of one's own that start
  * with "_") holds:
  *   "folders":  [{"ref": R, "name": N, "parent": P}]  folders created
- *               (RopCreateFolder, OpenExisting) under P: a well-known
+ *               (RopCreateFolder, OpenExisting; emptied when they exist,
+ *               so a replay can be repeated) under P: a well-known
  *               folder ("Root", "IPM Subtree", "Inbox", "Outbox",
  *               "Sent Items", "Deleted Items") or an earlier ref;
  *   "messages": [{"ref": R, "folder": F, "props": [{"tag": "0xTTTTTTTT",
@@ -83,7 +84,7 @@ static int seed_folder(TALLOC_CTX *mem_ctx, struct mc_replay_state *r, json_obje
 	uint32_t *handles, in[3] = {r->logon->handle, MC_NEW_HANDLE, MC_NEW_HANDLE};
 	size_t n, nh;
 	struct mc_execute_opts opts = mc_store_execute_opts(r->s);
-	struct rop_request q[4];
+	struct rop_request q[5];
 	memset(q, 0, sizeof(q));
 	q[0].rop_id = ROP_ID_OpenFolder;
 	q[0].output_handle = 1;
@@ -96,13 +97,18 @@ static int seed_folder(TALLOC_CTX *mem_ctx, struct mc_replay_state *r, json_obje
 	q[1].u.create_folder.open_existing = 1;
 	q[1].u.create_folder.display_name = talloc_strdup(mem_ctx, name);
 	q[1].u.create_folder.comment = talloc_strdup(mem_ctx, "");
-	q[2].rop_id = ROP_ID_Release;
+	/* [MS-OXCFOLD] 2.2.1.9: a folder left by an earlier replay is emptied,
+	 * so the example finds only what the seed makes */
+	q[2].rop_id = ROP_ID_EmptyFolder;
 	q[2].input_handle = 2;
+	q[2].u.empty_folder.want_delete_associated = 1;
 	q[3].rop_id = ROP_ID_Release;
-	q[3].input_handle = 1;
-	if (mc_emsmdb_execute(mem_ctx, r->s, &opts, q, 4, in, 3, NULL, &resps, &n, &handles, &nh) <
+	q[3].input_handle = 2;
+	q[4].rop_id = ROP_ID_Release;
+	q[4].input_handle = 1;
+	if (mc_emsmdb_execute(mem_ctx, r->s, &opts, q, 5, in, 3, NULL, &resps, &n, &handles, &nh) <
 	        0 ||
-	    mc_check_rops(r->s, resps, n, 2) < 0)
+	    mc_check_rops(r->s, resps, n, 3) < 0)
 		return -1;
 	return add_obj(r, ref, resps[1].u.create_folder.folder_id, 0);
 }
