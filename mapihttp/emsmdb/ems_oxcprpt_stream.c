@@ -78,9 +78,11 @@ static uint32_t load(struct ems_rop_ctx *c, struct ems_stream *st, bool *found_r
 		return 0;
 	*found_r = true;
 	if (PROP_TYPE(v->tag) == PT_BINARY) {
+		/* the bytes and a NUL after them, as for the string types */
 		st->len = v->v.bin.len;
-		st->data =
-		    talloc_memdup(st, v->v.bin.data ? v->v.bin.data : (uint8_t *)"", st->len + 1);
+		st->data = talloc_zero_size(st, (size_t)st->len + 1);
+		if (st->data != NULL && st->len > 0)
+			memcpy(st->data, v->v.bin.data, st->len);
 	} else if (PROP_TYPE(v->tag) == PT_STRING8) {
 		st->len = strlen(v->v.str);
 		st->data = talloc_memdup(st, v->v.str, st->len + 1);
