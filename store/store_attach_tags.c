@@ -41,8 +41,11 @@ int store_message_attach_tags(TALLOC_CTX *mem_ctx, struct store_message *msg, ui
 	tags_r->tags[n++] = PR_ATTACH_NUM_TAG;
 	tags_r->tags[n++] = PR_ATTACH_SIZE;
 	for (uint32_t i = 0; i < a->bag.count; i++) {
-		if (PROP_ID(a->bag.e[i].tag) != PROP_ID(PR_ATTACH_NUM_TAG) &&
-		    PROP_ID(a->bag.e[i].tag) != PROP_ID(PR_ATTACH_SIZE))
+		uint16_t id = PROP_ID(a->bag.e[i].tag);
+		/* the embedded message is the store's, not a property
+		 * (store_embedded.c: opened as a message) */
+		if (id != PROP_ID(PR_ATTACH_NUM_TAG) && id != PROP_ID(PR_ATTACH_SIZE) &&
+		    id != PROP_ID(STORE_TAG_EMBEDDED))
 			tags_r->tags[n++] = a->bag.e[i].tag;
 	}
 	tags_r->count = n;

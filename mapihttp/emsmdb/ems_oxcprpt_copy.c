@@ -11,6 +11,8 @@
 /* [MS-OXCPRPT] 2.2.10.1 / 2.2.11.1 CopyFlags */
 #define COPY_MOVE         0x01
 #define COPY_NO_OVERWRITE 0x02
+/* [MS-OXPROPS] PidTagAttachDataObject: an attachment's embedded message */
+#define PR_ATTACH_DATA_OBJ PROP_TAG(PT_OBJECT, 0x3701)
 
 static bool listed(const struct mapi_proptag_array *tags, uint32_t tag)
 {
@@ -36,6 +38,13 @@ static uint32_t check_dest(struct ems_rop_ctx *c, const struct rop_request *req,
 		return EC_InvalidParameter;
 	if (c->dest == c->in)
 		return EC_InvalidParameter;
+	/* an attachment is written through its message's instance */
+	if (c->dest->type == EMS_OBJ_ATTACH && !c->dest->u.attach.message->u.message.read_write)
+		return EC_AccessDenied;
+	/* attachments' properties are not deleted here (ems_props_delete):
+	 * refused before anything is copied rather than half done */
+	if ((flags & COPY_MOVE) && c->in->type == EMS_OBJ_ATTACH)
+		return EC_NotSupported;
 	return 0;
 }
 
@@ -125,6 +134,20 @@ static uint32_t copy_values(struct ems_rop_ctx *c, struct mapi_propval_array *va
 	return 0;
 }
 
+/* An attachment's embedded message ([MS-OXCMSG] 2.2.2.9 afEmbeddedMessage)
+ * is its PidTagAttachDataObject: copied with it as the message it is
+ * (properties, recipients, attachments, named IDs mapped), replacing the
+ * destination's unless NoOverwrite keeps it. */
+static uint32_t copy_attach_embedded(struct ems_rop_ctx *c, uint8_t flags)
+{
+	struct ems_object *src = c->in->u.attach.message, *dst = c->dest->u.attach.message;
+
+	return ems_ec_from_store(ems_attach_copy_embedded(
+	    c->mem, mailbox_of(c->in), src->u.message.msg, c->in->u.attach.attach_num,
+	    mailbox_of(c->dest), dst->u.message.msg, c->dest->u.attach.attach_num,
+	    (flags & COPY_NO_OVERWRITE) != 0));
+}
+
 /* A move deletes what was copied from the source; computed properties
  * (refused with ecAccessDenied) stay. */
 static uint32_t delete_moved(struct ems_rop_ctx *c, const struct mapi_propval_array *vals)
@@ -155,6 +178,9 @@ uint32_t ems_rop_copy_properties(struct ems_rop_ctx *c, const struct rop_request
 	ec = ems_props_get(c->mem, c->in, &q->tags, true, &vals);
 	if (ec == 0)
 		ec = copy_values(c, &vals, q->copy_flags, false, r);
+	/* the embedded message when PidTagAttachDataObject is asked for */
+	if (ec == 0 && c->in->type == EMS_OBJ_ATTACH && listed(&q->tags, PR_ATTACH_DATA_OBJ))
+		ec = copy_attach_embedded(c, q->copy_flags);
 	if (ec == 0 && (q->copy_flags & COPY_MOVE))
 		ec = delete_moved(c, &vals);
 	return ec;
@@ -191,6 +217,12 @@ uint32_t ems_rop_copy_to(struct ems_rop_ctx *c, const struct rop_request *req,
 	}
 	vals.count = n;
 	ec = copy_values(c, &vals, (uint8_t)q->copy_flags, true, r);
+	/* an attachment's embedded message unless PidTagAttachDataObject is
+	 * excluded (as a FastTransfer copy of an attachment always takes its
+	 * subobjects, [MS-OXCFXICS] 2.2.3.1.1.1.1 Level) */
+	if (ec == 0 && c->in->type == EMS_OBJ_ATTACH &&
+	    !listed(&q->excluded_tags, PR_ATTACH_DATA_OBJ))
+		ec = copy_attach_embedded(c, (uint8_t)q->copy_flags);
 	if (ec == 0 && q->want_sub_objects && c->in->type == EMS_OBJ_MESSAGE) {
 		if (!c->dest->u.message.read_write)
 			return EC_AccessDenied;

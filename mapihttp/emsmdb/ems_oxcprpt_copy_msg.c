@@ -107,13 +107,41 @@ int ems_message_set_copyable(struct store_message *msg, const struct mapi_propva
 static int copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
                       struct store_mailbox *to, struct store_message *dst, unsigned depth);
 
+/* Empties an embedded message the copy replaces: its properties (the
+ * computed ones stay computed), recipients and attachments. */
+static int clear_message(TALLOC_CTX *mem, struct store_message *msg)
+{
+	struct mapi_propval_array vals, *rows;
+	uint32_t count, *ids;
+	int ret = store_message_get_recipients(mem, msg, &count, &ids, &rows);
+
+	for (uint32_t i = 0; ret == 0 && i < count; i++)
+		rows[i].count = 0; /* a row without properties is removed */
+	if (ret == 0 && count > 0)
+		ret = store_message_modify_recipients(msg, count, ids, rows);
+	if (ret == 0)
+		ret = store_message_attach_list(mem, msg, &ids, &count);
+	for (uint32_t i = 0; ret == 0 && i < count; i++)
+		ret = store_message_attach_delete(msg, ids[i]);
+	if (ret == 0)
+		ret = store_message_get_props(mem, msg, NULL, &vals);
+	for (uint32_t i = 0; ret == 0 && i < vals.count; i++) {
+		struct mapi_proptag_array one = {1, &vals.vals[i].tag};
+		ret = store_message_delete_props(msg, &one);
+		if (ret == STORE_E_ACCESS)
+			ret = 0; /* computed */
+	}
+	return ret;
+}
+
 /* The message embedded in attachment snum of src, if any, copied as the
  * message embedded in attachment dnum of dst ([MS-OXCMSG] 2.2.3.16: it is
- * opened as a message and created in the new attachment, then saved into
- * it); its properties, recipients and attachments, named IDs mapped. */
+ * opened as a message, created in dst's attachment, then saved into it);
+ * its properties, recipients and attachments, named IDs mapped.  A message
+ * dst's attachment holds already is kept (keep) or replaced. */
 static int copy_embedded(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
                          uint32_t snum, struct store_mailbox *to, struct store_message *dst,
-                         uint32_t dnum, unsigned depth)
+                         uint32_t dnum, bool keep, unsigned depth)
 {
 	TALLOC_CTX *tmp = talloc_new(mem);
 	struct store_message *se = NULL, *de = NULL;
@@ -134,8 +162,15 @@ static int copy_embedded(TALLOC_CTX *mem, struct store_mailbox *from, struct sto
 		         EMBED_DEPTH_MAX);
 		ret = STORE_E_TOOBIG;
 	}
-	if (ret == 0)
-		ret = store_message_open_embedded(tmp, dst, dnum, true, &de);
+	if (ret == 0) {
+		ret = store_message_open_embedded(tmp, dst, dnum, false, &de);
+		if (ret == 0 && keep)
+			goto out;
+		if (ret == 0)
+			ret = clear_message(tmp, de);
+		else if (ret == STORE_E_NOTFOUND)
+			ret = store_message_open_embedded(tmp, dst, dnum, true, &de);
+	}
 	if (ret == 0)
 		ret = store_message_get_props(tmp, se, NULL, &vals);
 	for (uint32_t i = 0; ret == 0 && i < vals.count; i++) {
@@ -196,7 +231,7 @@ static int copy_attachment(TALLOC_CTX *mem, struct store_mailbox *from, struct s
 	if (ret == 0)
 		ret = store_message_attach_set_props(dst, dnum, &rest);
 	if (ret == 0)
-		ret = copy_embedded(tmp, from, src, num, to, dst, dnum, depth);
+		ret = copy_embedded(tmp, from, src, num, to, dst, dnum, false, depth);
 out:
 	talloc_free(tmp);
 	return ret;
@@ -231,4 +266,11 @@ int ems_message_copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct s
 	ret = copy_parts(tmp, from, src, to, dst, 0);
 	talloc_free(tmp);
 	return ret;
+}
+
+int ems_attach_copy_embedded(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
+                             uint32_t snum, struct store_mailbox *to, struct store_message *dst,
+                             uint32_t dnum, bool keep)
+{
+	return copy_embedded(mem, from, src, snum, to, dst, dnum, keep, 0);
 }

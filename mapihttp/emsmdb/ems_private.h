@@ -223,6 +223,12 @@ uint32_t ems_message_summary(struct ems_rop_ctx *c, struct ems_object *obj,
  * (ems_oxcprpt_copy_msg.c); a store error. */
 int ems_message_copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
                            struct store_mailbox *to, struct store_message *dst);
+/* The message embedded in attachment snum of src, if any, copied into
+ * attachment dnum of dst (named IDs mapped from mailbox from to to),
+ * replacing the one there unless keep is set; a store error. */
+int ems_attach_copy_embedded(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
+                             uint32_t snum, struct store_mailbox *to, struct store_message *dst,
+                             uint32_t dnum, bool keep);
 /* Sets vals on msg, skipping the ones the store computes (refused as
  * read-only or of another type); a store error. */
 int ems_message_set_copyable(struct store_message *msg, const struct mapi_propval_array *vals);

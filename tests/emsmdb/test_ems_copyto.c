@@ -166,16 +166,16 @@ static uint16_t named_id(struct store_mailbox *mbox, const char *name, bool crea
 }
 
 /* Requests building message `in` with attachment `att` holding an
- * embedded message `emb` (subject "Inner", named value under tag named,
- * one recipient), saved into the attachment; n advanced. */
+ * embedded message `emb` (subject, "embedded named" under tag named, one
+ * recipient), saved into the attachment; n advanced. */
 static void embedded_requests(TALLOC_CTX *mem, struct rop_request *q, uint32_t *n, uint8_t in,
-                              uint8_t att, uint8_t emb, uint32_t named)
+                              uint8_t att, uint8_t emb, uint32_t named, const char *subject)
 {
 	static uint32_t rcols[] = {PROP_TAG(PT_LONG, 0x5FFF)};
 	struct mapi_propval *v = talloc_zero_array(mem, struct mapi_propval, 2);
 	struct rop_recipient_row *row = talloc_zero(mem, struct rop_recipient_row);
 	v[0].tag = PR_SUBJECT;
-	v[0].v.str = (char *)"Inner";
+	v[0].v.str = (char *)subject;
 	v[1].tag = named;
 	v[1].v.str = (char *)"embedded named";
 	row->recipient_type = 1;
@@ -195,11 +195,12 @@ static void embedded_requests(TALLOC_CTX *mem, struct rop_request *q, uint32_t *
 	q[(*n)++] = et_rq(ROP_ID_SaveChangesAttachment, att, 0);
 }
 
-/* Attachment 0 of message mid in fid of mbox holds the embedded message
- * embedded_requests() wrote; named is its named value's ID in mbox (0:
- * none was written). */
-static void check_embedded(TALLOC_CTX *mem, struct store_mailbox *mbox, uint64_t fid, uint64_t mid,
-                           uint16_t named)
+/* Attachment anum of message mid in fid of mbox holds an embedded message
+ * embedded_requests() wrote with subject; its value "embedded named" under
+ * tag is there or (present unset) not. */
+static void check_embedded_at(TALLOC_CTX *mem, struct store_mailbox *mbox, uint64_t fid,
+                              uint64_t mid, uint32_t anum, const char *subject, uint32_t tag,
+                              bool present)
 {
 	struct store_message *msg = NULL, *emb = NULL;
 	struct mapi_propval_array vals, *rows;
@@ -210,17 +211,18 @@ static void check_embedded(TALLOC_CTX *mem, struct store_mailbox *mbox, uint64_t
 	test_assert_int(store_message_open(mem, mbox, fid, mid, &msg), 0);
 	if (msg == NULL)
 		return;
-	test_assert_int(store_message_attach_get_props(mem, msg, 0, &ta, &vals), 0);
+	test_assert_int(store_message_attach_get_props(mem, msg, anum, &ta, &vals), 0);
 	test_assert(vals.count == 1 && vals.vals[0].tag == PR_ATTACH_METHOD &&
 	            vals.vals[0].v.i32 == 5); /* afEmbeddedMessage */
-	test_assert_int(store_message_open_embedded(mem, msg, 0, false, &emb), 0);
+	test_assert_int(store_message_open_embedded(mem, msg, anum, false, &emb), 0);
 	if (emb != NULL) {
 		test_assert_int(store_message_get_props(mem, emb, NULL, &vals), 0);
 		v = val_of(&vals, PR_SUBJECT);
-		test_assert(v != NULL && strcmp(v->v.str, "Inner") == 0);
-		if (named != 0) {
-			v = val_of(&vals, PROP_TAG(PT_UNICODE, named));
-			test_assert(v != NULL && strcmp(v->v.str, "embedded named") == 0);
+		test_assert(v != NULL && strcmp(v->v.str, subject) == 0);
+		if (tag != 0) {
+			v = val_of(&vals, tag);
+			test_assert(present ? v != NULL && strcmp(v->v.str, "embedded named") == 0
+			                    : v == NULL);
 		}
 		test_assert_int(store_message_get_recipients(mem, emb, &count, &ids, &rows), 0);
 		test_assert_int(count, 1);
@@ -229,6 +231,15 @@ static void check_embedded(TALLOC_CTX *mem, struct store_mailbox *mbox, uint64_t
 	}
 	store_message_close(&emb);
 	store_message_close(&msg);
+}
+
+/* check_embedded_at() of attachment 0 as embedded_requests() wrote it with
+ * subject "Inner"; named is its named value's ID in mbox (0: none). */
+static void check_embedded(TALLOC_CTX *mem, struct store_mailbox *mbox, uint64_t fid, uint64_t mid,
+                           uint16_t named)
+{
+	check_embedded_at(mem, mbox, fid, mid, 0, "Inner",
+	                  named != 0 ? PROP_TAG(PT_UNICODE, named) : 0, true);
 }
 
 /* [MS-OXCPRPT] 3.2.5.8: CopyTo with WantSubObjects copies the attachments,
@@ -246,7 +257,7 @@ static void test_copy_embedded(void)
 	test_begin("CopyTo with sub-objects copies an attachment's embedded message");
 	q[n] = et_rq(ROP_ID_CreateMessage, 0, 1);
 	q[n++].u.create_message.folder_id = inbox;
-	embedded_requests(mem, q, &n, 1, 2, 3, 0);
+	embedded_requests(mem, q, &n, 1, 2, 3, 0, "Inner");
 	q[n] = et_rq(ROP_ID_CreateMessage, 0, 4);
 	q[n++].u.create_message.folder_id = inbox;
 	q[n] = et_rq(ROP_ID_CopyTo, 1, 0);
@@ -307,7 +318,7 @@ static void test_copy_other_mailbox(void)
 	q[n] = et_rq(ROP_ID_CreateMessage, 0, 2);
 	q[n++].u.create_message.folder_id = inbox;
 	q[n++] = et_set_props(2, v, 2);
-	embedded_requests(mem, q, &n, 2, 3, 4, named);
+	embedded_requests(mem, q, &n, 2, 3, 4, named, "Inner");
 	q[n] = et_rq(ROP_ID_CreateMessage, 1, 5);
 	q[n].logon_id = 1;
 	q[n++].u.create_message.folder_id = einbox;
@@ -363,6 +374,84 @@ static void test_copy_other_mailbox(void)
 	check_embedded(mem, emb, einbox, mids[1], erin_id);
 	t.s->logons[1]->mbox = own;
 	store_mailbox_close(&emb);
+	test_end();
+	talloc_free(mem);
+}
+
+/* [MS-OXCPRPT] 3.2.5.8 / 3.2.5.10 between attachments: the embedded message
+ * is PidTagAttachDataObject, copied by CopyTo unless excluded and by
+ * CopyProperties when asked, replacing the destination's (NoOverwrite
+ * keeps it); a move of an attachment's properties is not supported. */
+static void test_copy_attachment(void)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct et_result *r = talloc(mem, struct et_result);
+	uint64_t inbox = store_special_fid(t.mbox, STORE_FOLDER_INBOX);
+	uint32_t h[11], data_obj = PROP_TAG(PT_OBJECT, 0x3701), body = PROP_TAG(PT_UNICODE, 0x1000);
+	struct rop_request q[40];
+	uint32_t n = 0, copies[5];
+
+	test_begin("CopyTo and CopyProperties between attachments copy the embedded message");
+	h[0] = et_logon(&t);
+	for (int i = 1; i < 11; i++)
+		h[i] = 0xFFFFFFFF;
+	q[n] = et_rq(ROP_ID_CreateMessage, 0, 1);
+	q[n++].u.create_message.folder_id = inbox;
+	embedded_requests(mem, q, &n, 1, 2, 3, 0, "Inner");
+	q[n] = et_rq(ROP_ID_CreateMessage, 0, 4);
+	q[n++].u.create_message.folder_id = inbox;
+	/* attachment 0: CopyTo */
+	q[n++] = et_rq(ROP_ID_CreateAttachment, 4, 5);
+	copies[0] = n;
+	q[n] = et_rq(ROP_ID_CopyTo, 2, 0);
+	q[n++].dest_handle = 5;
+	q[n++] = et_rq(ROP_ID_SaveChangesAttachment, 5, 0);
+	/* attachment 1: CopyTo excluding PidTagAttachDataObject */
+	q[n++] = et_rq(ROP_ID_CreateAttachment, 4, 6);
+	copies[1] = n;
+	q[n] = et_rq(ROP_ID_CopyTo, 2, 0);
+	q[n].dest_handle = 6;
+	q[n].u.copy_to.excluded_tags.count = 1;
+	q[n++].u.copy_to.excluded_tags.tags = &data_obj;
+	q[n++] = et_rq(ROP_ID_SaveChangesAttachment, 6, 0);
+	/* attachment 2: holding "Old" (with a body), CopyProperties of the
+	 * embedded message replaces it */
+	embedded_requests(mem, q, &n, 4, 7, 8, body, "Old");
+	copies[2] = n;
+	q[n] = et_rq(ROP_ID_CopyProperties, 2, 0);
+	q[n].dest_handle = 7;
+	q[n].u.copy_properties.tags.count = 1;
+	q[n++].u.copy_properties.tags.tags = &data_obj;
+	q[n++] = et_rq(ROP_ID_SaveChangesAttachment, 7, 0);
+	/* attachment 3: holding "Old", CopyTo NoOverwrite keeps it */
+	embedded_requests(mem, q, &n, 4, 9, 10, body, "Old");
+	copies[3] = n;
+	q[n] = et_rq(ROP_ID_CopyTo, 2, 0);
+	q[n].dest_handle = 9;
+	q[n++].u.copy_to.copy_flags = 0x02; /* NoOverwrite */
+	q[n++] = et_rq(ROP_ID_SaveChangesAttachment, 9, 0);
+	copies[4] = n;
+	q[n] = et_rq(ROP_ID_CopyTo, 2, 0);
+	q[n].dest_handle = 5;
+	q[n++].u.copy_to.copy_flags = 0x01; /* Move */
+	q[n] = et_rq(ROP_ID_SaveChangesMessage, 4, 0);
+	q[n].response_handle = 4;
+	q[n++].u.save_changes_message.save_flags = 0x02;
+	test_assert_int(et_exec(&t, mem, q, n, h, 11, r), 0);
+	test_assert_int(r->count, n);
+	for (uint32_t i = 0; i < r->count; i++)
+		test_assert_int(r->resps[i].return_value, i == copies[4] ? EC_NotSupported : 0);
+	uint64_t mid = r->resps[n - 1].u.save_changes_message.message_id;
+	test_assert(mid != 0);
+	check_embedded_at(mem, t.mbox, inbox, mid, 0, "Inner", 0, false);
+	check_embedded_at(mem, t.mbox, inbox, mid, 2, "Inner", body, false);
+	check_embedded_at(mem, t.mbox, inbox, mid, 3, "Old", body, true);
+	struct store_message *m = NULL, *e = NULL;
+	test_assert_int(store_message_open(mem, t.mbox, inbox, mid, &m), 0);
+	if (m != NULL)
+		test_assert_int(store_message_open_embedded(mem, m, 1, false, &e),
+		                STORE_E_NOTFOUND);
+	store_message_close(&m);
 	test_end();
 	talloc_free(mem);
 }
@@ -428,6 +517,7 @@ int main(void)
 	test_copy_embedded();
 	test_copy_other_mailbox();
 	test_copy_nesting_limit();
+	test_copy_attachment();
 	et_teardown(&t);
 	return test_exit();
 }

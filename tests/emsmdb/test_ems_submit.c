@@ -269,6 +269,12 @@ static void check_embedded(TALLOC_CTX *mem, struct store_mailbox *mbox, uint64_t
 	test_assert_int(store_message_attach_get_props(mem, msg, 0, &ta, &vals), 0);
 	test_assert(vals.count == 1 && vals.vals[0].tag == PR_ATTACH_METHOD &&
 	            vals.vals[0].v.i32 == 5); /* afEmbeddedMessage */
+	/* every property the attachment lists has a value: the embedded
+	 * message is no property of it */
+	test_assert_int(store_message_attach_tags(mem, msg, 0, &atags), 0);
+	test_assert_int(store_message_attach_get_props(mem, msg, 0, &atags, &vals), 0);
+	for (uint32_t i = 0; i < vals.count; i++)
+		test_assert(PROP_TYPE(vals.vals[i].tag) != PT_ERROR);
 	test_assert_int(store_message_open_embedded(mem, msg, 0, false, &emb), 0);
 	if (emb == NULL)
 		goto out;
