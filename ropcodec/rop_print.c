@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mapi_guid.h"
 #include "rop_errors.h"
 #include "rop_print_priv.h"
 #include "rule_actions.h"
@@ -210,12 +211,10 @@ void rop_print_string(struct rop_printer *pr, const char *label, const char *s)
 
 void rop_print_guid(struct rop_printer *pr, const char *label, const struct mapi_guid *g)
 {
-	/* [MS-DTYP] 2.3.4: Data1, Data2, Data3 little-endian, Data4 bytes */
-	const uint8_t *b = g->b;
+	char text[MAPI_GUID_TEXT_SIZE];
 
-	rop_printf(pr, "%s: {%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x}",
-	           label, b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11],
-	           b[12], b[13], b[14], b[15]);
+	mapi_guid_format(g, text);
+	rop_printf(pr, "%s: {%s}", label, text);
 }
 
 void rop_print_error_code(struct rop_printer *pr, const char *label, uint32_t ec)
