@@ -45,7 +45,7 @@ int session_begin(struct session *s, TALLOC_CTX *mem);
  * answer was in (before decoding).  Then every answer is decoded: six
  * responses, 50 rows.  0 / -1. */
 int batch_run(struct session *s, double *answered_r);
-/* utime + stime of pid, and of this process, in seconds. */
+/* CPU seconds of pid's live threads (schedstat), and of this process. */
 double cpu_of(pid_t pid);
 double cpu_self(void);
 /* Context switches of every thread of pid, voluntary or not. */

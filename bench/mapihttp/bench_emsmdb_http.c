@@ -16,7 +16,7 @@
  *   closed  N = 1, 16, 256 sessions, each sending its next batch as soon
  *           as the previous answer is in, for SECONDS: the capacity
  *           (execute_batch_sessions_N requests/s), latency p50/p99, and the
- *           daemon's CPU per batch (/proc/PID/stat utime+stime).  With zero
+ *           daemon's CPU per batch (its threads' schedstat, ns).  With zero
  *           think time N clients queue (Little's law): at 256 sessions the
  *           latency is N / throughput, not a service time.
  *   open    N = 1, 16, 256 sessions that each hold a NotificationWait on a
@@ -528,21 +528,64 @@ static void *session_thread(void *arg)
 	return NULL;
 }
 
+/* Sums a per-thread figure of pid: fn reads /proc/PID/task/TID/<file>. */
+static double per_task(pid_t pid, const char *file, double (*fn)(FILE *f))
+{
+	char path[96];
+	struct dirent *e;
+	double n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		die("/proc/PID/task");
+	while ((e = readdir(d)) != NULL) {
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/%s", (int)pid, e->d_name, file);
+		if ((f = fopen(path, "r")) == NULL)
+			continue; /* the thread ended */
+		n += fn(f);
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+/* schedstat: nanoseconds on a CPU, then waiting, then timeslices. */
+static double task_cpu(FILE *f)
+{
+	unsigned long long ns = 0;
+
+	return fscanf(f, "%llu", &ns) == 1 ? (double)ns / 1e9 : 0;
+}
+
+static double task_ctxsw(FILE *f)
+{
+	char buf[256];
+	double n = 0;
+
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		if (strncmp(buf, "voluntary_ctxt_switches:", 24) == 0)
+			n += atof(buf + 24);
+		else if (strncmp(buf, "nonvoluntary_ctxt_switches:", 27) == 0)
+			n += atof(buf + 27);
+	}
+	return n;
+}
+
+/* CPU time of every live thread of pid, to the nanosecond (the clock
+ * ticks of /proc/PID/stat are 10 ms: too coarse for a few batches). */
 double cpu_of(pid_t pid)
 {
-	char path[64], buf[1024], *p = NULL;
-	unsigned long ut = 0, st = 0;
-	FILE *f;
+	return per_task(pid, "schedstat", task_cpu);
+}
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (f == NULL || fgets(buf, sizeof(buf), f) == NULL || (p = strrchr(buf, ')')) == NULL)
-		die("/proc/PID/stat");
-	fclose(f);
-	/* after ") ": state is field 3; utime and stime are fields 14 and 15 */
-	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-		die("/proc/PID/stat fields");
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+double ctxsw_of(pid_t pid)
+{
+	return per_task(pid, "status", task_ctxsw);
 }
 
 static long rss_kb(pid_t pid)
@@ -560,36 +603,6 @@ static long rss_kb(pid_t pid)
 	}
 	fclose(f);
 	return kb;
-}
-
-double ctxsw_of(pid_t pid)
-{
-	char path[64], buf[256];
-	struct dirent *e;
-	double n = 0;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	if ((d = opendir(path)) == NULL)
-		die("/proc/PID/task");
-	while ((e = readdir(d)) != NULL) {
-		FILE *f;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/status", (int)pid, e->d_name);
-		if ((f = fopen(path, "r")) == NULL)
-			continue; /* the thread ended */
-		while (fgets(buf, sizeof(buf), f) != NULL) {
-			if (strncmp(buf, "voluntary_ctxt_switches:", 24) == 0)
-				n += atof(buf + 24);
-			else if (strncmp(buf, "nonvoluntary_ctxt_switches:", 27) == 0)
-				n += atof(buf + 27);
-		}
-		fclose(f);
-	}
-	closedir(d);
-	return n;
 }
 
 double cpu_self(void)
@@ -862,6 +875,12 @@ int main(int argc, char **argv)
 	g_auth = mht_client_new(root, d.port, "alice@x.test", "alice-pw")->auth;
 	printf("messages_in_inbox: %u messages\n", MESSAGES);
 	printf("cores_online: %ld cores\n", sysconf(_SC_NPROCESSORS_ONLN));
+	{
+		/* what the daemon spends doing nothing (timers, event threads) */
+		double c0 = cpu_of(d.pid);
+		sleep(2);
+		printf("server_idle_cpu: %.3f ms/s\n", (cpu_of(d.pid) - c0) / 2 * 1e3);
+	}
 	if (getenv("BENCH_EMSMDB_IDLE_WAITS") != NULL)
 		idle = idle_waits_hold(root, (unsigned)atoi(getenv("BENCH_EMSMDB_IDLE_WAITS")));
 	for (unsigned i = 0; has_mode(modes, "closed") && i < 3; i++)
