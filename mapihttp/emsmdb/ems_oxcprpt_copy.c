@@ -89,7 +89,7 @@ static uint32_t copy_values(struct ems_rop_ctx *c, struct mapi_propval_array *va
 	/* [MS-OXCPRPT] 2.2.12: a named property's ID is its mailbox's; the
 	 * destination's ID for the same name (created when new) takes the
 	 * value, as RopGetNamesFromPropertyIds on the source (3.2.5.9) and
-	 * RopGetPropertyIdsFromNames with Create on the destination (3.2.5.10)
+	 * RopGetPropertyIdsFromNames with Create on the destination (2.2.12)
 	 * would give it */
 	ec = ems_ec_from_store(
 	    ems_named_map_tags(c->mem, mailbox_of(c->in), mailbox_of(c->dest), vals->count, tags));

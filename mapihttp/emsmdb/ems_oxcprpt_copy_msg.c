@@ -3,7 +3,7 @@
  * another mailbox: its properties, recipients and attachments, and the
  * message embedded in an attachment ([MS-OXCMSG] 2.2.2.9 afEmbeddedMessage)
  * as a message of its own, recursively.  Used by RopCopyTo with
- * WantSubObjects ([MS-OXCPRPT] 3.2.5.8) and by local delivery
+ * WantSubObjects ([MS-OXCPRPT] 2.2.11) and by local delivery
  * (RopSubmitMessage, [MS-OXOMSG] 3.2.5.1).
  *
  * Named property IDs (0x8000 and up) are the mapping of one mailbox
@@ -25,16 +25,18 @@ int ems_named_map_tags(TALLOC_CTX *mem, struct store_mailbox *from, struct store
                        uint32_t count, uint32_t *tags)
 {
 	TALLOC_CTX *tmp;
-	struct mapi_property_name *names;
-	uint16_t *ids, nid;
-	uint32_t n = 0;
+	struct mapi_property_name *names, *want;
+	uint16_t *ids, *nids;
+	uint32_t n = 0, known = 0;
 	int ret = 0;
 
 	if (from == NULL || to == NULL || from == to)
 		return 0;
 	tmp = talloc_new(mem);
 	ids = talloc_array(tmp, uint16_t, count ? count : 1);
-	if (tmp == NULL || ids == NULL) {
+	nids = talloc_array(tmp, uint16_t, count ? count : 1);
+	want = talloc_array(tmp, struct mapi_property_name, count ? count : 1);
+	if (tmp == NULL || ids == NULL || nids == NULL || want == NULL) {
 		ret = STORE_E_NOMEM;
 		goto out;
 	}
@@ -46,16 +48,23 @@ int ems_named_map_tags(TALLOC_CTX *mem, struct store_mailbox *from, struct store
 		goto out;
 	/* [MS-OXCPRPT] 3.2.5.9: the names in the source's mapping */
 	ret = store_named_from_ids(tmp, from, n, ids, &names);
-	for (uint32_t i = 0, j = 0; ret == 0 && i < count; i++) {
+	if (ret != 0)
+		goto out;
+	/* [MS-OXCPRPT] 2.2.12: the destination's IDs for the names that
+	 * exist, created when new, in one call */
+	for (uint32_t j = 0; j < n; j++) {
+		if (names[j].kind != MNID_NONE)
+			want[known++] = names[j];
+	}
+	if (known > 0)
+		ret = store_named_to_ids(to, known, want, true, nids);
+	for (uint32_t i = 0, j = 0, k = 0; ret == 0 && i < count; i++) {
 		if (PROP_ID(tags[i]) < 0x8000)
 			continue;
-		/* an ID that names nothing: tag 0, for the caller to drop */
-		nid = 0;
-		/* [MS-OXCPRPT] 3.2.5.8: the destination's IDs, created when new */
-		if (names[j].kind != MNID_NONE)
-			ret = store_named_to_ids(to, 1, &names[j], true, &nid);
+		/* an ID that names nothing in from: tag 0, for the caller to
+		 * drop (no mailbox could name it) */
+		uint16_t nid = names[j++].kind != MNID_NONE ? nids[k++] : 0;
 		tags[i] = nid != 0 ? PROP_TAG(PROP_TYPE(tags[i]), nid) : 0;
-		j++;
 	}
 out:
 	talloc_free(tmp);

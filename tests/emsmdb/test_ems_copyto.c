@@ -242,7 +242,7 @@ static void check_embedded(TALLOC_CTX *mem, struct store_mailbox *mbox, uint64_t
 	                  named != 0 ? PROP_TAG(PT_UNICODE, named) : 0, true);
 }
 
-/* [MS-OXCPRPT] 3.2.5.8: CopyTo with WantSubObjects copies the attachments,
+/* [MS-OXCPRPT] 2.2.11: CopyTo with WantSubObjects copies the attachments,
  * an attachment's embedded message with them (it once failed the whole
  * copy with ecAccessDenied). */
 static void test_copy_embedded(void)
@@ -378,7 +378,7 @@ static void test_copy_other_mailbox(void)
 	talloc_free(mem);
 }
 
-/* [MS-OXCPRPT] 3.2.5.8 / 3.2.5.10 between attachments: the embedded message
+/* [MS-OXCPRPT] 2.2.11 / 2.2.10 between attachments: the embedded message
  * is PidTagAttachDataObject, copied by CopyTo unless excluded and by
  * CopyProperties when asked, replacing the destination's (NoOverwrite
  * keeps it); a move of an attachment's properties is not supported. */
