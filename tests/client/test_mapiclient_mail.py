@@ -292,11 +292,27 @@ class Export(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         got = [m for m in listing("carol@x.test", "Inbox") if m[3] == "Forwarded whole"]
         self.assertEqual(len(got), 1)
-        # carol's copy holds the embedded message, as alice's sent copy does
+        # carol's copy holds the embedded message with its own properties,
+        # recipient and attachment, as alice's sent copy does
         for user, folder in (("carol@x.test", "Inbox"), ("alice@x.test", "Sent Items")):
-            text = self.export_one(user, folder, "Forwarded whole")
+            mine = [m for m in listing(user, folder) if m[3] == "Forwarded whole"]
+            self.assertEqual(len(mine), 1, mine)
+            mid = mine[0][0].split("/")[1]
+            with tempfile.TemporaryDirectory() as d:
+                out_dir = os.path.join(d, "export")
+                rc, out, err = run(user, "export", folder, out_dir)
+                self.assertEqual(rc, 0, err)
+                exported = read_dir(out_dir)
+            text = exported[mid + ".txt"].decode()
             self.assertIn("PidTagAttachMethod PtypInteger32\n      value: 5 ", text)
-            self.assertIn("    embedded-message: ", text)
+            self.assertIn("    embedded-message: %s-0.txt\n" % mid, text)
+            emb = exported["%s-0.txt" % mid].decode()
+            self.assertIn("  property: 0x0037001F PidTagSubject PtypString\n"
+                          "    value: \"Inner forwarded\"\n", emb)
+            self.assertIn("recipients: 1\n  recipient 0: To\n    address-type: SMTP\n"
+                          "    email-address: bob@x.test\n", emb)
+            self.assertIn("    data: %s-0-0-inner.txt (17 bytes)\n" % mid, emb)
+            self.assertEqual(exported["%s-0-0-inner.txt" % mid], b"inner attachment\n")
 
     def export_one(self, user, folder, subject):
         with tempfile.TemporaryDirectory() as d:
