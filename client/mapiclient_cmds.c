@@ -126,7 +126,7 @@ int mc_cmd_resolve(struct mc_cli *cli, int argc, char **argv)
 	TALLOC_CTX *tmp = talloc_new(cli->s);
 	int ret = MC_EXIT_FAIL;
 	uint32_t tags[] = {MC_TAG_DISPLAY_NAME, MC_TAG_SMTP_ADDRESS, MC_TAG_EMAIL_ADDRESS,
-	                   MC_TAG_ADDRESS_TYPE, MC_TAG_DISPLAY_TYPE};
+	                   MC_TAG_ADDRESS_TYPE, MC_TAG_DISPLAY_TYPE, MC_TAG_INSTANCE_KEY};
 	struct mapi_proptag_array cols = {sizeof(tags) / sizeof(tags[0]), tags};
 	char *names[] = {argv[0]};
 	struct nspi_strings strs = {1, names};

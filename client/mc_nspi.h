@@ -24,6 +24,7 @@
 #define MC_TAG_CONTAINER_FLAGS 0x36000003u
 #define MC_TAG_DEPTH           0x30050003u
 #define MC_TAG_AB_CONTAINER_ID 0xFFFD0003u
+#define MC_TAG_INSTANCE_KEY    0x0FF60102u
 
 /*
  * Sends request type with req (the struct of mh_nspi.h for that type) and

@@ -1,9 +1,12 @@
 /*
  * mc_replay_nspi: the address book's MIds ([MS-OXNSPI] 2.2.9.1: minimal
  * entry IDs, valid for the server that handed them out) learned from the
- * recorded and live answers position by position and put into later
- * requests and into the recorded answers before they are compared.
+ * recorded and live answers position by position (MId arrays, the STAT's
+ * CurrentRec, the rows' PidTagInstanceKey and ephemeral PidTagEntryId)
+ * and put into later requests and into the recorded answers before they
+ * are compared.
  */
+#include <endian.h>
 #include <string.h>
 
 #include "mc_replay_private.h"
@@ -151,6 +154,64 @@ static void map_fields(const struct mc_replay_state *r, struct mid_fields *f)
 	}
 }
 
+/* [MS-OXPROPS] PidTagInstanceKey and PidTagEntryId: in address book rows
+ * the first is the MId (4 bytes), the second, when ephemeral ([MS-OXNSPI]
+ * 2.2.9.2: IDType 0x87, 32 bytes), ends with it. */
+#define TAG_INSTANCE_KEY 0x0FF60102u
+#define TAG_ENTRY_ID     0x0FFF0102u
+
+/* The MId a row value names, or 0. */
+static uint32_t value_mid(const struct mapi_propval *v)
+{
+	const struct mapi_binary *b = &v->v.bin;
+	uint32_t mid = 0;
+	if (v->tag == TAG_INSTANCE_KEY && b->len == 4 && b->data != NULL)
+		memcpy(&mid, b->data, 4);
+	else if (v->tag == TAG_ENTRY_ID && b->len == 32 && b->data != NULL && b->data[0] == 0x87)
+		memcpy(&mid, b->data + 28, 4);
+	return le32toh(mid);
+}
+
+/* The rows of an answer of type t (GetProps: its one list of values). */
+static void answer_rows(enum nspi_request_type t, void *a, const struct mapi_propval_array **v_r,
+                        const struct nspi_rowset **rows_r)
+{
+	*v_r = NULL;
+	*rows_r = NULL;
+	if (t == NSPI_QUERY_ROWS)
+		*rows_r = ((struct nspi_query_rows_resp *)a)->rows;
+	else if (t == NSPI_GET_MATCHES)
+		*rows_r = ((struct nspi_get_matches_resp *)a)->rows;
+	else if (t == NSPI_RESOLVE_NAMES)
+		*rows_r = ((struct nspi_resolve_names_resp *)a)->rows;
+	else if (t == NSPI_SEEK_ENTRIES)
+		*rows_r = ((struct nspi_seek_entries_resp *)a)->rows;
+	else if (t == NSPI_GET_PROPS)
+		*v_r = ((struct nspi_get_props_resp *)a)->values;
+}
+
+/* The MIds the rows' instance keys and ephemeral entry IDs carry, row by
+ * row and column by column. */
+static void learn_values(struct mc_replay_state *r, const struct mapi_propval_array *a,
+                         const struct mapi_propval_array *b)
+{
+	for (uint32_t k = 0; a != NULL && b != NULL && k < a->count && k < b->count; k++) {
+		if (a->vals[k].tag == b->vals[k].tag)
+			learn_mid(r, value_mid(&a->vals[k]), value_mid(&b->vals[k]));
+	}
+}
+
+static void learn_rows(struct mc_replay_state *r, enum nspi_request_type t, void *ra, void *la)
+{
+	const struct mapi_propval_array *va, *vb;
+	const struct nspi_rowset *a, *b;
+	answer_rows(t, ra, &va, &a);
+	answer_rows(t, la, &vb, &b);
+	learn_values(r, va, vb);
+	for (uint32_t i = 0; a != NULL && b != NULL && i < a->count && i < b->count; i++)
+		learn_values(r, &a->rows[i].vals, &b->rows[i].vals);
+}
+
 /* A decoded body of type t, or NULL. */
 static void *pull(TALLOC_CTX *mem_ctx, enum nspi_request_type t, bool request, const uint8_t *b,
                   size_t len)
@@ -191,6 +252,7 @@ void mc_replay_nspi_learn(TALLOC_CTX *mem_ctx, struct mc_replay_state *r, enum n
 	response_fields(t, la, &b);
 	if (a.stat != NULL && b.stat != NULL)
 		learn_mid(r, a.stat->current_rec, b.stat->current_rec);
+	learn_rows(r, t, ra, la);
 	/* position by position: the same names resolved, the same matches */
 	for (int k = 0; k < 2; k++) {
 		if (a.arrays[k] == NULL || b.arrays[k] == NULL)

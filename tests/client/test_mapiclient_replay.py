@@ -188,6 +188,17 @@ class Replay(unittest.TestCase):
                     mids.append(re.search(r"\nmid: (0x[0-9A-F]{8})\n", out).group(1))
                 self.assertNotEqual(mids[0], mids[1], "the provisioning order changed no MId")
                 rc, out, err = run_other("replay", os.path.join(CAPTURES, "mapiclient-resolve.har"))
+                # the same capture without its DNToMId: bob's MId is then
+                # known only from the PidTagInstanceKey of ResolveNames' row
+                h = load(os.path.join(CAPTURES, "mapiclient-resolve.har"))
+                h["log"]["entries"] = [
+                    e for e in h["log"]["entries"]
+                    if {"name": "X-RequestType", "value": "DNToMId"} not in e["request"]["headers"]]
+                self.assertEqual(len(h["log"]["entries"]), 7)
+                rows_only = os.path.join(d, "rows-only.har")
+                with open(rows_only, "w") as f:
+                    json.dump(h, f)
+                rrc, rout, rerr = run_other("replay", rows_only)
                 # the ladder: GetProps by the user's own MId, GetMatches,
                 # SeekEntries and UpdateStat (STAT CurrentRec), GetPropList
                 # and CompareMIds of MIds learned before
@@ -200,6 +211,8 @@ class Replay(unittest.TestCase):
         for t in ("DNToMId", "GetProps", "QueryRows"):
             self.assertRegex(out, r"\nrequest \d+: %s: same\n" % t)
         self.assertTrue(out.endswith("replayed: 8 requests, 0 skipped, 0 differences\n"), out)
+        self.assertEqual(rrc, 0, rout + rerr)
+        self.assertTrue(rout.endswith("replayed: 7 requests, 0 skipped, 0 differences\n"), rout)
         self.assertEqual(lrc, 0, lout + lerr)
         for t in ("DNToMId", "GetProps", "GetMatches", "SeekEntries", "GetPropList",
                   "CompareMIds"):
