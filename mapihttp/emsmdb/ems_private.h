@@ -187,6 +187,12 @@ uint32_t ems_props_get(TALLOC_CTX *mem, struct ems_object *obj,
 uint32_t ems_props_set(TALLOC_CTX *mem, struct ems_object *obj,
                        const struct mapi_propval_array *vals,
                        struct rop_property_problem_array *problems_r);
+/* [MS-OXCMSG] 2.2.1.46 (ems_oxcmsg_subject.c): after set was stored on a
+ * message, the subject values that follow from it (none, the whole
+ * PidTagSubject, or its prefix and normalized parts) in *follow_r. */
+uint32_t ems_subject_follow(TALLOC_CTX *mem, struct ems_object *obj,
+                            const struct mapi_propval_array *set,
+                            struct mapi_propval_array *follow_r);
 uint32_t ems_props_delete(TALLOC_CTX *mem, struct ems_object *obj,
                           const struct mapi_proptag_array *tags,
                           struct rop_property_problem_array *problems_r);

@@ -327,6 +327,18 @@ static uint32_t normalise(TALLOC_CTX *mem, const struct mapi_propval_array *in,
 	return 0;
 }
 
+/* Stores what follows from the subject values just set. */
+static uint32_t subject_follows(TALLOC_CTX *mem, struct ems_object *obj,
+                                const struct mapi_propval_array *set)
+{
+	struct mapi_propval_array follow;
+	uint32_t ec = ems_subject_follow(mem, obj, set, &follow);
+
+	if (ec != 0 || follow.count == 0)
+		return ec;
+	return ems_ec_from_store(raw_set(obj, &follow));
+}
+
 /* Sets vals; properties the store refuses are listed in *problems_r
  * ([MS-OXCPRPT] 3.2.5.3), the others are set. */
 uint32_t ems_props_set(TALLOC_CTX *mem, struct ems_object *obj,
@@ -345,7 +357,7 @@ uint32_t ems_props_set(TALLOC_CTX *mem, struct ems_object *obj,
 		return EC_NotSupported;
 	ret = raw_set(obj, &n);
 	if (ret == 0)
-		return 0;
+		return subject_follows(mem, obj, &n);
 	if (ret != STORE_E_ACCESS && ret != STORE_E_BADTYPE && ret != STORE_E_INVALID)
 		return ems_ec_from_store(ret);
 	if (obj->type == EMS_OBJ_MESSAGE && !obj->u.message.read_write)
@@ -366,7 +378,7 @@ uint32_t ems_props_set(TALLOC_CTX *mem, struct ems_object *obj,
 		pp->proptag = vals->vals[i].tag;
 		pp->err = ems_ec_from_store(ret);
 	}
-	return 0;
+	return subject_follows(mem, obj, &n);
 }
 
 uint32_t ems_props_delete(TALLOC_CTX *mem, struct ems_object *obj,
