@@ -175,9 +175,19 @@ static enum http_auth_result basic_complete(struct http_auth *auth, struct http_
 {
 	time_t now = now_monotonic();
 	const char *error = NULL;
-	char *canonical = NULL;
+	char *canonical = NULL, *cached;
 	int r;
 
+	/* Requests that missed the cache together (a client's connections,
+	 * or every one of them when the entry expired) each queued a check;
+	 * once the first has stored the credential the others find it here
+	 * instead of running the KDF again (256 sessions of one user made
+	 * hundreds of KDFs, seconds of queue, every cache_ttl). */
+	if (auth_cache_lookup(auth->cache, req, p->header, now, &cached) == 1) {
+		req->auth_user = cached;
+		req->auth_scheme = HTTP_AUTH_SCHEME_BASIC;
+		return HTTP_AUTH_OK;
+	}
 	r = auth->verify(auth->verify_ctx, req, p->user, p->password, &canonical, &error);
 	if (r < 0) {
 		log_error("auth", "verify-error user=%.*s peer=%s error=%s", LOG_USER_MAX, p->user,

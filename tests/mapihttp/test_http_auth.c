@@ -266,6 +266,45 @@ static void test_no_lockout(void)
 	test_end();
 }
 
+/* Two requests of one credential miss the cache together (both checks
+ * pending, as when a client's connections start at once or the entry has
+ * just expired): the first runs the KDF, the second takes the credential
+ * the first stored; a wrong password is still checked every time. */
+static void test_concurrent_misses(void)
+{
+	struct http_config *cfg = http_config_new(NULL);
+	struct http_listen wide = {.loopback = false, .scheme_count = 1};
+	struct http_request *r[4];
+	struct http_auth_pending *p[4] = {NULL, NULL, NULL, NULL};
+	const char *hdr[4] = {"Basic YUB4LnRlc3Q6cHc=", "Basic YUB4LnRlc3Q6cHc=",
+	                      "Basic YUB4LnRlc3Q6YmFk", "Basic YUB4LnRlc3Q6YmFk"};
+	struct http_auth *auth;
+
+	wide.schemes[0] = HTTP_AUTH_SCHEME_BASIC;
+	auth = http_auth_new(cfg, cfg, fake_verify, NULL);
+	test_begin("concurrent cache misses of one credential run the KDF once");
+	for (int i = 0; i < 4; i++) {
+		r[i] = talloc_zero(cfg, struct http_request);
+		r[i]->listener = &wide;
+		r[i]->tls = true;
+		r[i]->peer = "192.0.2.10";
+		test_assert_int(http_auth_check(auth, r[i], hdr[i], &p[i]), HTTP_AUTH_PENDING);
+	}
+	verify_calls = 0;
+	test_assert_int(http_auth_complete(auth, r[0], p[0]), HTTP_AUTH_OK);
+	test_assert_int(verify_calls, 1);
+	test_assert_int(http_auth_complete(auth, r[1], p[1]), HTTP_AUTH_OK);
+	test_assert_int(verify_calls, 1); /* stored by the first */
+	test_assert_str(r[1]->auth_user, "a@x.test");
+	/* "a@x.test:bad" pending twice: never cached, both checked, refused */
+	test_assert_int(http_auth_complete(auth, r[2], p[2]), HTTP_AUTH_CHALLENGE);
+	test_assert_int(http_auth_complete(auth, r[3], p[3]), HTTP_AUTH_CHALLENGE);
+	test_assert_int(verify_calls, 3);
+	test_assert(r[2]->auth_user == NULL && r[3]->auth_user == NULL);
+	talloc_free(cfg);
+	test_end();
+}
+
 int main(void)
 {
 	test_basic_parse();
@@ -275,5 +314,6 @@ int main(void)
 	test_backoff();
 	test_auth_layer();
 	test_no_lockout();
+	test_concurrent_misses();
 	return test_exit();
 }
