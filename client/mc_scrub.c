@@ -121,25 +121,17 @@ static const char *const nspi_tags[] = {"PidTagDisplayName ",
 
 /* In mailbox answers: the people of a message (not PidTagDisplayName,
  * which there names folders). */
-static const char *const message_tags[] = {"PidTagSenderName ",
-                                           "PidTagSentRepresentingName ",
-                                           "PidTagDisplayTo ",
-                                           "PidTagDisplayCc ",
-                                           "PidTagDisplayBcc ",
-                                           "PidTagReceivedByName ",
-                                           "PidTagReceivedRepresentingName ",
-                                           "PidTagSenderEmailAddress ",
-                                           "PidTagSentRepresentingEmailAddress ",
-                                           "PidTagReceivedByEmailAddress ",
-                                           "PidTagSenderSmtpAddress ",
-                                           "PidTagSentRepresentingSmtpAddress ",
-                                           "PidTagOriginalDisplayTo ",
-                                           "PidTagLastModifierName ",
-                                           "PidTagCreatorName ",
-                                           "PidTagMailboxOwnerName ",
-                                           "DisplayName: ",
-                                           "UserDn: ",
-                                           NULL};
+static const char *const message_tags[] = {
+    "PidTagSenderName ", "PidTagSentRepresentingName ", "PidTagDisplayTo ", "PidTagDisplayCc ",
+    "PidTagDisplayBcc ", "PidTagReceivedByName ", "PidTagReceivedRepresentingName ",
+    "PidTagSenderEmailAddress ", "PidTagSentRepresentingEmailAddress ",
+    "PidTagReceivedByEmailAddress ", "PidTagSenderSmtpAddress ",
+    "PidTagSentRepresentingSmtpAddress ", "PidTagOriginalDisplayTo ", "PidTagLastModifierName ",
+    "PidTagCreatorName ", "PidTagMailboxOwnerName ", "DisplayName: ", "UserDn: ",
+    /* RecipientRows, [MS-OXCDATA] 2.8.3.2
+     * (DisplayName: covers the Simple and
+     * Transmittable ones) */
+    "EmailAddress: ", "X500DN: ", NULL};
 
 static void add_printed(struct scrub *sc, const char *text, const char *const *tags)
 {
@@ -264,6 +256,10 @@ static void collect_execute(struct scrub *sc, const struct mc_har_entry *e)
 	uint8_t *a = answer_body(tmp, e, &alen);
 	struct rop_decode_ctx ctx = {.columns = execute_columns(tmp, sc, e)};
 	rop_printer_init(&pr, tmp);
+	/* the request too: the people a client writes (RopModifyRecipients'
+	 * RecipientRows, RopSetProperties) may be in no answer */
+	rop_print_mh_body(&pr, ROP_BODY_EXECUTE, ROP_PRINT_REQUEST, e->req_body, e->req_body_len,
+	                  &ctx);
 	if (a != NULL)
 		rop_print_mh_body(&pr, ROP_BODY_EXECUTE, ROP_PRINT_RESPONSE, a, alen, &ctx);
 	if (pr.text != NULL)

@@ -337,11 +337,12 @@ def execute_block_flags(e, where, body):
 
 class Scrub(unittest.TestCase):
     SECRETS = ["alice", "bob", "example", "x.test", "alice-pw", "bob-pw"]
+    extra = []
 
     def check_clean(self, orig, scrubbed):
         h0, h = load(orig), load(scrubbed)
         self.assertEqual(len(h0["log"]["entries"]), len(h["log"]["entries"]))
-        needles = list(self.SECRETS)
+        needles = list(self.SECRETS) + self.extra
         for e in h0["log"]["entries"]:
             m = re.search(r"MailboxId=([0-9a-f-]{36})", e["request"]["url"])
             if m:
@@ -400,6 +401,14 @@ class Scrub(unittest.TestCase):
             with open(out) as f:
                 text = f.read()
         self.assertNotIn('"Bind"', text)  # no address book in this capture
+
+    def test_recipient_rows_scrubbed(self):
+        """An outside recipient, named only in the RecipientRow of
+        RopModifyRecipients (EmailAddress, DisplayName) and the message's
+        properties, goes too."""
+        self.extra = ["dana.outside", "faraway"]
+        with tempfile.TemporaryDirectory() as d:
+            self.scrub(d, ["send", "--to", "dana.outside@faraway.test", "--subject", "Out"])
 
     def test_scrubbed_capture_replays(self):
         with tempfile.TemporaryDirectory() as d:
