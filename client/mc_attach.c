@@ -80,51 +80,20 @@ out:
 static int read_embedded(TALLOC_CTX *mem_ctx, struct mc_session *s, uint32_t handle, unsigned depth,
                          struct mc_message_dump **d_r)
 {
-	struct rop_response *resps;
-	uint32_t *handles, in_handles[3] = {handle, MC_NEW_HANDLE, MC_NEW_HANDLE};
-	size_t n, nh;
-	struct mc_execute_opts opts = mc_store_execute_opts(s);
-	struct rop_request reqs[6];
+	struct rop_request open = {.rop_id = ROP_ID_OpenEmbeddedMessage};
 	struct mc_message_dump *d = talloc_zero(mem_ctx, struct mc_message_dump);
+	struct rop_response resp;
+	uint32_t message;
 	if (d == NULL)
 		return mc_fail(s, MC_E_NOMEM, "out of memory");
-	memset(reqs, 0, sizeof(reqs));
-	reqs[0].rop_id = ROP_ID_OpenEmbeddedMessage;
-	reqs[0].output_handle = 1;
-	reqs[0].u.open_embedded_message.code_page_id = 0x0FFF;
-	reqs[0].u.open_embedded_message.open_mode_flags = 0x00; /* ReadOnly */
-	reqs[1].rop_id = ROP_ID_GetPropertiesAll;               /* [MS-OXCPRPT] 2.2.3 */
-	reqs[1].input_handle = 1;
-	reqs[1].u.get_properties_all.want_unicode = 1;
-	reqs[2].rop_id = ROP_ID_GetAttachmentTable; /* [MS-OXCMSG] 2.2.3.17 */
-	reqs[2].input_handle = 1;
-	reqs[2].output_handle = 2;
-	reqs[3].rop_id = ROP_ID_SetColumns;
-	reqs[3].input_handle = 2;
-	reqs[3].u.set_columns.tags = mc_message_attach_columns;
-	reqs[4].rop_id = ROP_ID_QueryRows;
-	reqs[4].input_handle = 2;
-	reqs[4].u.query_rows.forward_read = 1;
-	reqs[4].u.query_rows.row_count = 1000;
-	reqs[5].rop_id = ROP_ID_Release;
-	reqs[5].input_handle = 2;
-	struct rop_decode_ctx ctx = {.columns = &mc_message_attach_columns};
-	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 6, in_handles, 3, &ctx, &resps, &n, &handles,
-	                      &nh) < 0)
+	open.u.open_embedded_message.code_page_id = 0x0FFF;
+	open.u.open_embedded_message.open_mode_flags = 0x00; /* ReadOnly */
+	if (mc_message_open_whole(mem_ctx, s, handle, &open, d, &resp, &message) < 0)
 		return -1;
-	bool opened = n >= 1 && resps[0].return_value == 0 && nh >= 2;
-	if (mc_check_rops(s, resps, n, 5) < 0) {
-		if (opened)
-			mc_message_release(mem_ctx, s, handles[1]);
-		return -1;
-	}
-	uint32_t message = handles[1];
-	const struct rop_open_embedded_message_resp *e = &resps[0].u.open_embedded_message;
+	const struct rop_open_embedded_message_resp *e = &resp.u.open_embedded_message;
 	struct rop_open_message_resp om = {.recipient_count = e->recipient_count,
 	                                   .recipient_columns = e->recipient_columns,
 	                                   .recipient_rows = e->recipient_rows};
-	d->props = resps[1].u.get_properties_all.vals;
-	d->attachments = resps[4].u.query_rows.rows;
 	int ret = mc_message_read_open(mem_ctx, s, message, &om, depth, d);
 	mc_message_release(mem_ctx, s, message);
 	*d_r = d;

@@ -310,23 +310,19 @@ static uint32_t attach_tags[] = {MC_TAG_ATTACH_NUM, MC_TAG_ATTACH_METHOD, MC_TAG
 const struct mapi_proptag_array mc_message_attach_columns = {
     sizeof(attach_tags) / sizeof(attach_tags[0]), attach_tags};
 
-/* RopOpenMessage (kept open: *handle_r), RopGetPropertiesAll and the
- * attachment table's rows in one Execute. */
-static int read_open(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
-                     uint64_t fid, uint64_t mid, struct mc_message_dump *d,
-                     struct rop_open_message_resp *open_r, uint32_t *handle_r)
+int mc_message_open_whole(TALLOC_CTX *mem_ctx, struct mc_session *s, uint32_t in_handle,
+                          const struct rop_request *open, struct mc_message_dump *d,
+                          struct rop_response *open_r, uint32_t *handle_r)
 {
 	struct rop_response *resps;
-	uint32_t *handles, in_handles[3] = {logon->handle, MC_NEW_HANDLE, MC_NEW_HANDLE};
+	uint32_t *handles, in_handles[3] = {in_handle, MC_NEW_HANDLE, MC_NEW_HANDLE};
 	size_t n, nh;
 	struct mc_execute_opts opts = mc_store_execute_opts(s);
 	struct rop_request reqs[6];
 	memset(reqs, 0, sizeof(reqs));
-	reqs[0].rop_id = ROP_ID_OpenMessage; /* [MS-OXCMSG] 2.2.3.1, read-only */
+	reqs[0] = *open;
+	reqs[0].input_handle = 0;
 	reqs[0].output_handle = 1;
-	reqs[0].u.open_message.code_page_id = 0x0FFF;
-	reqs[0].u.open_message.folder_id = fid;
-	reqs[0].u.open_message.message_id = mid;
 	reqs[1].rop_id = ROP_ID_GetPropertiesAll; /* [MS-OXCPRPT] 2.2.3 */
 	reqs[1].input_handle = 1;
 	reqs[1].u.get_properties_all.want_unicode = 1;
@@ -346,14 +342,14 @@ static int read_open(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_
 	if (mc_emsmdb_execute(mem_ctx, s, &opts, reqs, 6, in_handles, 3, &ctx, &resps, &n, &handles,
 	                      &nh) < 0)
 		return -1;
-	if (n >= 1 && resps[0].return_value == 0 && nh >= 2)
-		*handle_r = handles[1];
+	bool opened = n >= 1 && resps[0].return_value == 0 && nh >= 2;
 	if (mc_check_rops(s, resps, n, 5) < 0) {
-		if (n >= 1 && resps[0].return_value == 0 && nh >= 2)
-			mc_message_release(mem_ctx, s, *handle_r);
+		if (opened)
+			mc_message_release(mem_ctx, s, handles[1]);
 		return -1;
 	}
-	*open_r = resps[0].u.open_message;
+	*handle_r = handles[1];
+	*open_r = resps[0];
 	d->props = resps[1].u.get_properties_all.vals;
 	d->attachments = resps[4].u.query_rows.rows;
 	return 0;
@@ -467,12 +463,16 @@ int mc_message_read_open(TALLOC_CTX *mem_ctx, struct mc_session *s, uint32_t han
 int mc_message_read(TALLOC_CTX *mem_ctx, struct mc_session *s, const struct mc_logon *logon,
                     uint64_t fid, uint64_t mid, struct mc_message_dump *d_r)
 {
-	struct rop_open_message_resp om;
+	struct rop_request open = {.rop_id = ROP_ID_OpenMessage}; /* [MS-OXCMSG] 2.2.3.1 */
+	struct rop_response om;
 	uint32_t handle = 0;
 	memset(d_r, 0, sizeof(*d_r));
-	if (read_open(mem_ctx, s, logon, fid, mid, d_r, &om, &handle) < 0)
+	open.u.open_message.code_page_id = 0x0FFF;
+	open.u.open_message.folder_id = fid;
+	open.u.open_message.message_id = mid; /* OpenModeFlags 0: read-only */
+	if (mc_message_open_whole(mem_ctx, s, logon->handle, &open, d_r, &om, &handle) < 0)
 		return -1;
-	int ret = mc_message_read_open(mem_ctx, s, handle, &om, 0, d_r);
+	int ret = mc_message_read_open(mem_ctx, s, handle, &om.u.open_message, 0, d_r);
 	/* RopRelease of the message; its failure does not matter to the data */
 	mc_message_release(mem_ctx, s, handle);
 	return ret;

@@ -133,6 +133,14 @@ int mc_message_read_open(TALLOC_CTX *mem_ctx, struct mc_session *s, uint32_t han
                          const struct rop_open_message_resp *om, unsigned depth,
                          struct mc_message_dump *d);
 
+/* One Execute that opens a message with open (RopOpenMessage or
+ * RopOpenEmbeddedMessage on in_handle) and reads it whole: RopGetPropertiesAll
+ * into d->props, the attachment table's rows into d->attachments.  The
+ * message stays open as *handle_r; *open_r is open's answer. */
+int mc_message_open_whole(TALLOC_CTX *mem_ctx, struct mc_session *s, uint32_t in_handle,
+                          const struct rop_request *open, struct mc_message_dump *d,
+                          struct rop_response *open_r, uint32_t *handle_r);
+
 /* RopRelease of one server object, the failure already recorded kept. */
 void mc_message_release(TALLOC_CTX *mem_ctx, struct mc_session *s, uint32_t handle);
 
