@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mapi_guid.h"
 #include "mc_replay_private.h"
 
 /* Fields whose values belong to the server or the moment, not to the
@@ -125,29 +126,16 @@ static int same_id(struct mc_replay_state *r, const char *rec, const char *live)
 	return mc_replay_learn_id(r, from, to);
 }
 
-/* "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}" as its 16 wire bytes
- * ([MS-DTYP] 2.3.4.2: the first three fields little-endian). */
+/* "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}" (as the codec's printer shows
+ * GUIDs) as its 16 wire bytes. */
 static bool parse_guid(const char *v, uint8_t out[16])
 {
-	static const int order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
 	const char *b = strchr(v, '{');
-	char hex[33];
-	size_t k = 0;
-	if (b == NULL || strlen(b) < 38 || b[37] != '}')
+	struct mapi_guid g;
+	if (b == NULL || strlen(b) < MAPI_GUID_TEXT_SIZE + 1 || b[MAPI_GUID_TEXT_SIZE] != '}' ||
+	    mapi_guid_parse(b + 1, MAPI_GUID_TEXT_SIZE - 1, &g) < 0)
 		return false;
-	for (int i = 1; i < 37; i++) {
-		if (b[i] == '-')
-			continue;
-		if (!isxdigit((unsigned char)b[i]) || k == 32)
-			return false;
-		hex[k++] = b[i];
-	}
-	if (k != 32)
-		return false;
-	for (int i = 0; i < 16; i++) {
-		char byte[3] = {hex[2 * i], hex[2 * i + 1], 0};
-		out[order[i]] = (uint8_t)strtoul(byte, NULL, 16);
-	}
+	memcpy(out, g.b, 16);
 	return true;
 }
 
