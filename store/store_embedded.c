@@ -151,7 +151,7 @@ int store_message_open_embedded(TALLOC_CTX *mem_ctx, struct store_message *paren
                                 uint32_t attach_num, bool create, struct store_message **msg_r)
 {
 	struct msg_attach *a = store_msg_attach_find(parent, attach_num);
-	struct mapi_binary blob;
+	struct mapi_binary blob = {0, NULL};
 	if (a == NULL)
 		return STORE_E_NOTFOUND;
 	TALLOC_CTX *tmp = talloc_new(NULL);
