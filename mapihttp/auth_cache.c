@@ -17,6 +17,7 @@ struct auth_cache_entry {
 	uint8_t digest[32];
 	time_t stored;
 	bool used;
+	bool refreshing; /* one caller re-verifies it (grace period) */
 	char user[USER_MAX];
 };
 
@@ -25,7 +26,8 @@ struct auth_cache {
 	uint8_t key[32];
 	unsigned size; /* multiple of WAYS */
 	unsigned ttl;
-	unsigned known_ttl; /* >= ttl */
+	unsigned grace;     /* served past ttl while re-verified */
+	unsigned known_ttl; /* >= ttl + grace */
 	struct auth_cache_entry *entries;
 };
 
@@ -79,6 +81,14 @@ static bool entry_live(const struct auth_cache *cache, const struct auth_cache_e
 	return e->used && now >= e->stored && now - e->stored < (time_t)cache->ttl;
 }
 
+/* Past its TTL but within the grace period. */
+static bool entry_in_grace(const struct auth_cache *cache, const struct auth_cache_entry *e,
+                           time_t now)
+{
+	return e->used && now >= e->stored && now - e->stored >= (time_t)cache->ttl &&
+	       now - e->stored < (time_t)cache->ttl + (time_t)cache->grace;
+}
+
 /* Still worth keeping: known, if no longer live. */
 static bool entry_kept(const struct auth_cache *cache, const struct auth_cache_entry *e, time_t now)
 {
@@ -103,27 +113,76 @@ bool auth_cache_known(struct auth_cache *cache, const char *credential, time_t n
 	return known;
 }
 
-int auth_cache_lookup(struct auth_cache *cache, TALLOC_CTX *mem_ctx, const char *credential,
-                      time_t now, char **user_r)
+void auth_cache_set_grace(struct auth_cache *cache, unsigned grace)
 {
+	pthread_mutex_lock(&cache->lock);
+	cache->grace = cache->ttl > 0 ? grace : 0;
+	if (cache->known_ttl < cache->ttl + cache->grace)
+		cache->known_ttl = cache->ttl + cache->grace;
+	pthread_mutex_unlock(&cache->lock);
+}
+
+/* The entry of credential (digest) in its set, or NULL.  Under the lock. */
+static struct auth_cache_entry *find_entry(struct auth_cache *cache, const uint8_t digest[32],
+                                           unsigned set)
+{
+	for (unsigned i = set; i < set + WAYS; i++) {
+		struct auth_cache_entry *e = &cache->entries[i];
+
+		if (e->used && CRYPTO_memcmp(e->digest, digest, 32) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+int auth_cache_lookup_grace(struct auth_cache *cache, TALLOC_CTX *mem_ctx, const char *credential,
+                            time_t now, char **user_r, bool *refresh_r)
+{
+	struct auth_cache_entry *e;
 	uint8_t digest[32];
 	unsigned set;
 	int ret = 0;
 
+	if (refresh_r != NULL)
+		*refresh_r = false;
 	if (cache->ttl == 0 || !credential_digest(cache, credential, digest, &set))
 		return 0;
 	pthread_mutex_lock(&cache->lock);
-	for (unsigned i = set; i < set + WAYS; i++) {
-		struct auth_cache_entry *e = &cache->entries[i];
-
-		if (entry_live(cache, e, now) && CRYPTO_memcmp(e->digest, digest, 32) == 0) {
-			*user_r = talloc_strdup(mem_ctx, e->user);
-			ret = *user_r != NULL ? 1 : 0;
-			break;
+	e = find_entry(cache, digest, set);
+	if (e != NULL &&
+	    (entry_live(cache, e, now) || (refresh_r != NULL && entry_in_grace(cache, e, now)))) {
+		*user_r = talloc_strdup(mem_ctx, e->user);
+		ret = *user_r != NULL ? 1 : 0;
+		if (ret == 1 && refresh_r != NULL && !entry_live(cache, e, now) && !e->refreshing) {
+			e->refreshing = true;
+			*refresh_r = true;
 		}
 	}
 	pthread_mutex_unlock(&cache->lock);
 	return ret;
+}
+
+int auth_cache_lookup(struct auth_cache *cache, TALLOC_CTX *mem_ctx, const char *credential,
+                      time_t now, char **user_r)
+{
+	return auth_cache_lookup_grace(cache, mem_ctx, credential, now, user_r, NULL);
+}
+
+void auth_cache_drop(struct auth_cache *cache, const char *credential)
+{
+	struct auth_cache_entry *e;
+	uint8_t digest[32];
+	unsigned set;
+
+	if (!credential_digest(cache, credential, digest, &set))
+		return;
+	pthread_mutex_lock(&cache->lock);
+	e = find_entry(cache, digest, set);
+	if (e != NULL) {
+		OPENSSL_cleanse(e, sizeof(*e));
+		e->used = false;
+	}
+	pthread_mutex_unlock(&cache->lock);
 }
 
 void auth_cache_store(struct auth_cache *cache, const char *credential, const char *user,
@@ -151,6 +210,7 @@ void auth_cache_store(struct auth_cache *cache, const char *credential, const ch
 	memcpy(victim->digest, digest, sizeof(digest));
 	victim->stored = now;
 	victim->used = true;
+	victim->refreshing = false;
 	strcpy(victim->user, user);
 	pthread_mutex_unlock(&cache->lock);
 }

@@ -12,6 +12,12 @@
  * password drops them at once (http_auth.h); auth_cache_forget_user() does
  * the same by name.
  *
+ * An entry past its TTL but within a grace period (auth_cache_set_grace)
+ * may still be served while exactly one caller re-verifies it in the
+ * background (auth_cache_lookup_grace): the re-verification stores it
+ * again, or drops it when the credential no longer verifies, so a busy
+ * user's requests never wait for the KDF when the TTL runs out.
+ *
  * An entry outlives its TTL as a "known" credential for known_ttl seconds:
  * it no longer skips the KDF, but it is exempt from failure back-off
  * (auth_backoff.h), so someone guessing a user's password from the user's
@@ -41,11 +47,26 @@ struct auth_cache *auth_cache_new(TALLOC_CTX *mem_ctx, unsigned size, unsigned t
 int auth_cache_lookup(struct auth_cache *cache, TALLOC_CTX *mem_ctx, const char *credential,
                       time_t now, char **user_r);
 
+/* Sets the grace period (seconds after the TTL; 0, the default: none).
+ * known_ttl grows to cover it. */
+void auth_cache_set_grace(struct auth_cache *cache, unsigned grace);
+
+/* Like auth_cache_lookup(), but an entry past its TTL and within the grace
+ * period is served too.  *refresh_r is true when this call claimed the
+ * entry's re-verification (one caller per entry and expiry): the caller
+ * must then end it with auth_cache_store() on success or auth_cache_drop()
+ * on failure.  Until then other lookups are served without a claim. */
+int auth_cache_lookup_grace(struct auth_cache *cache, TALLOC_CTX *mem_ctx, const char *credential,
+                            time_t now, char **user_r, bool *refresh_r);
+
+/* Forgets credential (its re-verification failed), known status included. */
+void auth_cache_drop(struct auth_cache *cache, const char *credential);
+
 /* Whether credential authenticated someone within known_ttl. */
 bool auth_cache_known(struct auth_cache *cache, const char *credential, time_t now);
 
 /* Remembers that credential authenticated user (at most 255 bytes; longer
- * names are not cached). */
+ * names are not cached); ends a claimed re-verification. */
 void auth_cache_store(struct auth_cache *cache, const char *credential, const char *user,
                       time_t now);
 

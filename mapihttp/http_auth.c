@@ -7,10 +7,14 @@
 #include "auth_backoff.h"
 #include "auth_cache.h"
 #include "auth_http.h"
+#include "http_workers.h"
 #include "log.h"
 
 #define LOG_USER_MAX  128
 #define BACKOFF_SLOTS 4096
+/* A cached Basic credential is served for cache_ttl / GRACE_DIVISOR more
+ * seconds while one worker re-verifies it (auth_cache.h). */
+#define GRACE_DIVISOR 4
 
 struct http_auth {
 	const struct http_config *cfg;
@@ -20,6 +24,8 @@ struct http_auth {
 	struct auth_cache *cache;
 	struct auth_backoff *backoff;
 	struct auth_http *conn_schemes; /* NTLM and Negotiate; NULL when off */
+	struct http_workers *workers;   /* background re-verification; NULL: none */
+	http_auth_clock_fn *clock;
 };
 
 /* One authentication scheme.  Multi-leg schemes (NTLM, Negotiate) keep
@@ -44,6 +50,11 @@ static time_t now_monotonic(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec;
+}
+
+static time_t auth_now(const struct http_auth *auth)
+{
+	return auth->clock();
 }
 
 bool http_basic_allowed(bool tls, const struct http_listen *listener, bool tls_offloaded)
@@ -157,7 +168,8 @@ struct http_auth_pending {
 	char *header;
 	char *user;
 	char *password;
-	bool known; /* worked before: exempt from back-off, and does not clear it */
+	bool known;     /* worked before: exempt from back-off, and does not clear it */
+	bool cacheable; /* the password's stamp was read (or there is none) */
 };
 
 static int pending_destructor(struct http_auth_pending *p)
@@ -173,7 +185,7 @@ static int pending_destructor(struct http_auth_pending *p)
 static enum http_auth_result basic_complete(struct http_auth *auth, struct http_request *req,
                                             struct http_auth_pending *p)
 {
-	time_t now = now_monotonic();
+	time_t now = auth_now(auth);
 	const char *error = NULL;
 	char *canonical = NULL, *cached;
 	int r;
@@ -203,11 +215,101 @@ static enum http_auth_result basic_complete(struct http_auth *auth, struct http_
 	/* A known credential passing says nothing about the guesses. */
 	if (!p->known)
 		auth_backoff_success(auth->backoff, req->peer, p->user);
-	auth_cache_store(auth->cache, p->header, canonical, now);
+	/* Keyed by "no stamp" (the user was unknown when it was read), the
+	 * entry would match again once the user is deleted: not cached. */
+	if (p->cacheable)
+		auth_cache_store(auth->cache, p->header, canonical, now);
 	req->auth_user = canonical;
 	req->auth_scheme = HTTP_AUTH_SCHEME_BASIC;
 	log_debug("auth", "verified scheme=basic user=%s peer=%s", canonical, req->peer);
 	return HTTP_AUTH_OK;
+}
+
+/* A re-verification of a cached credential past its TTL, run on a worker
+ * while the entry is still served.  Holds copies of the secret, wiped when
+ * freed; a top-level talloc context, freed on the worker. */
+struct refresh_job {
+	struct http_auth *auth;
+	char *header; /* the cache key */
+	char *user;
+	char *password;
+	char *peer;
+};
+
+static int refresh_destructor(struct refresh_job *j)
+{
+	if (j->header != NULL)
+		explicit_bzero(j->header, strlen(j->header));
+	if (j->password != NULL)
+		explicit_bzero(j->password, strlen(j->password));
+	return 0;
+}
+
+/* On a worker: the KDF again.  Success stores the entry anew (a fresh
+ * TTL); a wrong password, an unknown user or an error drops it at once. */
+static void refresh_run(void *arg)
+{
+	struct refresh_job *j = arg;
+	struct http_auth *auth = j->auth;
+	const char *error = NULL;
+	char *canonical = NULL;
+	int r = auth->verify(auth->verify_ctx, j, j->user, j->password, &canonical, &error);
+
+	if (r > 0) {
+		auth_cache_store(auth->cache, j->header, canonical, auth_now(auth));
+		log_debug("auth", "refreshed scheme=basic user=%s peer=%s", canonical, j->peer);
+	} else {
+		auth_cache_drop(auth->cache, j->header);
+		if (r < 0)
+			log_error("auth", "refresh-error user=%.*s peer=%s error=%s", LOG_USER_MAX,
+			          j->user, j->peer, error != NULL ? error : "unknown");
+		else
+			log_warn("auth", "refresh-failed scheme=basic user=%.*s peer=%s",
+			         LOG_USER_MAX, j->user, j->peer);
+	}
+	talloc_free(j);
+}
+
+/* Hands p's credential to a worker for re-verification.  When that cannot
+ * be done the entry is dropped, so the next request checks it itself. */
+static void refresh_start(struct http_auth *auth, struct http_request *req,
+                          struct http_auth_pending *p)
+{
+	struct refresh_job *j = talloc_zero(NULL, struct refresh_job);
+
+	if (j != NULL) {
+		talloc_set_destructor(j, refresh_destructor);
+		j->auth = auth;
+		j->header = talloc_steal(j, p->header);
+		j->user = talloc_steal(j, p->user);
+		j->password = talloc_steal(j, p->password);
+		p->header = p->password = NULL;
+		j->peer = talloc_strdup(j, req->peer);
+	}
+	if (j == NULL || j->peer == NULL ||
+	    http_workers_submit(auth->workers, refresh_run, j) < 0) {
+		auth_cache_drop(auth->cache, j != NULL ? j->header : p->header);
+		talloc_free(j);
+	}
+}
+
+/* The cache: a live entry, or one in its grace period while a worker
+ * re-verifies it (only when workers are set; this request claims the
+ * re-verification when no other did).  True when req is authenticated. */
+static bool basic_cached(struct http_auth *auth, struct http_request *req,
+                         struct http_auth_pending *p)
+{
+	bool refresh = false;
+	char *cached;
+
+	if (auth_cache_lookup_grace(auth->cache, req, p->header, auth_now(auth), &cached,
+	                            auth->workers != NULL ? &refresh : NULL) != 1)
+		return false;
+	req->auth_user = cached;
+	req->auth_scheme = HTTP_AUTH_SCHEME_BASIC;
+	if (refresh)
+		refresh_start(auth, req, p);
+	return true;
 }
 
 /* The fast part: cache, syntax and back-off.  A credential that needs the
@@ -218,8 +320,8 @@ static enum http_auth_result basic_authenticate(struct http_auth *auth, struct h
 {
 	struct http_auth_pending *p;
 	uint64_t stamp = 0;
-	char *cached;
 	unsigned wait;
+	int sr = 1;
 
 	p = talloc_zero(req, struct http_auth_pending);
 	if (p == NULL)
@@ -232,28 +334,29 @@ static enum http_auth_result basic_authenticate(struct http_auth *auth, struct h
 		return HTTP_AUTH_CHALLENGE;
 	}
 	/* The cache key is the credential with the password's current stamp,
-	 * so an entry dies the moment the password changes. */
-	if (auth->stamp != NULL && auth->stamp(auth->verify_ctx, p->user, &stamp) < 0) {
+	 * so an entry dies the moment the password changes, and an unknown
+	 * user or one without a password (deleted, disabled) has stamp 0,
+	 * which no cached entry carries (see basic_complete). */
+	if (auth->stamp != NULL && (sr = auth->stamp(auth->verify_ctx, p->user, &stamp)) < 0) {
 		log_error("auth", "stamp-error user=%.*s peer=%s", LOG_USER_MAX, p->user,
 		          req->peer);
 		talloc_free(p);
 		return HTTP_AUTH_INTERNAL;
 	}
+	p->cacheable = sr > 0;
 	p->header = talloc_asprintf(p, "%s\n%016llx", header, (unsigned long long)stamp);
 	if (p->header == NULL) {
 		talloc_free(p);
 		return HTTP_AUTH_INTERNAL;
 	}
-	if (auth_cache_lookup(auth->cache, req, p->header, now_monotonic(), &cached) == 1) {
-		req->auth_user = cached;
-		req->auth_scheme = HTTP_AUTH_SCHEME_BASIC;
+	if (basic_cached(auth, req, p)) {
 		talloc_free(p);
 		return HTTP_AUTH_OK;
 	}
 	/* A credential that worked recently is never held back: guessing from
 	 * the same address must not lock out the user's own client. */
-	p->known = auth_cache_known(auth->cache, p->header, now_monotonic());
-	wait = p->known ? 0 : auth_backoff_wait(auth->backoff, req->peer, p->user, now_monotonic());
+	p->known = auth_cache_known(auth->cache, p->header, auth_now(auth));
+	wait = p->known ? 0 : auth_backoff_wait(auth->backoff, req->peer, p->user, auth_now(auth));
 	if (wait > 0) {
 		log_warn("auth", "refused reason=backoff user=%.*s peer=%s wait=%u", LOG_USER_MAX,
 		         p->user, req->peer, wait);
@@ -312,7 +415,7 @@ static enum http_auth_result conn_authenticate(struct http_auth *auth, struct ht
 	const char *name = http_auth_scheme_name(scheme), *user = NULL, *reason = NULL;
 	struct auth_http_conn *conn = conn_state(auth, req);
 	char *www = NULL, *address = NULL, *known_key;
-	time_t now = now_monotonic();
+	time_t now = auth_now(auth);
 
 	if (conn == NULL)
 		return HTTP_AUTH_INTERNAL;
@@ -404,6 +507,7 @@ struct http_auth *http_auth_new(TALLOC_CTX *mem_ctx, const struct http_config *c
 	auth->cfg = cfg;
 	auth->verify = verify;
 	auth->verify_ctx = verify_ctx;
+	auth->clock = now_monotonic;
 	auth->cache =
 	    auth_cache_new(auth, cfg->auth_cache_size, cfg->auth_cache_ttl, cfg->auth_known_ttl);
 	auth->backoff =
@@ -412,6 +516,7 @@ struct http_auth *http_auth_new(TALLOC_CTX *mem_ctx, const struct http_config *c
 		talloc_free(auth);
 		return NULL;
 	}
+	auth_cache_set_grace(auth->cache, cfg->auth_cache_ttl / GRACE_DIVISOR);
 	return auth;
 }
 
@@ -423,6 +528,16 @@ void http_auth_set_password_stamp(struct http_auth *auth, http_password_stamp_fn
 void http_auth_set_conn_schemes(struct http_auth *auth, struct auth_http *ah)
 {
 	auth->conn_schemes = ah;
+}
+
+void http_auth_set_workers(struct http_auth *auth, struct http_workers *workers)
+{
+	auth->workers = workers;
+}
+
+void http_auth_set_clock(struct http_auth *auth, http_auth_clock_fn *clock)
+{
+	auth->clock = clock != NULL ? clock : now_monotonic;
 }
 
 /* [MS-NTHT] 3.2.5: once NTLM or Negotiate succeeded on a connection, its

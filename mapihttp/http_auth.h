@@ -11,8 +11,11 @@
  * belong to the TCP connection (req->connection->auth_state), so later
  * requests on it need no Authorization header ([MS-NTHT] 3.2.5).
  * Verified credentials are cached (auth_cache.h) and repeated failures
- * back off (auth_backoff.h).  Failures are logged with the user name and
- * peer, never the secret.
+ * back off (auth_backoff.h).  With workers set, a cached Basic credential
+ * past auth.cache_ttl is served for a quarter of that TTL more while one
+ * worker re-verifies it, so no request waits for the KDF at each expiry;
+ * a credential that no longer verifies is dropped at once.  Failures are logged with the user name
+ * and peer, never the secret.
  */
 #ifndef HTTP_AUTH_H
 #define HTTP_AUTH_H
@@ -20,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <talloc.h>
+#include <time.h>
 
 #include "http_config.h"
 #include "http_request.h"
@@ -58,6 +62,19 @@ struct http_auth *http_auth_new(TALLOC_CTX *mem_ctx, const struct http_config *c
 
 /* Makes cached credentials depend on the password's stamp. */
 void http_auth_set_password_stamp(struct http_auth *auth, http_password_stamp_fn *stamp);
+
+struct http_workers;
+
+/* The pool that re-verifies cached Basic credentials past their TTL in the
+ * background; NULL (the default) turns that off, and expired entries are
+ * checked by the request that finds them.  Set it before requests arrive
+ * and clear it before the pool is freed. */
+void http_auth_set_workers(struct http_auth *auth, struct http_workers *workers);
+
+/* For tests: the monotonic clock in seconds that the cache and back-off
+ * read (NULL: CLOCK_MONOTONIC). */
+typedef time_t http_auth_clock_fn(void);
+void http_auth_set_clock(struct http_auth *auth, http_auth_clock_fn *clock);
 
 /* Enables the connection-bound schemes (NTLM, Negotiate) over ah, which
  * must outlive auth.  Listeners that offer them without this answer as if

@@ -89,6 +89,8 @@ int http_server_start(TALLOC_CTX *mem_ctx, const struct http_server_params *para
 		*error_r = "out of memory";
 		return -1;
 	}
+	if (s->auth != NULL)
+		http_auth_set_workers(s->auth, s->workers);
 	for (unsigned i = 0; i < cfg->listen_count; i++) {
 		struct http_listener_ctx *lctx = &s->listeners[i];
 
@@ -172,6 +174,8 @@ void http_server_stop(struct http_server **server)
 	}
 	for (unsigned i = 0; i < s->listener_count; i++)
 		MHD_stop_daemon(s->listeners[i].daemon);
+	if (s->auth != NULL)
+		http_auth_set_workers(s->auth, NULL);
 	http_workers_free(&s->workers);
 	talloc_free(s);
 	*server = NULL;

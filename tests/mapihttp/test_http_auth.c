@@ -1,10 +1,17 @@
 /* Basic parsing, transport rules, the credential cache and back-off, and the
  * authentication layer over a fake password check. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "auth_backoff.h"
 #include "auth_cache.h"
 #include "http_auth.h"
+#include "http_workers.h"
+#include "log.h"
 #include "test.h"
 
 static const struct {
@@ -98,6 +105,43 @@ static void test_cache(void)
 	}
 	test_assert(auth_cache_count(c, 300) <= 8);
 	test_assert(auth_cache_count(c, 300) >= 1);
+	talloc_free(c);
+	test_end();
+}
+
+static void test_cache_grace(void)
+{
+	struct auth_cache *c = auth_cache_new(NULL, 8, 60, 0);
+	bool refresh = true;
+	char *user = NULL;
+
+	test_begin("credential cache: grace period, one re-verification claim, drop");
+	/* no grace by default */
+	auth_cache_store(c, "Basic AAA=", "a@x.test", 100);
+	test_assert_int(auth_cache_lookup_grace(c, c, "Basic AAA=", 160, &user, &refresh), 0);
+	test_assert(!refresh);
+	auth_cache_set_grace(c, 15);
+	test_assert_int(auth_cache_lookup_grace(c, c, "Basic AAA=", 159, &user, &refresh), 1);
+	test_assert(!refresh); /* live: nothing to re-verify */
+	test_assert_int(auth_cache_lookup(c, c, "Basic AAA=", 160, &user), 0); /* no grace */
+	test_assert_int(auth_cache_lookup_grace(c, c, "Basic AAA=", 160, &user, &refresh), 1);
+	test_assert(refresh); /* the first lookup in grace claims the re-verification */
+	test_assert_str(user, "a@x.test");
+	test_assert_int(auth_cache_lookup_grace(c, c, "Basic AAA=", 161, &user, &refresh), 1);
+	test_assert(!refresh); /* claimed already */
+	test_assert_int(auth_cache_lookup_grace(c, c, "Basic AAA=", 175, &user, &refresh), 0);
+	test_assert(auth_cache_known(c, "Basic AAA=", 174)); /* known covers the grace */
+	/* a successful re-verification stores it anew and ends the claim */
+	auth_cache_store(c, "Basic AAA=", "a@x.test", 170);
+	test_assert_int(auth_cache_lookup_grace(c, c, "Basic AAA=", 229, &user, &refresh), 1);
+	test_assert(!refresh);
+	test_assert_int(auth_cache_lookup_grace(c, c, "Basic AAA=", 230, &user, &refresh), 1);
+	test_assert(refresh);
+	/* a failed one drops it, known status included */
+	auth_cache_drop(c, "Basic AAA=");
+	test_assert_int(auth_cache_lookup_grace(c, c, "Basic AAA=", 230, &user, &refresh), 0);
+	test_assert(!auth_cache_known(c, "Basic AAA=", 230));
+	test_assert_int(auth_cache_count(c, 230), 0);
 	talloc_free(c);
 	test_end();
 }
@@ -305,15 +349,260 @@ static void test_concurrent_misses(void)
 	test_end();
 }
 
+/* A directory of one user for the refresh tests: a@x.test, whose password,
+ * stamp and existence the tests change under the daemon's feet. */
+static struct {
+	bool exists, has_password;
+	const char *password;
+	uint64_t stamp;
+	bool stamp_lags; /* the stamp reads "unknown" (created since) */
+} dir_a;
+static atomic_int dir_calls, dir_calls_inline;
+static pthread_t main_thread;
+static time_t fake_now;
+
+static time_t fake_clock(void)
+{
+	return fake_now;
+}
+
+static int dir_verify(void *ctx, TALLOC_CTX *mem_ctx, const char *user, const char *password,
+                      char **canonical_r, const char **error_r)
+{
+	(void)ctx;
+	(void)error_r;
+	atomic_fetch_add(&dir_calls, 1);
+	if (pthread_equal(pthread_self(), main_thread))
+		atomic_fetch_add(&dir_calls_inline, 1);
+	if (strcmp(user, "a@x.test") != 0 || !dir_a.exists || !dir_a.has_password ||
+	    strcmp(password, dir_a.password) != 0)
+		return 0;
+	*canonical_r = talloc_strdup(mem_ctx, "a@x.test");
+	return 1;
+}
+
+static int dir_stamp(void *ctx, const char *user, uint64_t *stamp_r)
+{
+	(void)ctx;
+	if (strcmp(user, "a@x.test") != 0 || !dir_a.exists || !dir_a.has_password ||
+	    dir_a.stamp_lags)
+		return 0;
+	*stamp_r = dir_a.stamp;
+	return 1;
+}
+
+#define CRED_OLD   "Basic YUB4LnRlc3Q6WmVicmEtczNjcmV0" /* a@x.test:Zebra-s3cret */
+#define CRED_NEW   "Basic YUB4LnRlc3Q6WmVicmEtbjN3"     /* a@x.test:Zebra-n3w */
+#define CRED_GUESS "Basic YUB4LnRlc3Q6d3JvbmctZ3Vlc3M=" /* a@x.test:wrong-guess */
+
+static void dir_reset(void)
+{
+	dir_a.exists = dir_a.has_password = true;
+	dir_a.password = "Zebra-s3cret";
+	dir_a.stamp = 0x1111;
+	dir_a.stamp_lags = false;
+}
+
+/* Runs the queued re-verifications to the end (the pool drains when freed)
+ * and gives auth a new pool. */
+static void drain(struct http_auth *auth, struct http_workers **w)
+{
+	http_auth_set_workers(auth, NULL);
+	http_workers_free(w);
+	*w = http_workers_new(NULL, 1);
+	http_auth_set_workers(auth, *w);
+}
+
+/* The entry of CRED_OLD, verified at fake time t (cache_ttl 60, so a grace
+ * of 15 s from t + 60). */
+static void establish(struct http_auth *auth, const struct http_listen *l, time_t t)
+{
+	const char *user;
+
+	fake_now = t;
+	dir_reset();
+	test_assert_int(check(auth, l, true, CRED_OLD, &user), HTTP_AUTH_OK);
+}
+
+/* Past cache_ttl, the entry is served while one worker re-verifies it; the
+ * request never runs the KDF itself. */
+static void test_refresh_served(struct http_auth *auth, const struct http_listen *l,
+                                struct http_workers **w)
+{
+	const char *user;
+
+	establish(auth, l, 1000);
+	drain(auth, w);
+	fake_now = 1061;
+	atomic_store(&dir_calls, 0);
+	atomic_store(&dir_calls_inline, 0);
+	for (int i = 0; i < 3; i++) {
+		test_assert_int(check(auth, l, true, CRED_OLD, &user), HTTP_AUTH_OK);
+		test_assert_str(user, "a@x.test");
+	}
+	drain(auth, w);
+	test_assert_int(atomic_load(&dir_calls_inline), 0);
+	test_assert_int(atomic_load(&dir_calls), 1); /* one re-verification for three */
+	/* stored anew at 1061: live until 1121 without any check */
+	fake_now = 1120;
+	test_assert_int(check(auth, l, true, CRED_OLD, &user), HTTP_AUTH_OK);
+	drain(auth, w);
+	test_assert_int(atomic_load(&dir_calls), 1);
+	/* past the grace nobody refreshed: the request checks it itself */
+	fake_now = 1200;
+	test_assert_int(check(auth, l, true, CRED_OLD, &user), HTTP_AUTH_OK);
+	test_assert_int(atomic_load(&dir_calls_inline), 1);
+}
+
+/* A changed password, a user without one (disabled) and a deleted user are
+ * never served from an entry, live or in its grace period. */
+static void test_refresh_revoked(struct http_auth *auth, const struct http_listen *l,
+                                 struct http_workers **w)
+{
+	const time_t when[2] = {2030, 2061}; /* live, in grace */
+	const char *user;
+
+	for (int i = 0; i < 2; i++) {
+		for (int change = 0; change < 3; change++) {
+			establish(auth, l, 2000);
+			fake_now = when[i];
+			if (change == 0) {
+				dir_a.password = "Zebra-n3w";
+				dir_a.stamp = 0x2222;
+			} else if (change == 1) {
+				dir_a.has_password = false;
+			} else {
+				dir_a.exists = false;
+			}
+			atomic_store(&dir_calls, 0);
+			test_assert_int(check(auth, l, true, CRED_OLD, &user), HTTP_AUTH_CHALLENGE);
+			test_assert(user == NULL);
+			test_assert_int(atomic_load(&dir_calls), 1); /* checked, not served */
+			drain(auth, w);
+			if (change == 0) {
+				test_assert_int(check(auth, l, true, CRED_NEW, &user),
+				                HTTP_AUTH_OK);
+			}
+			/* back as before: the old entry was dropped, not resurrected */
+			dir_reset();
+			http_auth_forget_user(auth, "a@x.test");
+		}
+	}
+}
+
+/* A re-verification that fails drops the entry at once (here the stamp did
+ * not change: a backend that changed the password behind it). */
+static void test_refresh_fails(struct http_auth *auth, const struct http_listen *l,
+                               struct http_workers **w)
+{
+	const char *user;
+
+	establish(auth, l, 3000);
+	fake_now = 3061;
+	dir_a.password = "Zebra-n3w";
+	test_assert_int(check(auth, l, true, CRED_OLD, &user), HTTP_AUTH_OK); /* in grace */
+	drain(auth, w);
+	atomic_store(&dir_calls, 0);
+	test_assert_int(check(auth, l, true, CRED_OLD, &user), HTTP_AUTH_CHALLENGE);
+	test_assert_int(atomic_load(&dir_calls), 1);
+	/* a wrong password is never cached, in grace or not */
+	establish(auth, l, 3100);
+	fake_now = 3161;
+	for (int i = 0; i < 2; i++)
+		test_assert_int(check(auth, l, true, CRED_GUESS, &user), HTTP_AUTH_CHALLENGE);
+	test_assert_int(atomic_load(&dir_calls), 4); /* one per establish and guess */
+	drain(auth, w);
+	/* a stamp read while the user was unknown is not cached under: the
+	 * entry would match again once the user is deleted */
+	fake_now = 3300;
+	dir_reset();
+	dir_a.stamp_lags = true;
+	http_auth_forget_user(auth, "a@x.test");
+	test_assert_int(check(auth, l, true, CRED_OLD, &user), HTTP_AUTH_OK);
+	test_assert_int(check(auth, l, true, CRED_OLD, &user), HTTP_AUTH_OK);
+	test_assert_int(atomic_load(&dir_calls), 6); /* not cached: both checked */
+}
+
+/* Whether the file at path holds needle. */
+static bool file_has(const char *path, const char *needle)
+{
+	char buf[65536];
+	FILE *f = fopen(path, "r");
+	size_t n = f != NULL ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f != NULL)
+		fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, needle) != NULL;
+}
+
+/* The captured lines (and any failed assertion among them), as usual. */
+static void copy_to_stderr(const char *path)
+{
+	char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	while (f != NULL && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stderr);
+	if (f != NULL)
+		fclose(f);
+}
+
+static void test_refresh(void)
+{
+	struct http_config *cfg = http_config_new(NULL);
+	struct http_listen wide = {.loopback = false, .scheme_count = 1};
+	char logpath[] = "/tmp/test_http_auth_log.XXXXXX";
+	int logfd = mkstemp(logpath), saved = dup(2);
+	struct http_workers *w = http_workers_new(NULL, 1);
+	struct http_auth *auth;
+
+	test_begin("expired Basic credentials: served while re-verified, revoked at once");
+	main_thread = pthread_self();
+	wide.schemes[0] = HTTP_AUTH_SCHEME_BASIC;
+	cfg->auth_cache_ttl = 60;
+	auth = http_auth_new(cfg, cfg, dir_verify, NULL);
+	http_auth_set_password_stamp(auth, dir_stamp);
+	http_auth_set_clock(auth, fake_clock);
+	http_auth_set_workers(auth, w);
+	test_assert(logfd >= 0 && saved >= 0 && w != NULL);
+	/* every log line of these checks goes to a file, to look for secrets */
+	log_set_level(LOG_LEVEL_DEBUG);
+	dup2(logfd, 2);
+	test_refresh_served(auth, &wide, &w);
+	test_refresh_revoked(auth, &wide, &w);
+	test_refresh_fails(auth, &wide, &w);
+	http_auth_set_workers(auth, NULL);
+	http_workers_free(&w);
+	dup2(saved, 2);
+	log_set_level(LOG_LEVEL_INFO);
+	copy_to_stderr(logpath);
+	test_assert(file_has(logpath, "refresh-failed scheme=basic user=a@x.test"));
+	test_assert(file_has(logpath, "refreshed scheme=basic user=a@x.test"));
+	test_assert(!file_has(logpath, "Zebra"));
+	test_assert(!file_has(logpath, "wrong-guess"));
+	test_assert(!file_has(logpath, "YUB4LnRlc3Q6"));
+	unlink(logpath);
+	close(logfd);
+	close(saved);
+	talloc_free(req);
+	req = NULL;
+	talloc_free(cfg);
+	test_end();
+}
+
 int main(void)
 {
 	test_basic_parse();
 	test_basic_transport();
 	test_cache();
+	test_cache_grace();
 	test_cache_ttl_zero();
 	test_backoff();
 	test_auth_layer();
 	test_no_lockout();
 	test_concurrent_misses();
+	test_refresh();
 	return test_exit();
 }
