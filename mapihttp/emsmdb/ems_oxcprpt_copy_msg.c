@@ -114,24 +114,36 @@ int ems_message_set_copyable(struct store_message *msg, const struct mapi_propva
 }
 
 static int copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
-                      struct store_mailbox *to, struct store_message *dst, unsigned depth);
+                      struct store_mailbox *to, struct store_message *dst, unsigned depth,
+                      unsigned parts);
+
+int ems_message_drop_parts(TALLOC_CTX *mem, struct store_message *msg, unsigned parts)
+{
+	struct mapi_propval_array *rows;
+	uint32_t count = 0, *ids;
+	int ret = 0;
+
+	if (parts & EMS_PARTS_RECIPIENTS)
+		ret = store_message_get_recipients(mem, msg, &count, &ids, &rows);
+	for (uint32_t i = 0; ret == 0 && i < count; i++)
+		rows[i].count = 0; /* a row without properties is removed */
+	if (ret == 0 && count > 0)
+		ret = store_message_modify_recipients(msg, count, ids, rows);
+	count = 0;
+	if (ret == 0 && (parts & EMS_PARTS_ATTACHMENTS))
+		ret = store_message_attach_list(mem, msg, &ids, &count);
+	for (uint32_t i = 0; ret == 0 && i < count; i++)
+		ret = store_message_attach_delete(msg, ids[i]);
+	return ret;
+}
 
 /* Empties an embedded message the copy replaces: its properties (the
  * computed ones stay computed), recipients and attachments. */
 static int clear_message(TALLOC_CTX *mem, struct store_message *msg)
 {
-	struct mapi_propval_array vals, *rows;
-	uint32_t count, *ids;
-	int ret = store_message_get_recipients(mem, msg, &count, &ids, &rows);
+	struct mapi_propval_array vals;
+	int ret = ems_message_drop_parts(mem, msg, EMS_PARTS_RECIPIENTS | EMS_PARTS_ATTACHMENTS);
 
-	for (uint32_t i = 0; ret == 0 && i < count; i++)
-		rows[i].count = 0; /* a row without properties is removed */
-	if (ret == 0 && count > 0)
-		ret = store_message_modify_recipients(msg, count, ids, rows);
-	if (ret == 0)
-		ret = store_message_attach_list(mem, msg, &ids, &count);
-	for (uint32_t i = 0; ret == 0 && i < count; i++)
-		ret = store_message_attach_delete(msg, ids[i]);
 	if (ret == 0)
 		ret = store_message_get_props(mem, msg, NULL, &vals);
 	for (uint32_t i = 0; ret == 0 && i < vals.count; i++) {
@@ -193,7 +205,8 @@ static int copy_embedded(TALLOC_CTX *mem, struct store_mailbox *from, struct sto
 	if (ret == 0)
 		ret = ems_message_set_copyable(de, &vals);
 	if (ret == 0)
-		ret = copy_parts(tmp, from, se, to, de, depth + 1);
+		ret = copy_parts(tmp, from, se, to, de, depth + 1,
+		                 EMS_PARTS_RECIPIENTS | EMS_PARTS_ATTACHMENTS);
 	/* written into dst's attachment; dst's own save makes it durable */
 	if (ret == 0)
 		ret = store_message_save(de, false);
@@ -246,35 +259,78 @@ out:
 	return ret;
 }
 
-static int copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
-                      struct store_mailbox *to, struct store_message *dst, unsigned depth)
+/* The recipients of src added to dst's.  [MS-OXCPRPT] 2.2.11 says only
+ * that WantSubObjects copies a message's subobjects with it, nothing of the
+ * recipients the destination has already: they are kept, and the copied
+ * rows take row IDs after the destination's highest so that none of them
+ * replaces one of the destination's (a row ID names one row, [MS-OXCMSG]
+ * 2.2.1.4); into a message without recipients they keep their IDs. */
+static int copy_recipients(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
+                           struct store_mailbox *to, struct store_message *dst)
 {
-	uint32_t count, *ids, *nums;
-	struct mapi_propval_array *rows;
-	int ret = store_message_get_recipients(mem, src, &count, &ids, &rows);
+	uint32_t count, have, *ids, *own, next = 0;
+	struct mapi_propval_array *rows, *own_rows;
+	int ret = store_message_get_recipients(mem, dst, &have, &own, &own_rows);
 
-	for (uint32_t i = 0; ret == 0 && i < count; i++)
+	for (uint32_t i = 0; ret == 0 && i < have; i++) {
+		if (own[i] >= next)
+			next = own[i] + 1;
+	}
+	if (ret == 0)
+		ret = store_message_get_recipients(mem, src, &count, &ids, &rows);
+	if (ret == 0 && have > 0 && count > UINT32_MAX - next)
+		ret = STORE_E_TOOBIG; /* no row ID left for them */
+	for (uint32_t i = 0; ret == 0 && i < count; i++) {
+		/* a PidTagRowid value, if the row has one, names the new row */
+		for (uint32_t k = 0; have > 0 && k < rows[i].count; k++) {
+			if (rows[i].vals[k].tag == PROP_TAG(PT_LONG, 0x3000))
+				rows[i].vals[k].v.i32 = next + i;
+		}
+		if (have > 0)
+			ids[i] = next + i;
 		ret = ems_named_map(mem, from, to, &rows[i]);
+	}
 	if (ret == 0 && count > 0)
 		ret = store_message_modify_recipients(dst, count, ids, rows);
-	if (ret == 0)
+	return ret;
+}
+
+/* The parts of src (recipients, attachments) into dst; attachments are
+ * added as new ones, numbered after dst's own (store_message_attach_create). */
+static int copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
+                      struct store_mailbox *to, struct store_message *dst, unsigned depth,
+                      unsigned parts)
+{
+	uint32_t count = 0, *nums;
+	int ret = 0;
+
+	if (parts & EMS_PARTS_RECIPIENTS)
+		ret = copy_recipients(mem, from, src, to, dst);
+	if (ret == 0 && (parts & EMS_PARTS_ATTACHMENTS))
 		ret = store_message_attach_list(mem, src, &nums, &count);
 	for (uint32_t i = 0; ret == 0 && i < count; i++)
 		ret = copy_attachment(mem, from, src, nums[i], to, dst, depth);
 	return ret;
 }
 
-int ems_message_copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
-                           struct store_mailbox *to, struct store_message *dst)
+int ems_message_copy_some(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
+                          struct store_mailbox *to, struct store_message *dst, unsigned parts)
 {
 	TALLOC_CTX *tmp = talloc_new(mem);
 	int ret;
 
 	if (tmp == NULL)
 		return STORE_E_NOMEM;
-	ret = copy_parts(tmp, from, src, to, dst, 0);
+	ret = copy_parts(tmp, from, src, to, dst, 0, parts);
 	talloc_free(tmp);
 	return ret;
+}
+
+int ems_message_copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
+                           struct store_mailbox *to, struct store_message *dst)
+{
+	return ems_message_copy_some(mem, from, src, to, dst,
+	                             EMS_PARTS_RECIPIENTS | EMS_PARTS_ATTACHMENTS);
 }
 
 int ems_attach_copy_embedded(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,

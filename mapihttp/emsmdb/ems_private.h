@@ -223,10 +223,17 @@ int ems_logon_get_props(TALLOC_CTX *mem, struct ems_object *logon,
 uint32_t ems_message_summary(struct ems_rop_ctx *c, struct ems_object *obj,
                              struct rop_open_message_resp *r);
 
-/* Copies the recipients (same row IDs) and attachments (new numbers) of
- * src (in mailbox from) into dst (in mailbox to), the messages embedded in
- * attachments with theirs, recursively, named property IDs mapped
- * (ems_oxcprpt_copy_msg.c); a store error. */
+/* Copies the recipients (added to dst's, same row IDs when dst has none)
+ * and attachments (added, new numbers) of src (in mailbox from) into dst
+ * (in mailbox to), the messages embedded in attachments with theirs,
+ * recursively, named property IDs mapped (ems_oxcprpt_copy_msg.c); a store
+ * error.  _some copies the parts named (EMS_PARTS_*) only. */
+#define EMS_PARTS_RECIPIENTS  0x1u
+#define EMS_PARTS_ATTACHMENTS 0x2u
+int ems_message_copy_some(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
+                          struct store_mailbox *to, struct store_message *dst, unsigned parts);
+/* Removes the parts named (EMS_PARTS_*) from msg's instance. */
+int ems_message_drop_parts(TALLOC_CTX *mem, struct store_message *msg, unsigned parts);
 int ems_message_copy_parts(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
                            struct store_mailbox *to, struct store_message *dst);
 /* The message embedded in attachment snum of src, if any, copied into
