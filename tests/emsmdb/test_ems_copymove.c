@@ -78,7 +78,8 @@ static void saved_parts(TALLOC_CTX *mem, uint64_t mid, const char **subject_r,
 		return;
 	test_assert_int(store_message_get_props(mem, m, NULL, &vals), 0);
 	v = val_of(&vals, PR_SUBJECT);
-	*subject_r = v != NULL ? v->v.str : "";
+	/* the values are the instance's: copied before it is closed */
+	*subject_r = talloc_strdup(mem, v != NULL ? v->v.str : "");
 	test_assert_int(store_message_get_recipients(mem, m, &count, &ids, &rows), 0);
 	for (uint32_t i = 0; i < count; i++) {
 		v = val_of(&rows[i], PR_EMAIL_ADDRESS);
