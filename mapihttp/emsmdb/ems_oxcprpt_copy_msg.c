@@ -259,12 +259,13 @@ out:
 	return ret;
 }
 
-/* The recipients of src added to dst's.  [MS-OXCPRPT] 2.2.11 says only
- * that WantSubObjects copies a message's subobjects with it, nothing of the
- * recipients the destination has already: they are kept, and the copied
- * rows take row IDs after the destination's highest so that none of them
- * replaces one of the destination's (a row ID names one row, [MS-OXCMSG]
- * 2.2.1.4); into a message without recipients they keep their IDs. */
+/* The recipients of src added to dst's.  [MS-OXCPRPT] 2.2.11 says that
+ * WantSubObjects copies a message's subobjects with it; no text found (in
+ * 2.2.11 or 3.2.5.8) says what becomes of the recipients the destination
+ * has already (spec silent): they are kept, and the copied rows take row
+ * IDs after the destination's highest so that none of them replaces one of
+ * the destination's (a row ID names one row, [MS-OXCMSG] 2.2.1.4); into a
+ * message without recipients they keep their IDs. */
 static int copy_recipients(TALLOC_CTX *mem, struct store_mailbox *from, struct store_message *src,
                            struct store_mailbox *to, struct store_message *dst)
 {
