@@ -64,7 +64,7 @@ enum store_error {
 	STORE_E_NOMEM = -10,        /* ecMAPIOOM (0x8007000E) */
 	STORE_E_FULL = -11,         /* ecDiskFull (0x00000460): env map full */
 	STORE_E_HASCHILDREN = -12,  /* ecFolderHasChildren / ecNotDeleted */
-	STORE_E_CYCLE = -13,        /* ecFolderCycle (0x0000048B) */
+	STORE_E_CYCLE = -13,        /* ecFolderCycle (0x8004060B) */
 	STORE_E_NOTSUPPORTED = -14, /* ecNotSupported (0x80040102) */
 	STORE_E_DELETED = -15,      /* ecObjectDeleted (0x80040108) */
 	STORE_E_RANGE = -16,        /* ecOutOfRange: ID space or named IDs used up */
