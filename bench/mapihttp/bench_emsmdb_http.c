@@ -4,7 +4,8 @@
  * MESSAGES messages in its Inbox, daemon configuration defaults:
  * server.threads four per core, mapi.workers 4; but auth.cache_ttl 3600 s,
  * so that the Basic credential every session shares is not re-checked by
- * the password KDF in the middle of a round, see main()).
+ * the password KDF in the middle of a round, see main(); the environment's
+ * BENCH_EMSMDB_CACHE_TTL=S sets another).
  *
  * The batch is what Outlook sends to show a folder and preview a message:
  * one Execute of OpenFolder Inbox, GetContentsTable, SetColumns, QueryRows
@@ -17,7 +18,8 @@
  *
  *   closed  N = 1, 16, 256 sessions, each sending its next batch as soon
  *           as the previous answer is in, for SECONDS: the capacity
- *           (execute_batch_sessions_N requests/s), latency p50/p99, and the
+ *           (execute_batch_sessions_N requests/s), latency p50/p99/p99.9/max
+ *           (max: a password KDF in the round shows there), and the
  *           daemon's CPU per batch (its threads' schedstat, ns).  With zero
  *           think time N clients queue (Little's law): at 256 sessions the
  *           latency is N / throughput, not a service time.
@@ -684,6 +686,8 @@ static double round_of(unsigned n, pid_t pid)
 	printf("execute_batch_sessions_%u: %.0f requests/s\n", n, total / dt);
 	printf("execute_batch_p50_sessions_%u: %.3f ms\n", n, quantile_ms(all, total, 0.5));
 	printf("execute_batch_p99_sessions_%u: %.3f ms\n", n, quantile_ms(all, total, 0.99));
+	printf("execute_batch_p999_sessions_%u: %.3f ms\n", n, quantile_ms(all, total, 0.999));
+	printf("execute_batch_max_sessions_%u: %.3f ms\n", n, quantile_ms(all, total, 1.0));
 	printf("server_cpu_per_batch_sessions_%u: %.3f ms\n", n, total ? cpu / total * 1e3 : 0);
 	printf("client_cpu_per_batch_sessions_%u: %.3f ms\n", n, total ? self / total * 1e3 : 0);
 	printf("server_context_switches_per_batch_sessions_%u: %.2f switches\n", n,
@@ -847,6 +851,7 @@ int main(int argc, char **argv)
 	const char *modes, *extra;
 	struct conn *idle = NULL;
 	char *config;
+	unsigned ttl;
 	struct mht_daemon d;
 	struct rlimit rl;
 	char *dir;
@@ -864,18 +869,22 @@ int main(int argc, char **argv)
 	log_set_level(LOG_LEVEL_WARN);
 	dir = mht_tempdir(root);
 	provision(root, argv[2], dir);
-	/* Every session is alice with Basic: when her cached credential
-	 * expires (auth.cache_ttl, 60 s) the next requests wait for one
-	 * password KDF (argon2, tens of ms on both cores), a stall in whichever
-	 * round holds that moment.  This measures Execute, so the entry lives
-	 * through the run.  BENCH_EMSMDB_CONFIG: extra daemon keys, e.g.
-	 * "workers = 2" (in [mapi]). */
+	/* Every session is alice with Basic.  Her cached credential is
+	 * re-verified in the background when it expires (auth.cache_ttl), one
+	 * password KDF (argon2, tens of ms of a core) in whichever round holds
+	 * that moment: the CPU counts in that round.  This measures Execute, so
+	 * the entry lives through the run unless BENCH_EMSMDB_CACHE_TTL says
+	 * otherwise (seconds, to see the expiries).  BENCH_EMSMDB_CONFIG: extra
+	 * daemon keys, e.g. "workers = 2" (in [mapi]). */
 	extra = getenv("BENCH_EMSMDB_CONFIG");
+	ttl = getenv("BENCH_EMSMDB_CACHE_TTL") != NULL
+	          ? (unsigned)atoi(getenv("BENCH_EMSMDB_CACHE_TTL"))
+	          : 3600;
 	config = talloc_asprintf(root,
-	                         "[server]\nlog_level = warn\n[auth]\ncache_ttl = 3600\n"
+	                         "[server]\nlog_level = warn\n[auth]\ncache_ttl = %u\n"
 	                         "[mapi]\nnotification_wait = 600\n%s\n",
-	                         extra != NULL ? extra : "");
-	printf("daemon_auth_cache_ttl: 3600 s\n");
+	                         ttl, extra != NULL ? extra : "");
+	printf("daemon_auth_cache_ttl: %u s\n", ttl);
 	if (extra != NULL)
 		printf("daemon_config_extra: \"%s\"\n", extra);
 	if (config == NULL || mht_daemon_start(root, argv[1], dir, config, &d) < 0)
