@@ -1,6 +1,6 @@
-/* Shared between the two parts of bench_emsmdb_http: the client, setup and
- * closed-loop rounds (bench_emsmdb_http.c) and the open-loop, paced rounds
- * (bench_emsmdb_open.c). */
+/* Shared between the parts of bench_emsmdb_http: the HTTP client
+ * (bench_emsmdb_conn.c), setup and closed-loop rounds (bench_emsmdb_http.c)
+ * and the open-loop, paced rounds (bench_emsmdb_open.c). */
 #ifndef BENCH_EMSMDB_H
 #define BENCH_EMSMDB_H
 
@@ -31,13 +31,21 @@ struct session {
 };
 
 extern double g_seconds;
+/* The daemon's port, the Authorization header value and the MailboxId. */
+extern unsigned g_port;
+extern const char *g_auth, *g_mailbox_id;
 
 double now(void);
 _Noreturn void die(const char *what);
 int conn_open(struct conn *c);
 void conn_close(struct conn *c);
-/* Sends one POST to /mapi/emsmdb/ with the connection's cookies. */
+/* Sends one POST to /mapi/emsmdb/ with the connection's cookies
+ * (bench_emsmdb_conn.c). */
 int send_request(struct conn *c, const char *type, const uint8_t *body, size_t len);
+/* One request and its answer's body after the framing (malloc'd); -1
+ * unless X-ResponseCode is 0. */
+int conn_post(struct conn *c, const char *type, const uint8_t *req, size_t req_len,
+              uint8_t **body_r, size_t *len_r);
 /* Connect, RopLogon, and the first batch decoded and checked against the
  * store (50 rows, the message's subject). */
 int session_begin(struct session *s, TALLOC_CTX *mem);
