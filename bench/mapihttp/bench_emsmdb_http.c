@@ -569,27 +569,20 @@ static struct conn *idle_waits_hold(TALLOC_CTX *mem, unsigned n)
 
 static void provision(TALLOC_CTX *mem, const char *mapiadmin, const char *dir)
 {
-	static const char *const dom[] = {"domain", "add", "x.test", NULL};
-	static const char *const a[] = {"user",          "add",        "alice@x.test", "--name",
-	                                "Alice Example", "--password", "alice-pw",     NULL};
+	struct mht_user alice = {
+	    .address = "alice@x.test", .name = "Alice Example", .password = "alice-pw"};
 	struct directory *d;
 	struct dir_user *u;
 	struct store *st;
 	struct store_mailbox *mb;
 	const char *error = NULL;
-	const uint8_t *g;
 
-	if (mht_admin(mapiadmin, dir, dom) != 0 || mht_admin(mapiadmin, dir, a) != 0 ||
+	if (mht_provision(mem, mapiadmin, dir, &alice, 1) < 0 ||
 	    directory_open(mem, dir, &d, &error) < 0 ||
 	    directory_user_by_address(d, mem, "alice@x.test", &u, &error) != 1)
 		die("provision");
-	g_user_dn = talloc_strdup(mem, u->legacy_dn);
-	g = (const uint8_t *)&u->mailbox_guid;
-	g_mailbox_id = talloc_asprintf(mem,
-	                               "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	                               "%02x%02x%02x%02x%02x%02x@x.test",
-	                               g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9],
-	                               g[10], g[11], g[12], g[13], g[14], g[15]);
+	g_user_dn = alice.legacy_dn;
+	g_mailbox_id = alice.mailbox_id;
 	if (store_open(mem, dir, NULL, &st, &error) < 0 ||
 	    store_mailbox_open(mem, st, &u->mailbox_guid, &mb, &error) != 0)
 		die(error != NULL ? error : "store");
