@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "bench_emsmdb.h"
+#include "mh_testclient.h"
 
 #define EMS "/mapi/emsmdb/"
 
@@ -104,22 +105,6 @@ static void take_cookie(struct conn *c, const char *v)
 	memcpy(c->cookies, out, sizeof(out));
 }
 
-static int send_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int send_request(struct conn *c, const char *type, const uint8_t *body, size_t len)
 {
 	char head[4096];
@@ -138,9 +123,9 @@ int send_request(struct conn *c, const char *type, const uint8_t *body, size_t l
 	 * would be two packets (TCP_NODELAY), the server woken twice. */
 	if ((size_t)n + len <= sizeof(head)) {
 		memcpy(head + n, body, len);
-		return send_all(c->fd, head, (size_t)n + len);
+		return mht_send_all(c->fd, head, (size_t)n + len);
 	}
-	if (send_all(c->fd, head, (size_t)n) < 0 || send_all(c->fd, body, len) < 0)
+	if (mht_send_all(c->fd, head, (size_t)n) < 0 || mht_send_all(c->fd, body, len) < 0)
 		return -1;
 	return 0;
 }

@@ -372,7 +372,7 @@ static char *build_request(struct mht_client *c, TALLOC_CTX *mem_ctx, const stru
 	return talloc_asprintf_append(h, "\r\n");
 }
 
-static int send_all(int fd, const void *data, size_t len)
+int mht_send_all(int fd, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 
@@ -536,8 +536,8 @@ int mht_request(struct mht_client *c, TALLOC_CTX *mem_ctx, const struct mht_req 
 	if (fd < 0)
 		goto out;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (send_all(fd, head, strlen(head)) < 0 ||
-	    (req->body_len > 0 && send_all(fd, req->body, req->body_len) < 0))
+	if (mht_send_all(fd, head, strlen(head)) < 0 ||
+	    (req->body_len > 0 && mht_send_all(fd, req->body, req->body_len) < 0))
 		goto out;
 	data = read_all(fd, tmp, &len);
 	ret = parse_response(c, mem_ctx, data, len, resp);

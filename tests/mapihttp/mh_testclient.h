@@ -30,6 +30,8 @@ int mht_daemon_start(TALLOC_CTX *mem_ctx, const char *mapihttpd, const char *dat
                      const char *config_text, struct mht_daemon *d);
 /* SIGTERM, then the exit status (or -1). */
 int mht_daemon_stop(struct mht_daemon *d);
+/* Writes all of data to the socket fd (EINTR retried, no SIGPIPE).  0 / -1. */
+int mht_send_all(int fd, const void *data, size_t len);
 /* Whether the daemon's log contains text. */
 bool mht_log_contains(const struct mht_daemon *d, const char *text);
 
