@@ -8,6 +8,8 @@
 #include "log.h"
 
 #define LISTEN_BACKLOG 1024
+/* seconds stop waits for suspended requests once the checks have run */
+#define STOP_SUSPENDED_WAIT 5
 /* Modern TLS only: Outlook 2016+ speaks TLS 1.2 and 1.3. */
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 
@@ -159,24 +161,47 @@ unsigned http_server_drain(struct http_server *server, unsigned timeout)
 	}
 }
 
-void http_server_stop(struct http_server **server)
+/* Waits up to timeout seconds for no request to be suspended; the number
+ * still suspended. */
+static unsigned wait_unsuspended(struct http_server *s, unsigned timeout)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		unsigned n = atomic_load(&s->suspended);
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (n == 0 || now.tv_sec - start.tv_sec >= (time_t)timeout)
+			return n;
+		usleep(20 * 1000);
+	}
+}
+
+int http_server_stop(struct http_server **server)
 {
 	struct http_server *s = *server;
+	unsigned left;
 
 	if (s == NULL)
-		return;
-	if (atomic_load(&s->suspended) > 0) {
-		/* MHD_stop_daemon() with suspended connections is undefined. */
-		log_error("http", "stop suspended=%u: leaving the daemons to process exit",
-		          atomic_load(&s->suspended));
-		*server = NULL;
-		return;
-	}
-	for (unsigned i = 0; i < s->listener_count; i++)
-		MHD_stop_daemon(s->listeners[i].daemon);
+		return 0;
+	/* The password checks still queued run to their end first (the pool
+	 * drains before its threads exit): each resumes the request it had
+	 * suspended, which the daemons then answer.  Until then a check may
+	 * use the directory, which the caller closes after this. */
 	if (s->auth != NULL)
 		http_auth_set_workers(s->auth, NULL);
 	http_workers_free(&s->workers);
+	left = wait_unsuspended(s, STOP_SUSPENDED_WAIT);
+	if (left > 0) {
+		/* MHD_stop_daemon() with suspended connections is undefined. */
+		log_error("http", "stop suspended=%u: leaving the daemons to process exit", left);
+		*server = NULL;
+		return -1;
+	}
+	for (unsigned i = 0; i < s->listener_count; i++)
+		MHD_stop_daemon(s->listeners[i].daemon);
 	talloc_free(s);
 	*server = NULL;
+	return 0;
 }

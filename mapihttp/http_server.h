@@ -51,9 +51,11 @@ unsigned http_server_port(struct http_server *server, unsigned i);
 /* Requests currently in flight (from request line to completion). */
 unsigned http_server_inflight(struct http_server *server);
 
-/* Stops and frees the server; *server is set NULL.  Deferred requests
- * still suspended are left to the process exit (resuming them would call
- * into handlers that are shutting down). */
-void http_server_stop(struct http_server **server);
+/* Stops and frees the server; *server is set NULL.  The password checks
+ * still queued finish first and their requests are answered.  0; or -1
+ * when requests stayed suspended (a few seconds more): the daemons are
+ * then left to the process exit, and with them whatever their handlers
+ * use (the caller must not free it). */
+int http_server_stop(struct http_server **server);
 
 #endif

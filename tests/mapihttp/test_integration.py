@@ -509,6 +509,36 @@ class Lifecycle(unittest.TestCase):
         self.assertIn("mapihttpd: stopping signal=TERM inflight=1", log)
         self.assertIn("mapihttpd: stopped", log)
 
+    def test_sigterm_with_password_checks_queued(self):
+        """Stopped with no time for requests in flight while 40 password
+        checks are queued: the checks run to their end before the directory
+        is closed (they used it after it was freed), each request gets its
+        401, and the daemon stops cleanly."""
+        conf = os.path.join(Env.tmp.name, "stop-now.conf")
+        with open(conf, "w") as f:
+            f.write("[limits]\nshutdown_timeout = 0\n")
+        d = Daemon(Env.data, free_port(), config=conf)
+        body = pox_request("alice@x.test")
+        socks = []
+        for i in range(40):
+            sock = socket.create_connection(("127.0.0.1", d.port), timeout=10)
+            sock.sendall(("POST /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: localhost\r\n"
+                          "Authorization: %s\r\nContent-Length: %d\r\n\r\n"
+                          % (basic("alice@x.test", "wrong-%d" % i), len(body))).encode() + body)
+            socks.append(sock)
+        time.sleep(0.05)
+        d.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(d.proc.wait(timeout=30), 0)
+        statuses = []
+        for sock in socks:
+            statuses.append(read_response(sock).status)
+            sock.close()
+        self.assertEqual(statuses, [401] * 40)
+        log = d.text()
+        d.log.close()
+        self.assertNotIn("stop suspended", log)
+        self.assertIn("mapihttpd: stopped", log)
+
     def test_sigint(self):
         d = Daemon(Env.data, free_port())
         d.proc.send_signal(signal.SIGINT)
