@@ -8,8 +8,8 @@
 #include "log.h"
 
 #define LISTEN_BACKLOG 1024
-/* seconds stop waits for suspended requests once the checks have run */
-#define STOP_SUSPENDED_WAIT 5
+/* seconds stop waits for the requests the checks resumed to be answered */
+#define STOP_SETTLE_WAIT 5
 /* Modern TLS only: Outlook 2016+ speaks TLS 1.2 and 1.3. */
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 
@@ -161,9 +161,10 @@ unsigned http_server_drain(struct http_server *server, unsigned timeout)
 	}
 }
 
-/* Waits up to timeout seconds for no request to be suspended; the number
- * still suspended. */
-static unsigned wait_unsuspended(struct http_server *s, unsigned timeout)
+/* Waits up to timeout seconds for no request to be suspended or in flight
+ * (a resumed request is done once its answer has left); the number still
+ * suspended. */
+static unsigned wait_settled(struct http_server *s, unsigned timeout)
 {
 	struct timespec start, now;
 
@@ -172,7 +173,8 @@ static unsigned wait_unsuspended(struct http_server *s, unsigned timeout)
 		unsigned n = atomic_load(&s->suspended);
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (n == 0 || now.tv_sec - start.tv_sec >= (time_t)timeout)
+		if ((n == 0 && atomic_load(&s->inflight) == 0) ||
+		    now.tv_sec - start.tv_sec >= (time_t)timeout)
 			return n;
 		usleep(20 * 1000);
 	}
@@ -192,7 +194,7 @@ int http_server_stop(struct http_server **server)
 	if (s->auth != NULL)
 		http_auth_set_workers(s->auth, NULL);
 	http_workers_free(&s->workers);
-	left = wait_unsuspended(s, STOP_SUSPENDED_WAIT);
+	left = wait_settled(s, STOP_SETTLE_WAIT);
 	if (left > 0) {
 		/* MHD_stop_daemon() with suspended connections is undefined. */
 		log_error("http", "stop suspended=%u: leaving the daemons to process exit", left);
