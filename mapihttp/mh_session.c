@@ -359,15 +359,25 @@ static void waiter_answer(struct mh_call *w, bool event_pending)
 	talloc_free(w);
 }
 
+/* Under srv->lock: detaches the session's held NotificationWait, if any,
+ * for the caller to answer once the lock is released. */
+static struct mh_call *waiter_take_locked(struct mh_session *s)
+{
+	struct mh_call *w = s->waiter;
+
+	s->waiter = NULL;
+	if (w != NULL)
+		active_remove_locked(w);
+	return w;
+}
+
 void mh_session_wait(struct mh_call *call)
 {
 	struct mh_session *s = call->session;
 	struct mh_call *old;
 
 	pthread_mutex_lock(&call->srv->lock);
-	old = s->waiter;
-	if (old != NULL)
-		active_remove_locked(old);
+	old = waiter_take_locked(s);
 	s->waiter = call;
 	active_add_locked(call);
 	call->deadline_ms = mh_now_ms() + (uint64_t)call->srv->set.notify_wait * 1000;
@@ -384,10 +394,7 @@ void mh_session_event(struct mh_session *s)
 	struct mh_call *w;
 
 	pthread_mutex_lock(&s->srv->lock);
-	w = s->waiter;
-	s->waiter = NULL;
-	if (w != NULL)
-		active_remove_locked(w);
+	w = waiter_take_locked(s);
 	pthread_mutex_unlock(&s->srv->lock);
 	if (w != NULL)
 		waiter_answer(w, true);
@@ -424,10 +431,7 @@ void mh_session_event_unchecked(void *arg)
 		     s = s->pnext) {
 			if (s != arg)
 				continue;
-			w = s->waiter;
-			s->waiter = NULL;
-			if (w != NULL)
-				active_remove_locked(w);
+			w = waiter_take_locked(s);
 			break;
 		}
 		pthread_mutex_unlock(&srv->lock);
@@ -449,10 +453,7 @@ void mh_session_close(struct mh_session *s)
 	pthread_mutex_lock(&s->srv->lock);
 	s->closed = true;
 	unlink_locked(s);
-	w = s->waiter;
-	s->waiter = NULL;
-	if (w != NULL)
-		active_remove_locked(w);
+	w = waiter_take_locked(s);
 	pthread_mutex_unlock(&s->srv->lock);
 	if (w != NULL)
 		waiter_answer(w, false);
