@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dir_names.h"
+#include "mapi_guid.h"
 
 #define LOCAL_PART_MAX 64  /* RFC 5321 4.5.3.1.1 */
 #define DOMAIN_MAX     253 /* RFC 1035 2.3.4, without the final dot */
@@ -181,18 +182,17 @@ bool dir_org_name_valid(const char *name)
 
 char *dir_user_rdn(TALLOC_CTX *mem_ctx, const struct mapi_guid *guid, const char *address)
 {
-	/* The GUID's usual text form without dashes: Data1..3 are
-	 * little-endian on the wire ([MS-DTYP] 2.3.4.2). */
-	static const uint8_t order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
-	static const char hex[] = "0123456789abcdef";
+	/* The GUID's usual text form ([MS-DTYP] 2.3.4.3) without dashes. */
 	const char *at = strchr(address, '@');
-	char id[33];
+	char text[MAPI_GUID_TEXT_SIZE], id[33];
+	size_t n = 0;
 
-	for (unsigned i = 0; i < 16; i++) {
-		id[2 * i] = hex[guid->b[order[i]] >> 4];
-		id[2 * i + 1] = hex[guid->b[order[i]] & 0xF];
+	mapi_guid_format(guid, text);
+	for (const char *t = text; *t != '\0'; t++) {
+		if (*t != '-')
+			id[n++] = *t;
 	}
-	id[32] = '\0';
+	id[n] = '\0';
 	if (at == NULL)
 		return NULL;
 	return talloc_asprintf(mem_ctx, "%s-%.*s", id, (int)(at - address), address);

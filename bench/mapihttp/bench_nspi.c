@@ -14,7 +14,7 @@
 #include "directory.h"
 #include "log.h"
 #include "mh_nspi.h"
-#include "mh_testclient.h"
+#include "mh_testsess.h"
 
 #define USERS 100000
 
@@ -34,15 +34,14 @@ static void die(const char *what)
 
 static void provision(TALLOC_CTX *mem_ctx, const char *mapiadmin, const char *data_dir)
 {
-	static const char *const dom[] = {"domain", "add", "x.test", NULL};
-	static const char *const a[] = {"user",          "add",        "alice@x.test", "--name",
-	                                "Alice Example", "--password", "alice-pw",     NULL};
+	struct mht_user alice = {
+	    .address = "alice@x.test", .name = "Alice Example", .password = "alice-pw"};
 	struct directory *dir;
 	struct dir_user *u;
 	const char *error = NULL;
 	char addr[64], name[64];
 
-	if (mht_admin(mapiadmin, data_dir, dom) != 0 || mht_admin(mapiadmin, data_dir, a) != 0 ||
+	if (mht_provision(mem_ctx, mapiadmin, data_dir, &alice, 1) < 0 ||
 	    directory_open(mem_ctx, data_dir, &dir, &error) < 0)
 		die("provision");
 	for (unsigned i = 0; i < USERS; i++) {
@@ -53,24 +52,6 @@ static void provision(TALLOC_CTX *mem_ctx, const char *mapiadmin, const char *da
 		talloc_free(u);
 	}
 	directory_close(&dir);
-}
-
-static int nspi(struct mht_client *c, TALLOC_CTX *mem_ctx, enum nspi_request_type type,
-                const void *req, void *resp)
-{
-	struct rop_push p;
-	struct mht_resp hr;
-	struct mht_req r = {.path = "/mapi/nspi/", .type = nspi_request_name(type)};
-
-	rop_push_init_growable(&p, mem_ctx);
-	if (nspi_req_push(&p, type, req) != ROP_OK)
-		return -1;
-	r.body = p.data;
-	r.body_len = p.ofs;
-	if (mht_request(c, mem_ctx, &r, &hr) < 0 || hr.response_code != 0 || !hr.framed ||
-	    nspi_resp_pull(mem_ctx, type, hr.body, hr.body_len, resp) != ROP_OK)
-		return -1;
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -103,8 +84,8 @@ int main(int argc, char **argv)
 		struct nspi_query_rows_resp qr;
 
 		t0 = now();
-		if (nspi(c, root, NSPI_BIND, &b, &br) < 0 ||
-		    nspi(c, root, NSPI_QUERY_ROWS, &q, &qr) < 0)
+		if (mht_nspi(c, root, NSPI_BIND, &b, &br) != 0 ||
+		    mht_nspi(c, root, NSPI_QUERY_ROWS, &q, &qr) != 0)
 			die("bind");
 		printf("bind_and_first_query_100k: %.3f s\n", now() - t0);
 	}
@@ -118,7 +99,7 @@ int main(int argc, char **argv)
 		struct nspi_resolve_names_resp resp;
 
 		snprintf(name, sizeof(name), "person %06d", rand() % USERS);
-		if (nspi(c, tmp, NSPI_RESOLVE_NAMES, &req, &resp) < 0 || resp.mids == NULL ||
+		if (mht_nspi(c, tmp, NSPI_RESOLVE_NAMES, &req, &resp) != 0 || resp.mids == NULL ||
 		    resp.mids->count != 1 || resp.mids->ids[0] != 0x2)
 			die("ResolveNames did not resolve");
 		talloc_free(tmp);
@@ -134,7 +115,7 @@ int main(int argc, char **argv)
 		/* [MS-OXNSPI] 2.2.8: a fractional position, NumPos of TotalRecs. */
 		qs.current_rec = 0;
 		qs.delta = rand() % (USERS - 50);
-		if (nspi(c, tmp, NSPI_QUERY_ROWS, &req, &resp) < 0 || resp.rows == NULL ||
+		if (mht_nspi(c, tmp, NSPI_QUERY_ROWS, &req, &resp) != 0 || resp.rows == NULL ||
 		    resp.rows->count != 50)
 			die("QueryRows did not answer 50 rows");
 		talloc_free(tmp);

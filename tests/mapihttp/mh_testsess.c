@@ -116,6 +116,26 @@ int mht_execute(struct mht_sess *s, TALLOC_CTX *mem_ctx, const struct rop_reques
 	return 0;
 }
 
+int mht_nspi(struct mht_client *c, TALLOC_CTX *mem_ctx, enum nspi_request_type type,
+             const void *req, void *resp)
+{
+	struct rop_push p;
+	struct mht_resp hr;
+	struct mht_req r = {.path = "/mapi/nspi/", .type = nspi_request_name(type)};
+
+	rop_push_init_growable(&p, mem_ctx);
+	if (nspi_req_push(&p, type, req) != ROP_OK)
+		return -2;
+	r.body = p.data;
+	r.body_len = p.ofs;
+	if (mht_request(c, mem_ctx, &r, &hr) < 0 || hr.status != 200)
+		return -3;
+	if (hr.response_code == 0 && resp != NULL &&
+	    (!hr.framed || nspi_resp_pull(mem_ctx, type, hr.body, hr.body_len, resp) != ROP_OK))
+		return -4;
+	return hr.response_code;
+}
+
 struct rop_request mht_rq(uint8_t rop_id, uint8_t in, uint8_t out)
 {
 	return (struct rop_request){.rop_id = rop_id, .input_handle = in, .output_handle = out};

@@ -7,6 +7,7 @@
 #define MH_TESTSESS_H
 
 #include "mh_emsmdb.h"
+#include "mh_nspi.h"
 #include "mh_testclient.h"
 #include "rop.h"
 
@@ -41,6 +42,11 @@ int mht_ems_connect(struct mht_client *c, TALLOC_CTX *mem_ctx, const char *user_
  * X-ResponseCode, or negative when the answer cannot be decoded. */
 int mht_execute(struct mht_sess *s, TALLOC_CTX *mem_ctx, const struct rop_request *reqs,
                 unsigned count);
+/* One NSPI request of type on /mapi/nspi/ ([MS-OXCMAPIHTTP] 2.2.5): the
+ * X-ResponseCode, with resp decoded when it is 0 and resp != NULL;
+ * negative when the request cannot be made or the answer decoded. */
+int mht_nspi(struct mht_client *c, TALLOC_CTX *mem_ctx, enum nspi_request_type type,
+             const void *req, void *resp);
 /* A request with its handle indexes. */
 struct rop_request mht_rq(uint8_t rop_id, uint8_t in, uint8_t out);
 /* RopLogon of the private mailbox essdn, with Outlook's flags, into handle

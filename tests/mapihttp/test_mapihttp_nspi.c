@@ -13,7 +13,7 @@
 #include "directory.h"
 #include "log.h"
 #include "mh_nspi.h"
-#include "mh_testclient.h"
+#include "mh_testsess.h"
 #include "test.h"
 
 #define BULK_USERS 10000
@@ -67,28 +67,6 @@ static int provision(TALLOC_CTX *mem_ctx, const char *data_dir)
 	return 0;
 }
 
-/* One NSPI request over HTTP; returns X-ResponseCode, the decoded body in
- * resp (when resp != NULL and the code is 0). */
-static int nspi(struct mht_client *c, TALLOC_CTX *mem_ctx, enum nspi_request_type type,
-                const void *req, void *resp)
-{
-	struct rop_push p;
-	struct mht_resp hr;
-	struct mht_req r = {.path = "/mapi/nspi/", .type = nspi_request_name(type)};
-
-	rop_push_init_growable(&p, mem_ctx);
-	if (nspi_req_push(&p, type, req) != ROP_OK)
-		return -2;
-	r.body = p.data;
-	r.body_len = p.ofs;
-	if (mht_request(c, mem_ctx, &r, &hr) < 0 || hr.status != 200)
-		return -3;
-	if (hr.response_code == 0 && resp != NULL &&
-	    (!hr.framed || nspi_resp_pull(mem_ctx, type, hr.body, hr.body_len, resp) != ROP_OK))
-		return -4;
-	return hr.response_code;
-}
-
 static struct nspi_stat gal_stat(void)
 {
 	return (struct nspi_stat){.sort_type = 0,
@@ -114,7 +92,7 @@ static void test_bind(TALLOC_CTX *mem_ctx)
 	static const struct mapi_guid zero;
 
 	test_begin("nspi Bind: context cookie, server GUID");
-	test_assert_int(nspi(alice, mem_ctx, NSPI_BIND, &req, &resp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_BIND, &req, &resp), 0);
 	test_assert_int(resp.head.status_code, 0);
 	test_assert_int(resp.head.error_code, EC_SUCCESS);
 	test_assert(memcmp(&resp.server_guid, &zero, sizeof(zero)) != 0);
@@ -141,7 +119,7 @@ static void test_special_table(TALLOC_CTX *mem_ctx)
 	struct nspi_get_special_table_resp resp;
 
 	test_begin("nspi GetSpecialTable: the hierarchy table");
-	test_assert_int(nspi(alice, mem_ctx, NSPI_GET_SPECIAL_TABLE, &req, &resp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_GET_SPECIAL_TABLE, &req, &resp), 0);
 	test_assert_int(resp.head.error_code, EC_SUCCESS);
 	test_assert(resp.rows != NULL && resp.rows->count >= 1);
 	test_assert(resp.version.present);
@@ -164,7 +142,7 @@ static void test_query_rows_pages(TALLOC_CTX *mem_ctx)
 		struct nspi_query_rows_resp resp;
 		TALLOC_CTX *tmp = talloc_new(mem_ctx);
 
-		if (nspi(alice, tmp, NSPI_QUERY_ROWS, &req, &resp) != 0 ||
+		if (mht_nspi(alice, tmp, NSPI_QUERY_ROWS, &req, &resp) != 0 ||
 		    resp.head.error_code != EC_SUCCESS || resp.state == NULL || resp.rows == NULL) {
 			test_assert(!"QueryRows failed");
 			talloc_free(tmp);
@@ -213,7 +191,7 @@ static void test_seek_entries(TALLOC_CTX *mem_ctx)
 	struct nspi_seek_entries_resp resp;
 
 	test_begin("nspi SeekEntries: to a display name");
-	test_assert_int(nspi(alice, mem_ctx, NSPI_SEEK_ENTRIES, &req, &resp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_SEEK_ENTRIES, &req, &resp), 0);
 	test_assert_int(resp.head.error_code, EC_SUCCESS);
 	test_assert(resp.state != NULL && resp.state->current_rec >= 0x10);
 	test_assert(resp.rows != NULL && resp.rows->count >= 1);
@@ -225,7 +203,7 @@ static void test_seek_entries(TALLOC_CTX *mem_ctx)
 		    .state = resp.state, .row_count = 2, .columns = &cols};
 		struct nspi_query_rows_resp qr;
 
-		test_assert_int(nspi(alice, mem_ctx, NSPI_QUERY_ROWS, &q, &qr), 0);
+		test_assert_int(mht_nspi(alice, mem_ctx, NSPI_QUERY_ROWS, &q, &qr), 0);
 		test_assert(qr.rows != NULL && qr.rows->count == 2);
 		if (qr.rows != NULL && qr.rows->count == 2) {
 			test_assert_str(row_str(&qr.rows->rows[0], 0), "Person 05000");
@@ -249,7 +227,7 @@ static void test_resolve_names(TALLOC_CTX *mem_ctx)
 	struct nspi_resolve_names_resp resp;
 
 	test_begin("nspi ResolveNames: resolved, ambiguous, unresolved");
-	test_assert_int(nspi(alice, mem_ctx, NSPI_RESOLVE_NAMES, &req, &resp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_RESOLVE_NAMES, &req, &resp), 0);
 	test_assert_int(resp.head.error_code, EC_SUCCESS);
 	test_assert(resp.mids != NULL && resp.mids->count == 5);
 	if (resp.mids != NULL && resp.mids->count == 5) {
@@ -293,7 +271,7 @@ static void test_dn_to_mid_get_props(TALLOC_CTX *mem_ctx)
 	struct nspi_get_props_resp presp;
 
 	test_begin("nspi DNToMId + GetProps of the logged-in user");
-	test_assert_int(nspi(alice, mem_ctx, NSPI_DN_TO_MID, &dreq, &dresp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_DN_TO_MID, &dreq, &dresp), 0);
 	test_assert_int(dresp.head.error_code, EC_SUCCESS);
 	test_assert(dresp.mids != NULL && dresp.mids->count == 2);
 	if (dresp.mids == NULL || dresp.mids->count != 2) {
@@ -304,7 +282,7 @@ static void test_dn_to_mid_get_props(TALLOC_CTX *mem_ctx)
 	test_assert_int(dresp.mids->ids[1], 0); /* unknown DN */
 	alice_mid = dresp.mids->ids[0];
 	st.current_rec = dresp.mids->ids[0];
-	test_assert_int(nspi(alice, mem_ctx, NSPI_GET_PROPS, &preq, &presp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_GET_PROPS, &preq, &presp), 0);
 	test_assert_int(presp.head.error_code, EC_SUCCESS);
 	test_assert(presp.values != NULL && presp.values->count == tags.count);
 	for (uint32_t i = 0; presp.values != NULL && i < presp.values->count; i++) {
@@ -372,7 +350,7 @@ static void test_get_matches(TALLOC_CTX *mem_ctx)
 
 	test_begin("nspi GetMatches: property and prefix restrictions");
 	req.filter = &eq;
-	test_assert_int(nspi(alice, mem_ctx, NSPI_GET_MATCHES, &req, &resp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_GET_MATCHES, &req, &resp), 0);
 	test_assert_int(resp.head.error_code, EC_SUCCESS);
 	test_assert(resp.mids != NULL && resp.mids->count == 1);
 	test_assert(resp.rows != NULL && resp.rows->count == 1);
@@ -380,7 +358,7 @@ static void test_get_matches(TALLOC_CTX *mem_ctx)
 		test_assert_str(row_str(&resp.rows->rows[0], 0), "Bob Example");
 	st = gal_stat();
 	req.filter = &pre;
-	test_assert_int(nspi(alice, mem_ctx, NSPI_GET_MATCHES, &req, &resp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_GET_MATCHES, &req, &resp), 0);
 	test_assert_int(resp.head.error_code, EC_SUCCESS);
 	test_assert(resp.mids != NULL && resp.mids->count == 10);
 	if (resp.rows != NULL && resp.rows->count == 10) {
@@ -391,7 +369,7 @@ static void test_get_matches(TALLOC_CTX *mem_ctx)
 	st = gal_stat();
 	pre.u.content.val.v.str = (char *)"person 09";
 	req.row_count = 20;
-	test_assert_int(nspi(alice, mem_ctx, NSPI_GET_MATCHES, &req, &resp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_GET_MATCHES, &req, &resp), 0);
 	test_assert_int(resp.head.error_code, 0x80040403u);
 	test_end();
 }
@@ -406,7 +384,7 @@ static void test_update_stat_compare(TALLOC_CTX *mem_ctx)
 
 	test_begin("nspi UpdateStat and CompareMIds");
 	st.delta = 5;
-	test_assert_int(nspi(alice, mem_ctx, NSPI_UPDATE_STAT, &ureq, &uresp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_UPDATE_STAT, &ureq, &uresp), 0);
 	test_assert_int(uresp.head.error_code, EC_SUCCESS);
 	test_assert(uresp.state != NULL && uresp.state->num_pos == 5);
 	test_assert(uresp.state != NULL && uresp.state->delta == 0);
@@ -414,11 +392,11 @@ static void test_update_stat_compare(TALLOC_CTX *mem_ctx)
 	st = gal_stat();
 	creq.mid1 = alice_mid;
 	creq.mid2 = alice_mid + 1; /* bob, added right after alice */
-	test_assert_int(nspi(alice, mem_ctx, NSPI_COMPARE_MIDS, &creq, &cresp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_COMPARE_MIDS, &creq, &cresp), 0);
 	test_assert_int(cresp.head.error_code, EC_SUCCESS);
 	test_assert((int32_t)cresp.result < 0); /* Alice sorts before Bob */
 	creq.mid1 = 0x0FFFFFF0u;
-	test_assert_int(nspi(alice, mem_ctx, NSPI_COMPARE_MIDS, &creq, &cresp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_COMPARE_MIDS, &creq, &cresp), 0);
 	test_assert(cresp.head.error_code != EC_SUCCESS);
 	test_end();
 }
@@ -440,14 +418,14 @@ static void test_mailbox_url(TALLOC_CTX *mem_ctx)
 	if (cut != NULL)
 		*cut = '\0';
 	req.dn = server_dn;
-	test_assert_int(nspi(alice, mem_ctx, NSPI_GET_MAILBOX_URL, &req, &resp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_GET_MAILBOX_URL, &req, &resp), 0);
 	test_assert_int(resp.head.error_code, EC_SUCCESS);
 	test_assert(resp.server_url != NULL &&
 	            strstr(resp.server_url, "/mapi/emsmdb/?MailboxId=") != NULL &&
 	            strstr(resp.server_url, "@x.test") != NULL);
 	/* GetAddressBookUrl of the user's own DN ([MS-OXCMAPIHTTP] 2.2.5.20). */
 	req.dn = alice_dn;
-	test_assert_int(nspi(alice, mem_ctx, NSPI_GET_ADDRESS_BOOK_URL, &req, &resp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_GET_ADDRESS_BOOK_URL, &req, &resp), 0);
 	test_assert_int(resp.head.error_code, EC_SUCCESS);
 	test_assert(resp.server_url != NULL &&
 	            strstr(resp.server_url, "/mapi/nspi/?MailboxId=") != NULL);
@@ -469,18 +447,18 @@ static void test_errors(TALLOC_CTX *mem_ctx)
 
 	test_begin("nspi errors: bad STATs, unknown MIds, malformed bodies");
 	st.code_page = 1200; /* CP_WINUNICODE: refused in a STAT */
-	test_assert_int(nspi(alice, mem_ctx, NSPI_QUERY_ROWS, &qreq, &qresp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_QUERY_ROWS, &qreq, &qresp), 0);
 	test_assert_int(qresp.head.error_code, EC_INVALID_CODEPAGE);
 	test_assert(qresp.rows == NULL && qresp.state == NULL);
 	st = gal_stat();
 	st.container_id = 0x7777; /* no such container */
-	test_assert_int(nspi(alice, mem_ctx, NSPI_QUERY_ROWS, &qreq, &qresp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_QUERY_ROWS, &qreq, &qresp), 0);
 	test_assert_int(qresp.head.error_code, EC_INVALID_BOOKMARK);
 	st = gal_stat();
 	st.current_rec = 0x0FFFFFF0u; /* an MId naming nothing */
-	test_assert_int(nspi(alice, mem_ctx, NSPI_QUERY_ROWS, &qreq, &qresp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_QUERY_ROWS, &qreq, &qresp), 0);
 	test_assert_int(qresp.head.error_code, EC_NOT_FOUND);
-	test_assert_int(nspi(alice, mem_ctx, NSPI_GET_PROPS, &preq, &presp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_GET_PROPS, &preq, &presp), 0);
 	test_assert(presp.head.error_code == EC_ERRORS_RETURNED ||
 	            presp.head.error_code == EC_NOT_FOUND);
 	/* Malformed bodies: the transport's Invalid Request Body. */
@@ -514,15 +492,15 @@ static void test_other_types(TALLOC_CTX *mem_ctx)
 	struct nspi_get_template_info_resp tir;
 
 	test_begin("nspi QueryColumns, GetPropList, ModProps, GetTemplateInfo");
-	test_assert_int(nspi(alice, mem_ctx, NSPI_QUERY_COLUMNS, &qc, &qcr), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_QUERY_COLUMNS, &qc, &qcr), 0);
 	test_assert(qcr.head.error_code == EC_SUCCESS && qcr.columns != NULL &&
 	            qcr.columns->count > 10);
-	test_assert_int(nspi(alice, mem_ctx, NSPI_GET_PROP_LIST, &pl, &plr), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_GET_PROP_LIST, &pl, &plr), 0);
 	test_assert(plr.head.error_code == EC_SUCCESS && plr.tags != NULL && plr.tags->count > 5);
 	st.current_rec = alice_mid;
-	test_assert_int(nspi(alice, mem_ctx, NSPI_MOD_PROPS, &mp, &mpr), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_MOD_PROPS, &mp, &mpr), 0);
 	test_assert_int(mpr.head.error_code, 0x80070005u); /* read-only: AccessDenied */
-	test_assert_int(nspi(alice, mem_ctx, NSPI_GET_TEMPLATE_INFO, &ti, &tir), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_GET_TEMPLATE_INFO, &ti, &tir), 0);
 	test_assert(tir.head.error_code == EC_SUCCESS && tir.row != NULL);
 	test_end();
 }
@@ -552,7 +530,7 @@ static void *same_context_thread(void *arg)
 		struct nspi_query_rows_resp resp;
 
 		st.delta = i * 100;
-		if (nspi(c, mem, NSPI_QUERY_ROWS, &req, &resp) != 0 ||
+		if (mht_nspi(c, mem, NSPI_QUERY_ROWS, &req, &resp) != 0 ||
 		    resp.head.error_code != EC_SUCCESS || resp.rows == NULL ||
 		    resp.rows->count != 20)
 			sc->failures++;
@@ -596,7 +574,7 @@ static void test_unbind(TALLOC_CTX *mem_ctx)
 	                    .no_cookies = true};
 
 	test_begin("nspi Unbind ends the context");
-	test_assert_int(nspi(alice, mem_ctx, NSPI_UNBIND, &req, &resp), 0);
+	test_assert_int(mht_nspi(alice, mem_ctx, NSPI_UNBIND, &req, &resp), 0);
 	test_assert_int(resp.head.error_code, EC_UNBIND_SUCCESS);
 	rop_push_init_growable(&p, mem_ctx);
 	test_assert(nspi_req_push(&p, NSPI_QUERY_COLUMNS, &qc) == ROP_OK);
